@@ -1,0 +1,73 @@
+using CachetSync.Thresholds;
+
+namespace CachetSync.Cachet;
+
+/// <summary>What a cycle needs from Cachet: every component (all pages), and verified status writes.</summary>
+public sealed class CachetClient(ICachetApi api, int pageSize)
+{
+    /// <summary>A guard against a Cachet whose pagination never ends: 10 000 pages of 1000 is ten million components.</summary>
+    public const int MaxPages = 10_000;
+
+    public async Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken)
+    {
+        var components = new List<CachetComponent>();
+        var seen = new HashSet<int>();
+        var totalPages = 1;
+        for (var page = 1; page <= totalPages; page++)
+        {
+            var operation = $"GET /components page {page}";
+            var answer = await CallAsync(() => api.GetComponentsAsync(pageSize, page, cancellationToken), operation, cancellationToken);
+            if (answer?.Data is null)
+            {
+                throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
+            }
+
+            // Only the first page's count is trusted, so later pages cannot stretch the walk forever.
+            if (page == 1)
+            {
+                totalPages = answer.Meta?.Pagination?.TotalPages ?? 1;
+                if (totalPages > MaxPages)
+                {
+                    throw new CachetException($"{operation}: Cachet claims {totalPages} pages, more than the {MaxPages} CachetSync reads");
+                }
+            }
+
+            if (answer.Data.Count == 0)
+            {
+                break;
+            }
+
+            components.AddRange(answer.Data.Where(component => seen.Add(component.Id)));
+        }
+
+        return components;
+    }
+
+    /// <summary>Writes a status and checks that Cachet really took it (Cachet answers 200 to a body it ignored).</summary>
+    public async Task SetStatusAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
+    {
+        var operation = $"PUT /components/{componentId}";
+        var answer = await CallAsync(
+            () => api.UpdateComponentAsync(componentId, new ComponentStatusUpdate((int)status), cancellationToken),
+            operation,
+            cancellationToken);
+        var applied = answer?.Data?.Status;
+        if (applied != (int)status)
+        {
+            throw new CachetException(
+                $"{operation}: Cachet answered but the status is {applied?.ToString() ?? "missing"}, not {(int)status}: not applied");
+        }
+    }
+
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw CachetErrorTranslator.Translate(ex, operation);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace CachetSync.Cachet;
+
+/// <summary>
+/// Source-generated JSON for the Cachet wire shapes: no reflection at start-up. Numbers may arrive as
+/// strings (older Cachet versions send "status": "1").
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(CachetPage<CachetComponent>))]
+[JsonSerializable(typeof(CachetItem<CachetComponent>))]
+[JsonSerializable(typeof(ComponentStatusUpdate))]
+public sealed partial class CachetJsonContext : JsonSerializerContext;

@@ -1,0 +1,76 @@
+using CachetSync.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Refit;
+
+namespace CachetSync.Cachet;
+
+public static class CachetServiceCollectionExtensions
+{
+    public const string TokenHeader = "X-Cachet-Token";
+
+    /// <summary>No single back-off (nor a Retry-After) may hold a cycle longer than this.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Registers the Refit Cachet client on IHttpClientFactory, with the one resilience pipeline every Cachet
+    /// call goes through. Without a base URL (a dry run with no Cachet) nothing is registered.
+    /// </summary>
+    public static IServiceCollection AddCachet(this IServiceCollection services, CachetSettings settings)
+    {
+        if (settings.BaseUrl is null)
+        {
+            return services;
+        }
+
+        services
+            .AddRefitClient<ICachetApi>(RefitSettings.ForJsonContext(CachetJsonContext.Default))
+            .ConfigureHttpClient(client =>
+            {
+                client.BaseAddress = ApiAddress(settings.BaseUrl);
+                // The resilience pipeline owns timeouts; HttpClient's own 100 s limit would only get in its way.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                if (settings.ApiToken is { } token)
+                {
+                    client.DefaultRequestHeaders.TryAddWithoutValidation(TokenHeader, token.Reveal());
+                }
+            })
+            .RedactLoggedHeaders([TokenHeader])
+            .AddStandardResilienceHandler(options => ConfigureResilience(options, settings));
+
+        services.AddSingleton(provider => new CachetClient(provider.GetRequiredService<ICachetApi>(), settings.PageSize));
+        return services;
+    }
+
+    /// <summary>The Cachet 2.x API root: the configured page address with <c>/api/v1</c> added unless already there.</summary>
+    public static Uri ApiAddress(Uri baseUrl)
+    {
+        var text = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return new Uri(text.EndsWith("/api/v1", StringComparison.OrdinalIgnoreCase) ? text : text + "/api/v1");
+    }
+
+    private static void ConfigureResilience(HttpStandardResilienceOptions options, CachetSettings settings)
+    {
+        options.AttemptTimeout.Timeout = settings.Timeout;
+        options.Retry.MaxRetryAttempts = Math.Max(1, settings.MaxRetries);
+        options.Retry.Delay = settings.RetryDelay;
+        options.Retry.BackoffType = DelayBackoffType.Exponential;
+        options.Retry.UseJitter = true;
+        options.Retry.MaxDelay = MaxRetryDelay;
+        // A status PUT is idempotent and safe to repeat; a POST (an incident) is not.
+        options.Retry.DisableFor(HttpMethod.Post, HttpMethod.Patch, HttpMethod.Delete);
+        if (settings.MaxRetries == 0)
+        {
+            options.Retry.ShouldHandle = _ => PredicateResult.False();
+        }
+
+        var worstBackoff = settings.RetryDelay * Math.Pow(2, settings.MaxRetries);
+        options.TotalRequestTimeout.Timeout = settings.Timeout * (settings.MaxRetries + 1) + Min(worstBackoff, MaxRetryDelay * settings.MaxRetries);
+        options.CircuitBreaker.SamplingDuration = Max(TimeSpan.FromSeconds(30), settings.Timeout * 2);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,20 @@
+using Refit;
+
+namespace CachetSync.Cachet;
+
+/// <summary>The Cachet 2.x API (<c>/api/v1</c>) as far as CachetSync uses it. Refit generates the client.</summary>
+[Headers("Accept: application/json")]
+public interface ICachetApi
+{
+    [Get("/components")]
+    Task<CachetPage<CachetComponent>> GetComponentsAsync(
+        [AliasAs("per_page")] int perPage,
+        int page,
+        CancellationToken cancellationToken);
+
+    [Put("/components/{id}")]
+    Task<CachetItem<CachetComponent>> UpdateComponentAsync(
+        int id,
+        [Body] ComponentStatusUpdate update,
+        CancellationToken cancellationToken);
+}

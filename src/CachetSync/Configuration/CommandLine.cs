@@ -1,0 +1,68 @@
+namespace CachetSync.Configuration;
+
+/// <summary>The command line: <c>cachetsync [--config FILE] [--once] [--dry-run]</c>.</summary>
+public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version)
+{
+    public const string Usage = """
+        Usage: cachetsync [--config FILE] [--once] [--dry-run]
+
+        Probes every configured server, maps the results through the thresholds, and sets the
+        matching Cachet component statuses (only those that changed).
+
+        Options:
+          --config FILE   configuration file (default: appsettings.json in the working directory)
+          --once          run one cycle and exit (container job / Kubernetes CronJob mode)
+          --dry-run       do everything except writing to Cachet; print the plan
+          --version       print the version
+          -h, --help      print this help
+
+        Environment variables override the file: CACHETSYNC_Cachet__ApiToken=...
+        Exit codes: 0 cycle applied, 1 invalid configuration or arguments, 2 Cachet read or write failed.
+        """;
+
+    /// <returns>The parsed command line, or null and the reason.</returns>
+    public static (CommandLine? CommandLine, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        string? configFile = null;
+        bool once = false, dryRun = false, help = false, version = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var (name, inlineValue) = Split(args[i]);
+            switch (name)
+            {
+                case "--config":
+                    configFile = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (string.IsNullOrWhiteSpace(configFile))
+                    {
+                        return (null, "--config needs a file name");
+                    }
+
+                    break;
+                case "--once" when inlineValue is null:
+                    once = true;
+                    break;
+                case "--dry-run" when inlineValue is null:
+                    dryRun = true;
+                    break;
+                case "--help" or "-h" or "-?" when inlineValue is null:
+                    help = true;
+                    break;
+                case "--version" when inlineValue is null:
+                    version = true;
+                    break;
+                default:
+                    return (null, $"unknown argument \"{args[i]}\"");
+            }
+        }
+
+        return (new CommandLine(configFile, once, dryRun, help, version), null);
+    }
+
+    private static (string Name, string? Value) Split(string arg)
+    {
+        var equals = arg.IndexOf('=', StringComparison.Ordinal);
+        return arg.StartsWith("--", StringComparison.Ordinal) && equals > 0
+            ? (arg[..equals], arg[(equals + 1)..])
+            : (arg, null);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using CachetSync.Thresholds;
+using Microsoft.Extensions.Configuration;
+
+namespace CachetSync.Configuration;
+
+/// <summary>
+/// A configuration section read with typed accessors that never throw: every bad value becomes a
+/// <see cref="ConfigProblem"/> with its JSON path, so one run lists every mistake at once.
+/// Accessors return null when the key is absent or invalid; callers apply defaults with <c>??</c>.
+/// </summary>
+public sealed class ConfigNode(IConfiguration section, string path, List<ConfigProblem> problems)
+{
+    public string Path => path;
+
+    public bool Exists => section is not IConfigurationSection child || child.Exists();
+
+    public ConfigNode Child(string key) =>
+        new(section.GetSection(key), path.Length == 0 ? key : $"{path}.{key}", problems);
+
+    /// <summary>Array elements in index order (configuration stores them as keys "0", "1", …).</summary>
+    public IReadOnlyList<ConfigNode> Items() =>
+        section.GetChildren()
+            .Select(child => (Index: int.TryParse(child.Key, out var i) ? i : -1, Section: child))
+            .OrderBy(item => item.Index)
+            .Select(item => item.Index < 0
+                ? new ConfigNode(item.Section, $"{path}.{item.Section.Key}", problems)
+                : new ConfigNode(item.Section, $"{path}[{item.Index}]", problems))
+            .ToList();
+
+    /// <summary>Child keys with their raw values, for map-shaped sections such as status codes.</summary>
+    public IReadOnlyList<(string Key, string? Value)> Entries() =>
+        section.GetChildren().Select(child => (child.Key, child.Value)).ToList();
+
+    public void Problem(string message) => problems.Add(new ConfigProblem(path, message));
+
+    public void Problem(string key, string message) => Child(key).Problem(message);
+
+    public string? String(string key)
+    {
+        var value = section[key];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    public int? Int(string key, int min, int max)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            Problem(key, $"\"{text}\" is not a whole number");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            Problem(key, $"{value} is out of range ({min} to {max})");
+            return null;
+        }
+
+        return value;
+    }
+
+    public bool? Bool(string key)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        Problem(key, $"\"{text}\" is not true or false");
+        return null;
+    }
+
+    /// <summary>A positive duration: "00:00:05", "5s", "1500ms", "2m" or "1h".</summary>
+    public TimeSpan? Duration(string key)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!DurationText.TryParse(text, out var value))
+        {
+            Problem(key, $"\"{text}\" is not a duration (use \"00:00:05\", \"5s\" or \"1500ms\")");
+            return null;
+        }
+
+        if (value <= TimeSpan.Zero)
+        {
+            Problem(key, $"must be positive, got \"{text}\"");
+            return null;
+        }
+
+        return value;
+    }
+
+    public ComponentStatus? Status(string key)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (ComponentStatusNames.TryParse(text, out var status))
+        {
+            return status;
+        }
+
+        Problem(key, $"\"{text}\" is not a status ({ComponentStatusNames.Expected})");
+        return null;
+    }
+
+    public TEnum? Enum<TEnum>(string key)
+        where TEnum : struct, Enum
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value)
+            && System.Enum.IsDefined(value)
+            && !int.TryParse(text, out _))
+        {
+            return value;
+        }
+
+        Problem(key, $"\"{text}\" is not one of {string.Join(", ", System.Enum.GetNames<TEnum>())}");
+        return null;
+    }
+
+    /// <summary>Flags keys this section does not know: a typo would otherwise be silently ignored.</summary>
+    public void RejectUnknownKeys(params string[] known)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                Problem(child.Key, $"unknown key (known keys: {string.Join(", ", known)})");
+            }
+        }
+    }
+}

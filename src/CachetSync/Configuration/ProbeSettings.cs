@@ -1,0 +1,44 @@
+namespace CachetSync.Configuration;
+
+/// <summary>Section <c>Probe</c>: how every server is checked.</summary>
+public sealed record ProbeSettings(
+    TimeSpan Timeout,
+    int MaxConcurrency,
+    HttpMethod Method,
+    bool FollowRedirects,
+    bool VerifyTls,
+    string UserAgent)
+{
+    public static readonly string[] Keys =
+        ["Timeout", "MaxConcurrency", "Method", "FollowRedirects", "VerifyTls", "UserAgent"];
+
+    public static string DefaultUserAgent { get; } =
+        $"CachetSync/{typeof(ProbeSettings).Assembly.GetName().Version?.ToString(3) ?? "0"}";
+
+    public static ProbeSettings Read(ConfigNode node)
+    {
+        node.RejectUnknownKeys(Keys);
+        return new ProbeSettings(
+            node.Duration("Timeout") ?? TimeSpan.FromSeconds(5),
+            node.Int("MaxConcurrency", 1, 100_000) ?? 256,
+            ReadMethod(node),
+            node.Bool("FollowRedirects") ?? true,
+            node.Bool("VerifyTls") ?? true,
+            node.String("UserAgent") ?? DefaultUserAgent);
+    }
+
+    private static HttpMethod ReadMethod(ConfigNode node)
+    {
+        var text = node.String("Method");
+        switch (text?.ToUpperInvariant())
+        {
+            case null or "GET":
+                return HttpMethod.Get;
+            case "HEAD":
+                return HttpMethod.Head;
+            default:
+                node.Problem("Method", $"\"{text}\" is not GET or HEAD");
+                return HttpMethod.Get;
+        }
+    }
+}

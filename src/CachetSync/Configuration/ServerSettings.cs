@@ -1,0 +1,78 @@
+using CachetSync.Thresholds;
+
+namespace CachetSync.Configuration;
+
+/// <summary>One entry of <c>Servers</c>: what to probe and which Cachet component it drives.</summary>
+public sealed record ServerSettings(
+    string Name,
+    Uri Url,
+    int? ComponentId,
+    string? Component,
+    string ReportKey,
+    ThresholdSettings Thresholds)
+{
+    public static readonly string[] Keys = ["Name", "Url", "ComponentId", "Component", "ReportKey", "Thresholds"];
+
+    public bool IsTcp => Url.Scheme == "tcp";
+
+    /// <summary>How the summary names the component this server drives.</summary>
+    public string ComponentLabel => ComponentId is { } id ? $"#{id}" : $"\"{Component}\"";
+
+    /// <returns>The server, or null when it is too broken to probe (the problems are recorded).</returns>
+    public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults)
+    {
+        node.RejectUnknownKeys(Keys);
+        var name = node.String("Name");
+        if (name is null)
+        {
+            node.Problem("Name", "is required");
+        }
+
+        var url = ReadUrl(node);
+        var componentId = node.Int("ComponentId", 1, int.MaxValue);
+        var component = node.String("Component");
+        var hasId = node.String("ComponentId") is not null;
+        if (!hasId && component is null)
+        {
+            node.Problem("names no Cachet component: set ComponentId or Component (the component's name)");
+        }
+        else if (hasId && component is not null)
+        {
+            node.Problem("sets both ComponentId and Component: keep one, so it is clear which component is meant");
+        }
+
+        var thresholds = ThresholdSettings.Read(node.Child("Thresholds"), defaults, mergeStatusCodes: true);
+        if (name is null || url is null || (componentId is null && component is null))
+        {
+            return null;
+        }
+
+        return new ServerSettings(name, url, componentId, component, node.String("ReportKey") ?? name, thresholds);
+    }
+
+    private static Uri? ReadUrl(ConfigNode node)
+    {
+        var text = node.String("Url");
+        if (text is null)
+        {
+            node.Problem("Url", "is required");
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("http" or "https" or "tcp")
+            || string.IsNullOrEmpty(uri.Host))
+        {
+            node.Problem("Url", $"\"{text}\" is not an absolute http(s) or tcp URL");
+            return null;
+        }
+
+        if (uri.Scheme == "tcp" && uri.IsDefaultPort)
+        {
+            node.Problem("Url", $"\"{text}\" needs a port (tcp://host:port)");
+            return null;
+        }
+
+        return uri;
+    }
+}

@@ -1,0 +1,59 @@
+using CachetSync.Thresholds;
+using Microsoft.Extensions.Configuration;
+
+namespace CachetSync.Configuration;
+
+/// <summary>Reads and validates the whole configuration, collecting every problem rather than stopping at the first.</summary>
+public static class SettingsReader
+{
+    /// <summary>Top-level sections that belong to the .NET host or to editors, not to CachetSync.</summary>
+    private static readonly string[] ForeignSections = ["Logging", "$schema"];
+
+    private static readonly string[] Sections = ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers"];
+
+    public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(IConfiguration configuration, bool dryRun)
+    {
+        var problems = new List<ConfigProblem>();
+        var root = new ConfigNode(configuration, "", problems);
+        root.RejectUnknownKeys([.. Sections, .. ForeignSections]);
+
+        var cachet = CachetSettings.Read(root.Child("Cachet"), dryRun);
+        var schedule = ScheduleSettings.Read(root.Child("Schedule"));
+        var probe = ProbeSettings.Read(root.Child("Probe"));
+        var reports = ReportSettings.Read(root.Child("Reports"));
+        var thresholds = ThresholdSettings.Read(root.Child("Thresholds"), ThresholdSettings.BuiltIn, mergeStatusCodes: false);
+        var servers = ReadServers(root.Child("Servers"), thresholds);
+
+        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers);
+        return problems.Count == 0 ? (settings, problems) : (null, problems);
+    }
+
+    private static List<ServerSettings> ReadServers(ConfigNode node, ThresholdSettings defaults)
+    {
+        var servers = new List<ServerSettings>();
+        var namesSeen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var componentIdsSeen = new Dictionary<int, string>();
+        foreach (var item in node.Items())
+        {
+            var server = ServerSettings.Read(item, defaults);
+            if (server is null)
+            {
+                continue;
+            }
+
+            if (!namesSeen.TryAdd(server.Name, item.Path))
+            {
+                item.Problem("Name", $"\"{server.Name}\" is also the name of {namesSeen[server.Name]}; names must be unique");
+            }
+
+            if (server.ComponentId is { } id && !componentIdsSeen.TryAdd(id, item.Path))
+            {
+                item.Problem("ComponentId", $"{id} is also driven by {componentIdsSeen[id]}; two servers would fight over one component");
+            }
+
+            servers.Add(server);
+        }
+
+        return servers;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace CachetSync.Probing;
+
+/// <summary>Sorts the exceptions of a failed probe into the kinds an operator (and the threshold mapper) care about.</summary>
+public static class ProbeFailureClassifier
+{
+    public static (ProbeKind Kind, string Detail) Classify(Exception exception)
+    {
+        if (exception is HttpRequestException http)
+        {
+            switch (http.HttpRequestError)
+            {
+                case HttpRequestError.NameResolutionError:
+                    return (ProbeKind.DnsFailure, "DNS lookup failed");
+                case HttpRequestError.SecureConnectionError:
+                    return (ProbeKind.TlsFailure, $"TLS failed: {Innermost(http).Message}");
+                case HttpRequestError.ResponseEnded:
+                    return (ProbeKind.ConnectionReset, "connection closed before a complete response");
+                case HttpRequestError.InvalidResponse:
+                    return (ProbeKind.ProtocolError, "invalid HTTP response");
+                case HttpRequestError.ConfigurationLimitExceeded:
+                    return (ProbeKind.ProtocolError, "response exceeded a limit (headers too large?)");
+            }
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case SocketException socket:
+                    return FromSocketError(socket.SocketErrorCode);
+                case AuthenticationException tls:
+                    return (ProbeKind.TlsFailure, $"TLS failed: {tls.Message}");
+            }
+        }
+
+        return exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+            ? (ProbeKind.NetworkError, "connection failed")
+            : (ProbeKind.ProtocolError, exception.Message);
+    }
+
+    public static (ProbeKind Kind, string Detail) FromSocketError(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => (ProbeKind.ConnectionRefused, "connection refused"),
+        SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
+            => (ProbeKind.ConnectionReset, "connection reset"),
+        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain
+            => (ProbeKind.DnsFailure, "DNS lookup failed"),
+        SocketError.TimedOut => (ProbeKind.Timeout, "connect timed out"),
+        _ => (ProbeKind.NetworkError, $"network error: {error}"),
+    };
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Net.Sockets;
+using CachetSync.Configuration;
+
+namespace CachetSync.Probing;
+
+/// <summary>Probes a <c>tcp://host:port</c> server: a completed connect within the timeout is Ok.</summary>
+public sealed class TcpProber(ProbeSettings settings, TimeProvider time)
+{
+    public async Task<ProbeResult> ProbeAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.Timeout);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var started = time.GetTimestamp();
+        try
+        {
+            await socket.ConnectAsync(url.IdnHost, url.Port, timeout.Token);
+            return ProbeResult.Answered(null, time.GetElapsedTime(started));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ProbeResult.Failed(ProbeKind.Timeout, time.GetElapsedTime(started), $"no connect within {settings.Timeout.TotalSeconds:0.###} s");
+        }
+        catch (SocketException ex)
+        {
+            var (kind, detail) = ProbeFailureClassifier.FromSocketError(ex.SocketErrorCode);
+            return ProbeResult.Failed(kind, time.GetElapsedTime(started), detail);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using CachetSync.Configuration;
+
+namespace CachetSync.Reports;
+
+/// <summary>Reads a JSON count map from a file that another job exports.</summary>
+public sealed class FileReportSource(ReportSettings settings) : IReportSource
+{
+    public string Description => $"file {settings.Path}";
+
+    public async Task<ReportCounts> ReadAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        try
+        {
+            body = await File.ReadAllBytesAsync(settings.Path!, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportSourceException($"cannot be read ({ex.Message})", ex);
+        }
+
+        return ReportCountsParser.Parse(body);
+    }
+}

@@ -1,0 +1,12 @@
+namespace CachetSync.Reports;
+
+/// <summary>Somewhere user timeout-report counts can be read from (an HTTP endpoint, a file, …).</summary>
+public interface IReportSource
+{
+    /// <summary>Names the source in log lines without secrets, e.g. "file /data/reports.json".</summary>
+    string Description { get; }
+
+    /// <summary>Counts of reports made since <paramref name="since"/>.</summary>
+    /// <exception cref="ReportSourceException">The source failed or answered something unreadable.</exception>
+    Task<ReportCounts> ReadAsync(DateTimeOffset since, CancellationToken cancellationToken);
+}

@@ -1,0 +1,21 @@
+namespace CachetSync.Reports;
+
+/// <summary>
+/// User timeout-report counts per report key, as one source answered them. Keys whose value was unusable
+/// are listed in <see cref="Rejected"/> so the cycle can warn and fall back to probe-only for those servers.
+/// </summary>
+public sealed record ReportCounts(IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, string> Rejected)
+{
+    public static ReportCounts Empty { get; } = new(
+        new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase),
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The count for a server: the reported number, 0 when the source does not mention the key
+    /// (no reports), or null when the source's value for it was unusable.
+    /// </summary>
+    public int? For(string reportKey) =>
+        Counts.TryGetValue(reportKey, out var count) ? count
+        : Rejected.ContainsKey(reportKey) ? null
+        : 0;
+}

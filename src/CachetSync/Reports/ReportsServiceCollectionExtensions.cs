@@ -1,0 +1,29 @@
+using CachetSync.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CachetSync.Reports;
+
+public static class ReportsServiceCollectionExtensions
+{
+    /// <summary>Registers the configured report source; with Source None there is none, and counts play no part.</summary>
+    public static IServiceCollection AddReports(this IServiceCollection services, ReportSettings settings)
+    {
+        switch (settings.Source)
+        {
+            case ReportSourceKind.Http:
+                services.AddHttpClient(HttpReportSource.ClientName, client =>
+                {
+                    client.Timeout = Timeout.InfiniteTimeSpan;
+                    client.MaxResponseContentBufferSize = HttpReportSource.MaxBodyBytes;
+                });
+                services.AddSingleton<IReportSource>(provider =>
+                    new HttpReportSource(provider.GetRequiredService<IHttpClientFactory>(), settings));
+                break;
+            case ReportSourceKind.File:
+                services.AddSingleton<IReportSource>(new FileReportSource(settings));
+                break;
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+
+namespace CachetSync;
+
+/// <summary>
+/// Where a run reads its environment and writes its output. The real process uses the console; tests capture
+/// everything, including every log line, so they can check exactly what an operator would see.
+/// </summary>
+public sealed record RunEnvironment(
+    TextWriter Out,
+    TextWriter Error,
+    string EnvironmentPrefix,
+    Action<ILoggingBuilder>? ConfigureLogging = null)
+{
+    public static RunEnvironment Console { get; } =
+        new(System.Console.Out, System.Console.Error, Configuration.ConfigLoader.EnvironmentPrefix);
+}

@@ -1,0 +1,36 @@
+using CachetSync.Cachet;
+using CachetSync.Configuration;
+
+namespace CachetSync.Sync;
+
+/// <summary>Finds the Cachet component each server drives, by id or by (non-unique) name.</summary>
+public sealed class ComponentResolver
+{
+    private readonly Dictionary<int, CachetComponent> _byId;
+    private readonly ILookup<string, CachetComponent> _byName;
+
+    public ComponentResolver(IReadOnlyList<CachetComponent> components)
+    {
+        _byId = components.ToDictionary(component => component.Id);
+        _byName = components.ToLookup(component => component.Name, StringComparer.Ordinal);
+    }
+
+    /// <returns>The component, or null with an error an operator can act on.</returns>
+    public (CachetComponent? Component, string? Error) Resolve(ServerSettings server)
+    {
+        if (server.ComponentId is { } id)
+        {
+            return _byId.TryGetValue(id, out var byId)
+                ? (byId, null)
+                : (null, $"no component #{id} in Cachet (deleted, disabled, or hidden from this token?)");
+        }
+
+        var matches = _byName[server.Component!].ToList();
+        return matches.Count switch
+        {
+            1 => (matches[0], null),
+            0 => (null, $"no component named \"{server.Component}\" in Cachet"),
+            _ => (null, $"{matches.Count} components are named \"{server.Component}\" (ids {string.Join(", ", matches.Select(m => m.Id))}); set ComponentId"),
+        };
+    }
+}

@@ -1,0 +1,66 @@
+using CachetSync.Probing;
+using CachetSync.Thresholds;
+
+namespace CachetSync.Sync;
+
+/// <summary>Prints the cycle summary as a plain table on stdout: one row per server, then the totals.</summary>
+public static class SummaryTable
+{
+    private static readonly string[] Headers = ["SERVER", "PROBE", "LATENCY", "REPORTS", "STATUS (current -> desired)", "ACTION", "DETAIL"];
+
+    public static void Write(TextWriter output, CycleSummary summary)
+    {
+        var rows = summary.Servers.Select(Row).ToList();
+        var widths = Headers.Select((header, column) =>
+            rows.Select(row => row[column].Length).Prepend(header.Length).Max()).ToArray();
+
+        WriteRow(output, Headers, widths);
+        foreach (var row in rows)
+        {
+            WriteRow(output, row, widths);
+        }
+
+        output.WriteLine();
+        output.WriteLine(Totals(summary));
+    }
+
+    public static string Totals(CycleSummary summary)
+    {
+        var counts = Enum.GetValues<SyncAction>()
+            .Select(action => (Action: action, Count: summary.Count(action)))
+            .Where(pair => pair.Count > 0)
+            .Select(pair => $"{pair.Count} {ActionLabel(pair.Action)}");
+        var probesFailed = summary.Servers.Count(server => server.Probe.Kind != ProbeKind.Ok);
+        var cachet = summary.CachetError is null ? "" : $" Cachet: {summary.CachetError}.";
+        var dryRun = summary.DryRun ? " (dry run: nothing written)" : "";
+        return $"{summary.Servers.Count} servers in {summary.Duration.TotalSeconds:0.0} s, {probesFailed} probes failed: "
+            + $"{string.Join(", ", counts.DefaultIfEmpty("nothing to do"))}{dryRun}.{cachet} Exit code {summary.ExitCode}.";
+    }
+
+    private static string[] Row(ServerOutcome outcome) =>
+    [
+        outcome.Server,
+        outcome.Probe.Kind == ProbeKind.Ok ? outcome.Probe.Detail : outcome.Probe.Kind.ToString(),
+        $"{outcome.Probe.Latency.TotalMilliseconds:0} ms",
+        outcome.Reports?.ToString() ?? "-",
+        $"{outcome.Current?.ToString() ?? "?"} -> {outcome.Desired.Status}",
+        ActionLabel(outcome.Action),
+        outcome.Error ?? outcome.Desired.Reason,
+    ];
+
+    public static string ActionLabel(SyncAction action) => action switch
+    {
+        SyncAction.DryRun => "dry-run",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+
+    private static void WriteRow(TextWriter output, IReadOnlyList<string> cells, int[] widths)
+    {
+        for (var column = 0; column < cells.Count - 1; column++)
+        {
+            output.Write(cells[column].PadRight(widths[column] + 2));
+        }
+
+        output.WriteLine(cells[^1]);
+    }
+}
