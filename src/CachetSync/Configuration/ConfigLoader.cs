@@ -28,13 +28,20 @@ public static class ConfigLoader
                 .AddEnvironmentVariables(environmentPrefix)
                 .Build();
         }
-        catch (InvalidDataException ex) when (ex.InnerException is JsonException json)
+        catch (Exception ex) when (ex is InvalidDataException or FormatException)
         {
-            throw new ConfigFileException($"{configFile ?? DefaultFile}: not valid JSON: {Describe(json)}");
+            var json = Chain(ex).OfType<JsonException>().FirstOrDefault();
+            throw new ConfigFileException(json is null
+                ? $"{configFile ?? DefaultFile}: {Chain(ex).Last().Message}"
+                : $"{configFile ?? DefaultFile}: not valid JSON: {Describe(json)}");
         }
-        catch (InvalidDataException ex)
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
         {
-            throw new ConfigFileException($"{configFile ?? DefaultFile}: {ex.InnerException?.Message ?? ex.Message}");
+            yield return current;
         }
     }
 

@@ -54,8 +54,7 @@ public static class ThresholdMapper
             return null;
         }
 
-        // Thresholds are sorted ascending: the last one reached is the highest AtLeast not above the count.
-        var reached = thresholds.LastOrDefault(threshold => threshold.AtLeast <= count);
+        var reached = thresholds.Where(threshold => threshold.AtLeast <= count).MaxBy(threshold => threshold.AtLeast);
         return reached is null
             ? null
             : new StatusDecision(reached.Status, $"{count} reports >= {reached.AtLeast}");

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using WireMock;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace CachetSync.Tests.Support;
+
+/// <summary>
+/// WireMock.Net playing a Cachet 2.4 server: the envelope, pagination and error shapes are those of the capture in
+/// shared/cachet-api (timestamps without zone, escaped slashes in links, 200 on create, 401 error envelope).
+/// </summary>
+public sealed class CachetStub : IDisposable
+{
+    public const string Token = "cachetsync-test-token-0001";
+
+    private readonly Dictionary<int, JsonObject> _components = new();
+
+    public CachetStub()
+    {
+        Server = Loopback.StartWireMock();
+    }
+
+    public WireMockServer Server { get; }
+
+    public string BaseUrl => Server.Urls[0];
+
+    public CachetStub WithComponent(int id, string name, int status, int groupId = 1)
+    {
+        _components[id] = new JsonObject
+        {
+            ["id"] = id, ["name"] = name, ["description"] = "", ["status"] = status, ["order"] = 0,
+            ["group_id"] = groupId, ["created_at"] = "2026-11-23 06:37:45", ["updated_at"] = "2026-11-23 06:37:45",
+            ["deleted_at"] = null, ["enabled"] = true, ["meta"] = null, ["link"] = "",
+            ["status_name"] = StatusName(status), ["tags"] = new JsonArray(),
+        };
+        return this;
+    }
+
+    /// <summary>Serves GET /api/v1/components in pages of <paramref name="perPage"/>, as Cachet does for that per_page.</summary>
+    public CachetStub ServeComponentPages(int perPage)
+    {
+        var all = _components.OrderBy(pair => pair.Key).Select(pair => pair.Value).ToList();
+        var totalPages = Math.Max(1, (int)Math.Ceiling(all.Count / (double)perPage));
+        for (var page = 1; page <= totalPages + 1; page++)
+        {
+            var data = all.Skip((page - 1) * perPage).Take(perPage).ToList();
+            var body = new JsonObject
+            {
+                ["meta"] = new JsonObject
+                {
+                    ["pagination"] = new JsonObject
+                    {
+                        ["total"] = all.Count, ["count"] = data.Count, ["per_page"] = perPage, ["current_page"] = page,
+                        ["total_pages"] = totalPages,
+                        ["links"] = new JsonObject
+                        {
+                            ["next_page"] = page < totalPages ? $"{BaseUrl}/api/v1/components?per_page={perPage}&page={page + 1}" : null,
+                            ["previous_page"] = page > 1 ? $"{BaseUrl}/api/v1/components?per_page={perPage}&page={page - 1}" : null,
+                        },
+                    },
+                },
+                ["data"] = new JsonArray(data.Select(component => (JsonNode)component.DeepClone()).ToArray()),
+            };
+            Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()
+                    .WithParam("per_page", perPage.ToString()).WithParam("page", page.ToString()))
+                .RespondWith(Json(200, body.ToJsonString()));
+        }
+
+        return this;
+    }
+
+    /// <summary>PUT /api/v1/components/{id} with a valid token answers the component with the new status, as Cachet does.</summary>
+    public CachetStub AcceptStatusWrites()
+    {
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/components/\d+$")).UsingPut())
+            .RespondWith(Response.Create().WithCallback(Echo));
+        return this;
+    }
+
+    /// <summary>PUT for one component answers with the given status and body instead.</summary>
+    public CachetStub FailWrite(int id, int statusCode, string body)
+    {
+        Server.Given(Request.Create().WithPath($"/api/v1/components/{id}").UsingPut())
+            .AtPriority(1)
+            .RespondWith(Json(statusCode, body));
+        return this;
+    }
+
+    public IReadOnlyList<(int Id, string Body)> Puts() =>
+        Server.LogEntries
+            .Where(entry => entry.RequestMessage.Method == "PUT")
+            .Select(entry => (int.Parse(entry.RequestMessage.Path.Split('/')[^1]), entry.RequestMessage.Body ?? ""))
+            .OrderBy(put => put.Item1)
+            .ToList();
+
+    public int RequestCount => Server.LogEntries.Count();
+
+    public static string ServerError =>
+        """{"errors":[{"id":"5e4a0d0e-0000-4000-8000-000000000000","status":500,"title":"Internal Server Error","detail":"The server encountered an internal error."}]}""";
+
+    public static string Unauthorized =>
+        """{"errors":[{"id":"758a7389-82cc-46d1-b675-a6e3faa59e9b","status":401,"title":"Unauthorized","detail":"Authentication is required and has failed or has not yet been provided."}]}""";
+
+    private ResponseMessage Echo(IRequestMessage request)
+    {
+        if (!request.Headers!.TryGetValue("X-Cachet-Token", out var token) || token.FirstOrDefault() != Token)
+        {
+            return Message(401, Unauthorized);
+        }
+
+        var id = int.Parse(request.Path.Split('/')[^1]);
+        if (!_components.TryGetValue(id, out var component))
+        {
+            return Message(404, """{"errors":[{"id":"eb4856c6-5838-435c-a220-c5d99fb77b8f","status":404,"title":"Not Found","detail":"No query results for model [CachetHQ\\Cachet\\Models\\Component]."}]}""");
+        }
+
+        // Like Cachet, a body that is not JSON is ignored: 200 and nothing changes.
+        try
+        {
+            if (JsonNode.Parse(request.Body ?? "")?["status"] is { } status)
+            {
+                component["status"] = status.GetValue<int>();
+                component["status_name"] = StatusName(status.GetValue<int>());
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return Message(200, new JsonObject { ["data"] = component.DeepClone() }.ToJsonString());
+    }
+
+    private static IResponseBuilder Json(int status, string body) =>
+        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
+
+    private static ResponseMessage Message(int status, string body) => new()
+    {
+        StatusCode = status,
+        Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
+        BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String },
+    };
+
+    private static string StatusName(int status) => status switch
+    {
+        1 => "Operational", 2 => "Performance Issues", 3 => "Partial Outage", 4 => "Major Outage", _ => "Unknown",
+    };
+
+    public void Dispose() => Server.Dispose();
+}

@@ -1,0 +1,54 @@
+using CachetSync.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace CachetSync.Tests.Support;
+
+/// <summary>
+/// Runs the real program in-process, as the command line would, with a config file written for the test,
+/// and captures stdout, stderr and every log line (Trace and up).
+/// </summary>
+public sealed class TestRun : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("cachetsync-test-").FullName;
+
+    public StringWriter Out { get; } = new();
+
+    public StringWriter Error { get; } = new();
+
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>A prefix no other test uses, so environment overrides stay within this run.</summary>
+    public string EnvironmentPrefix { get; } = $"CACHETSYNC_TEST_{Guid.NewGuid():N}_";
+
+    public string Everything => $"{Out}\n{Error}\n{Logs.All}";
+
+    public string WriteConfig(string json, string name = "appsettings.json")
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    public void SetEnvironment(string key, string value) => Environment.SetEnvironmentVariable(EnvironmentPrefix + key, value);
+
+    public async Task<int> RunAsync(params string[] args)
+    {
+        var environment = new RunEnvironment(Out, Error, EnvironmentPrefix, logging =>
+        {
+            logging.ClearProviders();
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(Logs);
+        });
+        return await Program.RunAsync(args, environment, CancellationToken.None);
+    }
+
+    public void Dispose()
+    {
+        foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith(EnvironmentPrefix, StringComparison.Ordinal)))
+        {
+            Environment.SetEnvironmentVariable(key, null);
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+}
