@@ -11,6 +11,8 @@ public static class CachetErrorTranslator
 {
     public static CachetException Translate(Exception exception, string operation) => exception switch
     {
+        // Refit wraps transport failures; what happened is the inner exception.
+        ApiRequestException { InnerException: { } inner } => Translate(inner, operation),
         ApiException { StatusCode: HttpStatusCode.Unauthorized } api =>
             new CachetException($"{operation}: Cachet rejected the API token (HTTP 401)", tokenRejected: true, api),
         ApiException { StatusCode: HttpStatusCode.OK } api =>

@@ -25,7 +25,7 @@ public static class CachetServiceCollectionExtensions
         }
 
         services
-            .AddRefitClient<ICachetApi>(RefitSettings.ForJsonContext(CachetJsonContext.Default))
+            .AddRefitGeneratedClient<ICachetApi>(CachetJsonContext.Default)
             .ConfigureHttpClient(client =>
             {
                 client.BaseAddress = ApiAddress(settings.BaseUrl);

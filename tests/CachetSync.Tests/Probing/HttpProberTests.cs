@@ -84,7 +84,7 @@ public sealed class HttpProberTests : IDisposable
 
         var result = await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(server.Url), CancellationToken.None);
 
-        result.Kind.Should().Be(expected);
+        result.Kind.Should().Be(expected, $"{server.Accepted} connections, {result.Detail}, {result.Latency}");
         result.StatusCode.Should().BeNull();
     }
 

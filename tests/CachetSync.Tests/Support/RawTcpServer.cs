@@ -13,6 +13,7 @@ public sealed class RawTcpServer : IDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _held = [];
+    private int _accepted;
 
     public RawTcpServer(Behaviour behaviour)
     {
@@ -35,6 +36,8 @@ public sealed class RawTcpServer : IDisposable
         Silent,
     }
 
+    public int Accepted => Volatile.Read(ref _accepted);
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public string Url => $"http://127.0.0.1:{Port}/health";
@@ -46,6 +49,7 @@ public sealed class RawTcpServer : IDisposable
             while (!_stop.IsCancellationRequested)
             {
                 var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                Interlocked.Increment(ref _accepted);
                 _ = HandleAsync(socket, behaviour);
             }
         }
