@@ -8,6 +8,10 @@ public static class SummaryTable
 {
     private static readonly string[] Headers = ["SERVER", "PROBE", "LATENCY", "REPORTS", "STATUS (current -> desired)", "ACTION", "DETAIL"];
 
+    /// <summary>What needs attention first: writes made and failed, then what was left as it was.</summary>
+    private static readonly SyncAction[] TotalsOrder =
+        [SyncAction.Updated, SyncAction.Failed, SyncAction.DryRun, SyncAction.Skipped, SyncAction.Unchanged];
+
     public static void Write(TextWriter output, CycleSummary summary)
     {
         var rows = summary.Servers.Select(Row).ToList();
@@ -26,7 +30,7 @@ public static class SummaryTable
 
     public static string Totals(CycleSummary summary)
     {
-        var counts = Enum.GetValues<SyncAction>()
+        var counts = TotalsOrder
             .Select(action => (Action: action, Count: summary.Count(action)))
             .Where(pair => pair.Count > 0)
             .Select(pair => $"{pair.Count} {ActionLabel(pair.Action)}");

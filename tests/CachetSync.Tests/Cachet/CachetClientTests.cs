@@ -28,7 +28,7 @@ public sealed class CachetClientTests : IDisposable
             _cachet.WithComponent(id, $"web-{id}", status: 1);
         }
 
-        _cachet.ServeComponentPages(perPage: 2);
+        _cachet.ServeComponents();
 
         var components = await Client(pageSize: 2).ReadAllComponentsAsync(CancellationToken.None);
 
@@ -41,7 +41,7 @@ public sealed class CachetClientTests : IDisposable
     [Fact]
     public async Task Sends_the_token_and_asks_for_json()
     {
-        _cachet.WithComponent(1, "web-1", 1).ServeComponentPages(1000);
+        _cachet.WithComponent(1, "web-1", 1).ServeComponents();
 
         await Client().ReadAllComponentsAsync(CancellationToken.None);
 

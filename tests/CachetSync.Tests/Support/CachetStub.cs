@@ -40,36 +40,15 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
-    /// <summary>Serves GET /api/v1/components in pages of <paramref name="perPage"/>, as Cachet does for that per_page.</summary>
-    public CachetStub ServeComponentPages(int perPage)
+    /// <summary>
+    /// Serves GET /api/v1/components from the current components (writes show up in later reads), paged by the
+    /// request's per_page (default 20) and page, as Cachet does; a page past the end is an empty list.
+    /// </summary>
+    public CachetStub ServeComponents()
     {
-        var all = _components.OrderBy(pair => pair.Key).Select(pair => pair.Value).ToList();
-        var totalPages = Math.Max(1, (int)Math.Ceiling(all.Count / (double)perPage));
-        for (var page = 1; page <= totalPages + 1; page++)
-        {
-            var data = all.Skip((page - 1) * perPage).Take(perPage).ToList();
-            var body = new JsonObject
-            {
-                ["meta"] = new JsonObject
-                {
-                    ["pagination"] = new JsonObject
-                    {
-                        ["total"] = all.Count, ["count"] = data.Count, ["per_page"] = perPage, ["current_page"] = page,
-                        ["total_pages"] = totalPages,
-                        ["links"] = new JsonObject
-                        {
-                            ["next_page"] = page < totalPages ? $"{BaseUrl}/api/v1/components?per_page={perPage}&page={page + 1}" : null,
-                            ["previous_page"] = page > 1 ? $"{BaseUrl}/api/v1/components?per_page={perPage}&page={page - 1}" : null,
-                        },
-                    },
-                },
-                ["data"] = new JsonArray(data.Select(component => (JsonNode)component.DeepClone()).ToArray()),
-            };
-            Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()
-                    .WithParam("per_page", perPage.ToString()).WithParam("page", page.ToString()))
-                .RespondWith(Json(200, body.ToJsonString()));
-        }
-
+        Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet())
+            .AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(ComponentPage));
         return this;
     }
 
@@ -77,6 +56,7 @@ public sealed class CachetStub : IDisposable
     public CachetStub AcceptStatusWrites()
     {
         Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/components/\d+$")).UsingPut())
+            .AtPriority(10)
             .RespondWith(Response.Create().WithCallback(Echo));
         return this;
     }
@@ -104,6 +84,37 @@ public sealed class CachetStub : IDisposable
 
     public static string Unauthorized =>
         """{"errors":[{"id":"758a7389-82cc-46d1-b675-a6e3faa59e9b","status":401,"title":"Unauthorized","detail":"Authentication is required and has failed or has not yet been provided."}]}""";
+
+    private ResponseMessage ComponentPage(IRequestMessage request)
+    {
+        static int Query(IRequestMessage request, string key, int fallback) =>
+            request.Query is { } query && query.TryGetValue(key, out var values) && int.TryParse(values.FirstOrDefault(), out var value) ? value : fallback;
+
+        var perPage = Query(request, "per_page", 20);
+        var page = Query(request, "page", 1);
+        var all = _components.OrderBy(pair => pair.Key).Select(pair => pair.Value).ToList();
+        var totalPages = Math.Max(1, (int)Math.Ceiling(all.Count / (double)perPage));
+        var data = all.Skip((page - 1) * perPage).Take(perPage).ToList();
+        var link = (int target) => (JsonNode?)$"{BaseUrl}/api/v1/components?per_page={perPage}&page={target}";
+        var body = new JsonObject
+        {
+            ["meta"] = new JsonObject
+            {
+                ["pagination"] = new JsonObject
+                {
+                    ["total"] = all.Count, ["count"] = data.Count, ["per_page"] = perPage, ["current_page"] = page,
+                    ["total_pages"] = totalPages,
+                    ["links"] = new JsonObject
+                    {
+                        ["next_page"] = page < totalPages ? link(page + 1) : null,
+                        ["previous_page"] = page > 1 ? link(page - 1) : null,
+                    },
+                },
+            },
+            ["data"] = new JsonArray(data.Select(component => (JsonNode)component.DeepClone()).ToArray()),
+        };
+        return Message(200, body.ToJsonString());
+    }
 
     private ResponseMessage Echo(IRequestMessage request)
     {
