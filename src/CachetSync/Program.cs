@@ -104,7 +104,8 @@ public static class Program
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         logging.AddFilter("Microsoft", LogLevel.Warning);
-        logging.AddFilter("Polly", LogLevel.Warning);
+        // Polly logs every retried attempt as a warning with a stack trace; CachetSync's own lines already say what failed.
+        logging.AddFilter("Polly", LogLevel.Error);
         logging.AddConfiguration(configuration.GetSection("Logging"));
         if (environment.ConfigureLogging is { } configure)
         {

@@ -25,7 +25,8 @@ public static class CachetServiceCollectionExtensions
         }
 
         services
-            .AddRefitGeneratedClient<ICachetApi>(CachetJsonContext.Default)
+            // Buffered bodies go out with Content-Length: PHP behind some FastCGI setups cannot read a chunked body.
+            .AddRefitGeneratedClient<ICachetApi>(CachetJsonContext.Default, _ => BufferedJsonSettings())
             .ConfigureHttpClient(client =>
             {
                 client.BaseAddress = ApiAddress(settings.BaseUrl);
@@ -48,6 +49,13 @@ public static class CachetServiceCollectionExtensions
     {
         var text = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
         return new Uri(text.EndsWith("/api/v1", StringComparison.OrdinalIgnoreCase) ? text : text + "/api/v1");
+    }
+
+    private static RefitSettings BufferedJsonSettings()
+    {
+        var settings = RefitSettings.ForJsonContext(CachetJsonContext.Default);
+        settings.Buffered = true;
+        return settings;
     }
 
     private static void ConfigureResilience(HttpStandardResilienceOptions options, CachetSettings settings)

@@ -95,6 +95,10 @@ public sealed class CachetClientTests : IDisposable
         await Client().SetStatusAsync(3, ComponentStatus.PartialOutage, CancellationToken.None);
 
         _cachet.Puts().Should().Equal((3, """{"status":3}"""));
+        var headers = _cachet.Server.LogEntries.Single().RequestMessage.Headers!;
+        headers["Content-Length"].Should().ContainSingle().Which.Should().Be("12", "PHP behind FastCGI may not read a chunked body");
+        headers["Content-Type"].Single().Should().StartWith("application/json");
+        headers["X-Cachet-Token"].Should().Equal(CachetStub.Token);
     }
 
     [Fact]
