@@ -2,10 +2,17 @@ using CachetSync.Thresholds;
 
 namespace CachetSync.Configuration;
 
-/// <summary>The whole, validated configuration. Thresholds are already merged into each server.</summary>
+/// <summary>
+/// The whole, validated configuration. Thresholds are already merged into each server.
+/// <see cref="ShutdownTimeout"/> bounds how long a stop (SIGTERM, Ctrl+C) may take to wind a cycle down.
+/// </summary>
 public sealed record CachetSyncSettings(
     CachetSettings Cachet,
     ScheduleSettings Schedule,
     ProbeSettings Probe,
     ReportSettings Reports,
-    IReadOnlyList<ServerSettings> Servers);
+    IReadOnlyList<ServerSettings> Servers,
+    TimeSpan ShutdownTimeout)
+{
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+}

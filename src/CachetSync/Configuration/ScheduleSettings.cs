@@ -5,7 +5,7 @@ namespace CachetSync.Configuration;
 /// <summary>Section <c>Schedule</c>: when the long-running worker runs a cycle.</summary>
 public sealed record ScheduleSettings(CronExpression Cron, string CronText, TimeZoneInfo TimeZone)
 {
-    public static readonly string[] Keys = ["Cron", "TimeZone"];
+    public static readonly string[] Keys = ["Cron", "IncludeSeconds", "TimeZone"];
 
     public const string DefaultCron = "*/2 * * * *";
 
@@ -13,17 +13,16 @@ public sealed record ScheduleSettings(CronExpression Cron, string CronText, Time
     {
         node.RejectUnknownKeys(Keys);
         var text = node.String("Cron") ?? DefaultCron;
-        var cron = ParseCron(node, text);
+        var cron = ParseCron(node, text, node.Bool("IncludeSeconds"));
         var zone = ReadTimeZone(node);
         return new ScheduleSettings(cron, text, zone);
     }
 
-    private static CronExpression ParseCron(ConfigNode node, string text)
+    private static CronExpression ParseCron(ConfigNode node, string text, bool? includeSeconds)
     {
-        // Six fields means the first is seconds; Cronos needs to be told which format it reads.
-        var format = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6
-            ? CronFormat.IncludeSeconds
-            : CronFormat.Standard;
+        // Cronos must be told whether the first field is seconds; without IncludeSeconds, six fields say so.
+        var seconds = includeSeconds ?? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6;
+        var format = seconds ? CronFormat.IncludeSeconds : CronFormat.Standard;
         try
         {
             return CronExpression.Parse(text, format);

@@ -9,7 +9,8 @@ public static class SettingsReader
     /// <summary>Top-level sections that belong to the .NET host or to editors, not to CachetSync.</summary>
     private static readonly string[] ForeignSections = ["Logging", "$schema"];
 
-    private static readonly string[] Sections = ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers"];
+    private static readonly string[] Sections =
+        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout"];
 
     public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(IConfiguration configuration, bool dryRun)
     {
@@ -24,7 +25,9 @@ public static class SettingsReader
         var thresholds = ThresholdSettings.Read(root.Child("Thresholds"), ThresholdSettings.BuiltIn, mergeStatusCodes: false);
         var servers = ReadServers(root.Child("Servers"), thresholds);
 
-        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers);
+        var shutdownTimeout = root.Duration("ShutdownTimeout") ?? CachetSyncSettings.DefaultShutdownTimeout;
+
+        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout);
         return problems.Count == 0 ? (settings, problems) : (null, problems);
     }
 

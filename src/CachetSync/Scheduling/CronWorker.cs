@@ -1,0 +1,83 @@
+using CachetSync.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CachetSync.Scheduling;
+
+/// <summary>
+/// The long-running mode: one cycle at each occurrence of <see cref="ScheduleSettings.Cron"/> in its time zone
+/// (Cronos handles DST gaps and overlaps). Never two cycles at once: an occurrence that finds the previous
+/// cycle still running is skipped and logged. On stop, the cycle in flight winds down before the worker ends.
+/// </summary>
+public sealed class CronWorker(
+    ScheduleSettings schedule,
+    Func<CancellationToken, Task> runCycle,
+    TimeProvider time,
+    ILogger<CronWorker> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>The scheduling loop; public so tests can drive it directly with a fake clock.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var running = Task.CompletedTask;
+        var lastDue = time.GetUtcNow();
+        logger.LogInformation("Worker started: schedule \"{Cron}\" ({TimeZone}), first cycle at {Next:u}",
+            schedule.CronText, schedule.TimeZone.Id, Next(lastDue));
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // From the later of now and the last occurrence, so a timer firing a hair early never runs one twice.
+            var now = time.GetUtcNow();
+            if (Next(now > lastDue ? now : lastDue) is not { } due)
+            {
+                logger.LogWarning("Schedule \"{Cron}\" has no further occurrence; the worker stops", schedule.CronText);
+                break;
+            }
+
+            try
+            {
+                var wait = due - now;
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            lastDue = due;
+            if (!running.IsCompleted)
+            {
+                logger.LogWarning("Skipped the cycle due at {Due:u}: the previous cycle is still running", due);
+                continue;
+            }
+
+            running = RunCycleAsync(due, stoppingToken);
+        }
+
+        await running.ConfigureAwait(false);
+    }
+
+    private DateTimeOffset? Next(DateTimeOffset from) => schedule.Cron.GetNextOccurrence(from, schedule.TimeZone);
+
+    private async Task RunCycleAsync(DateTimeOffset due, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await runCycle(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // The worker outlives any one bad cycle: the next occurrence tries again.
+            logger.LogError(ex, "The cycle due at {Due:u} failed", due);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Next cycle at {Next:u}", Next(time.GetUtcNow() > due ? time.GetUtcNow() : due));
+        }
+    }
+}
