@@ -5,6 +5,7 @@ using CachetSync.Cachet;
 using CachetSync.Configuration;
 using CachetSync.Probing;
 using CachetSync.Reports;
+using CachetSync.Scheduling;
 using CachetSync.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
-/// <summary>cachetsync: command line → configuration → one cycle (probe, reports, thresholds, Cachet) → summary.</summary>
+/// <summary>
+/// cachetsync: command line → configuration (validated before any network call) → one cycle (<c>--once</c>) or
+/// a cycle at each cron occurrence → summary on stdout, logs on stderr, exit code.
+/// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -23,7 +27,7 @@ public static class Program
         return await RunAsync(args, RunEnvironment.Console, stop.Token);
     }
 
-    public static async Task<int> RunAsync(string[] args, RunEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, RunEnvironment environment, CancellationToken stopping)
     {
         var (commandLine, argumentError) = CommandLine.Parse(args);
         if (commandLine is null)
@@ -62,26 +66,57 @@ public static class Program
             return CycleSummary.ExitInvalidConfiguration;
         }
 
-        using var host = BuildHost(settings, configuration, environment);
-        var cycle = host.Services.GetRequiredService<SyncCycle>();
+        using var host = BuildHost(settings, configuration, environment, commandLine);
+        if (!commandLine.Once)
+        {
+            // Worker mode: the host runs CronWorker until stopped, then waits up to ShutdownTimeout for the cycle.
+            await host.RunAsync(stopping);
+            return CycleSummary.ExitApplied;
+        }
+
+        return await RunOnceAsync(host.Services.GetRequiredService<SyncCycle>(), settings, commandLine, environment, stopping);
+    }
+
+    private static async Task<int> RunOnceAsync(
+        SyncCycle cycle, CachetSyncSettings settings, CommandLine commandLine, RunEnvironment environment, CancellationToken stopping)
+    {
+        // A stop request gets ShutdownTimeout to wind the cycle down and print what it did; then we give up on it.
+        using var giveUp = new CancellationTokenSource();
+        await using var onStop = stopping.Register(() => giveUp.CancelAfter(settings.ShutdownTimeout));
         try
         {
-            var summary = await cycle.RunAsync(commandLine.DryRun, cancellationToken);
-            SummaryTable.Write(environment.Out, summary);
-            return summary.ExitCode;
+            return await RunCycleAsync(cycle, commandLine, environment.Out, stopping).WaitAsync(giveUp.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
         {
-            await environment.Error.WriteLineAsync("cachetsync: stopped before the cycle finished");
+            await environment.Error.WriteLineAsync(
+                $"cachetsync: stopping took longer than ShutdownTimeout ({settings.ShutdownTimeout.TotalSeconds:0.#} s); exiting with the cycle unfinished");
             return CycleSummary.ExitCachetFailed;
         }
     }
 
-    private static IHost BuildHost(CachetSyncSettings settings, IConfiguration configuration, RunEnvironment environment)
+    private static async Task<int> RunCycleAsync(SyncCycle cycle, CommandLine commandLine, TextWriter output, CancellationToken stopping)
+    {
+        var summary = await cycle.RunAsync(commandLine.DryRun, stopping);
+        if (commandLine.Output == OutputFormat.Json)
+        {
+            SummaryJson.Write(output, summary);
+        }
+        else
+        {
+            SummaryTable.Write(output, summary);
+        }
+
+        await output.FlushAsync(CancellationToken.None);
+        return summary.ExitCode;
+    }
+
+    private static IHost BuildHost(CachetSyncSettings settings, IConfiguration configuration, RunEnvironment environment, CommandLine commandLine)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         ConfigureLogging(builder.Logging, configuration, environment);
         builder.Services
+            .Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout)
             .AddSingleton(settings)
             .AddSingleton(TimeProvider.System)
             .AddProbing(settings.Probe)
@@ -95,6 +130,15 @@ public static class Program
                 provider.GetService<CachetClient>(),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<SyncCycle>>()));
+        if (!commandLine.Once)
+        {
+            builder.Services.AddHostedService(provider => new CronWorker(
+                settings.Schedule,
+                stopping => RunCycleAsync(provider.GetRequiredService<SyncCycle>(), commandLine, environment.Out, stopping),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<CronWorker>>()));
+        }
+
         return builder.Build();
     }
 
@@ -113,8 +157,9 @@ public static class Program
             return;
         }
 
-        // Logs go to stderr so stdout carries only the summary.
-        logging.AddSimpleConsole(options =>
+        // Logs go to stderr so stdout carries only the summary. Logging:Console:FormatterName=json switches to JSON lines.
+        logging.AddConsole();
+        logging.Services.Configure<SimpleConsoleFormatterOptions>(options =>
         {
             options.SingleLine = true;
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";

@@ -1,20 +1,22 @@
 namespace CachetSync.Configuration;
 
-/// <summary>The command line: <c>cachetsync [--config FILE] [--once] [--dry-run]</c>.</summary>
-public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version)
+/// <summary>The command line: <c>cachetsync [--config FILE] [--once] [--dry-run] [--output table|json]</c>.</summary>
+public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version, OutputFormat Output = OutputFormat.Table)
 {
     public const string Usage = """
-        Usage: cachetsync [--config FILE] [--once] [--dry-run]
+        Usage: cachetsync [--config FILE] [--once] [--dry-run] [--output table|json]
 
         Probes every configured server, maps the results through the thresholds, and sets the
-        matching Cachet component statuses (only those that changed).
+        matching Cachet component statuses (only those that changed). Without --once it keeps
+        running and runs a cycle at each occurrence of Schedule.Cron.
 
         Options:
-          --config FILE   configuration file (default: appsettings.json in the working directory)
-          --once          run one cycle and exit (container job / Kubernetes CronJob mode)
-          --dry-run       do everything except writing to Cachet; print the plan
-          --version       print the version
-          -h, --help      print this help
+          --config FILE         configuration file (default: appsettings.json in the working directory)
+          --once                run one cycle and exit (container job / Kubernetes CronJob mode)
+          --dry-run             do everything except writing to Cachet; print the plan
+          --output table|json   the cycle summary on stdout: a table (default) or one JSON object per cycle
+          --version             print the version
+          -h, --help            print this help
 
         Environment variables override the file: CACHETSYNC_Cachet__ApiToken=...
         Exit codes: 0 cycle applied, 1 invalid configuration or arguments, 2 Cachet read or write failed.
@@ -25,6 +27,7 @@ public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, boo
     {
         string? configFile = null;
         bool once = false, dryRun = false, help = false, version = false;
+        var output = OutputFormat.Table;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inlineValue) = Split(args[i]);
@@ -35,6 +38,14 @@ public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, boo
                     if (string.IsNullOrWhiteSpace(configFile))
                     {
                         return (null, "--config needs a file name");
+                    }
+
+                    break;
+                case "--output":
+                    var format = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (!Enum.TryParse(format, ignoreCase: true, out output) || !Enum.IsDefined(output) || int.TryParse(format, out _))
+                    {
+                        return (null, "--output takes table or json");
                     }
 
                     break;
@@ -55,7 +66,7 @@ public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, boo
             }
         }
 
-        return (new CommandLine(configFile, once, dryRun, help, version), null);
+        return (new CommandLine(configFile, once, dryRun, help, version, output), null);
     }
 
     private static (string Name, string? Value) Split(string arg)

@@ -18,4 +18,7 @@ public enum ProbeKind
 
     /// <summary>Any other network failure: host or network unreachable, and the like.</summary>
     NetworkError,
+
+    /// <summary>Not finished: CachetSync was told to stop while this probe ran or before it started.</summary>
+    Stopped,
 }

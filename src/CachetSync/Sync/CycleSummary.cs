@@ -1,14 +1,21 @@
 namespace CachetSync.Sync;
 
 /// <summary>The result of one cycle, and the exit code a scheduler reads from it.</summary>
-public sealed record CycleSummary(IReadOnlyList<ServerOutcome> Servers, string? CachetError, TimeSpan Duration, bool DryRun)
+/// <param name="Stopped">A stop request cut the cycle short: some servers were not probed or not written.</param>
+public sealed record CycleSummary(
+    IReadOnlyList<ServerOutcome> Servers,
+    string? CachetError,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    bool DryRun,
+    bool Stopped)
 {
     public const int ExitApplied = 0;
     public const int ExitInvalidConfiguration = 1;
     public const int ExitCachetFailed = 2;
 
     /// <summary>Probe failures are results, not errors: only Cachet trouble makes a cycle fail.</summary>
-    public int ExitCode => CachetError is not null || Count(SyncAction.Failed) > 0 ? ExitCachetFailed : ExitApplied;
+    public int ExitCode => CachetError is not null || Stopped || Count(SyncAction.Failed) > 0 ? ExitCachetFailed : ExitApplied;
 
     public int Count(SyncAction action) => Servers.Count(server => server.Action == action);
 }

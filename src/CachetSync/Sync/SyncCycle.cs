@@ -12,6 +12,11 @@ namespace CachetSync.Sync;
 /// server to its desired status, and write only the statuses that differ. One server's failure never stops
 /// the others; nothing is written unless Cachet could be read.
 /// </summary>
+/// <remarks>
+/// A stop request cancels probing and reading; if it comes before the writes, none start. Writes already in
+/// flight are allowed to finish (for at most <see cref="CachetSettings.Timeout"/>), and every server whose write
+/// did not happen says so in the summary.
+/// </remarks>
 public sealed class SyncCycle(
     CachetSyncSettings settings,
     ServerProber prober,
@@ -20,13 +25,16 @@ public sealed class SyncCycle(
     TimeProvider time,
     ILogger<SyncCycle> logger)
 {
-    public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken cancellationToken)
+    private const string StoppedBeforeWriting = "stopped before writing";
+
+    public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken stopping)
     {
+        var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         var servers = settings.Servers;
-        var probesTask = prober.ProbeAllAsync(servers, cancellationToken);
-        var reportsTask = ReadReportsAsync(cancellationToken);
-        var componentsTask = ReadComponentsAsync(cancellationToken);
+        var probesTask = prober.ProbeAllAsync(servers, stopping);
+        var reportsTask = ReadReportsAsync(stopping);
+        var componentsTask = ReadComponentsAsync(stopping);
         var probes = await probesTask;
         var reports = await reportsTask;
         var (components, cachetError) = await componentsTask;
@@ -36,12 +44,21 @@ public sealed class SyncCycle(
         {
             var server = servers[i];
             var count = reports?.For(server.ReportKey);
-            var desired = ThresholdMapper.Map(probes[i], count, server.Thresholds);
+            var desired = probes[i].Kind == ProbeKind.Stopped
+                ? new StatusDecision(ComponentStatus.Unknown, probes[i].Detail)
+                : ThresholdMapper.Map(probes[i], count, server.Thresholds);
             plans[i] = Plan(server, probes[i], count, desired, components, cachetError, dryRun);
         }
 
-        var outcomes = await WriteChangesAsync(plans, cancellationToken);
-        return new CycleSummary(outcomes, cachetError, time.GetElapsedTime(started), dryRun);
+        var outcomes = stopping.IsCancellationRequested
+            ? plans.Select(plan => plan.Action == SyncAction.Updated ? plan with { Action = SyncAction.Skipped, Error = StoppedBeforeWriting } : plan).ToArray()
+            : await WriteChangesAsync(plans, stopping);
+        if (stopping.IsCancellationRequested)
+        {
+            logger.LogWarning("Stopped during the cycle: {Skipped} servers skipped", outcomes.Count(outcome => outcome.Action == SyncAction.Skipped));
+        }
+
+        return new CycleSummary(outcomes, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested);
     }
 
     private static ServerOutcome Plan(
@@ -67,20 +84,32 @@ public sealed class SyncCycle(
         }
 
         var current = (ComponentStatus)component.Status;
-        var action = current == desired.Status ? SyncAction.Unchanged
+        var action = probe.Kind == ProbeKind.Stopped ? SyncAction.Skipped
+            : current == desired.Status ? SyncAction.Unchanged
             : dryRun ? SyncAction.DryRun
             : SyncAction.Updated;
         return outcome with { ComponentId = component.Id, Current = current, Action = action };
     }
 
-    private async Task<ServerOutcome[]> WriteChangesAsync(ServerOutcome[] plans, CancellationToken cancellationToken)
+    private async Task<ServerOutcome[]> WriteChangesAsync(ServerOutcome[] plans, CancellationToken stopping)
     {
         var writes = Enumerable.Range(0, plans.Length).Where(i => plans[i].Action == SyncAction.Updated).ToList();
         var tokenRejected = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Cachet.MaxParallelWrites, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(writes, options, async (index, token) =>
+
+        // Writes in flight when a stop comes get one Cachet timeout to finish, so none is cut off half-sent.
+        using var writeBudget = new CancellationTokenSource();
+        await using var grace = stopping.Register(() => writeBudget.CancelAfter(settings.Cachet.Timeout));
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Cachet.MaxParallelWrites };
+        await Parallel.ForEachAsync(writes, options, async (index, _) =>
         {
             var plan = plans[index];
+            if (stopping.IsCancellationRequested)
+            {
+                plans[index] = plan with { Action = SyncAction.Skipped, Error = StoppedBeforeWriting };
+                return;
+            }
+
             if (Volatile.Read(ref tokenRejected) == 1)
             {
                 plans[index] = plan with { Action = SyncAction.Failed, Error = "not sent: Cachet rejected the API token" };
@@ -89,7 +118,7 @@ public sealed class SyncCycle(
 
             try
             {
-                await cachet!.SetStatusAsync(plan.ComponentId!.Value, plan.Desired.Status, token);
+                await cachet!.SetStatusAsync(plan.ComponentId!.Value, plan.Desired.Status, writeBudget.Token);
                 logger.LogInformation(
                     "{Server}: component #{ComponentId} {Current} -> {Desired} ({Reason})",
                     plan.Server, plan.ComponentId, plan.Current, plan.Desired.Status, plan.Desired.Reason);
@@ -108,11 +137,17 @@ public sealed class SyncCycle(
 
                 plans[index] = plan with { Action = SyncAction.Failed, Error = ex.Message };
             }
+            catch (OperationCanceledException) when (writeBudget.IsCancellationRequested)
+            {
+                const string error = "stopped while writing: Cachet did not confirm in time; the status may or may not be set";
+                logger.LogWarning("{Server}: {Error}", plan.Server, error);
+                plans[index] = plan with { Action = SyncAction.Failed, Error = error };
+            }
         });
         return plans;
     }
 
-    private async Task<ReportCounts?> ReadReportsAsync(CancellationToken cancellationToken)
+    private async Task<ReportCounts?> ReadReportsAsync(CancellationToken stopping)
     {
         if (reportSource is null)
         {
@@ -122,7 +157,7 @@ public sealed class SyncCycle(
         var since = time.GetUtcNow() - settings.Reports.Window;
         try
         {
-            var counts = await reportSource.ReadAsync(since, cancellationToken);
+            var counts = await reportSource.ReadAsync(since, stopping);
             foreach (var (key, reason) in counts.Rejected)
             {
                 logger.LogWarning("Report source {Source}: count for {ReportKey} ignored: {Reason}; probe-only status for it",
@@ -137,9 +172,13 @@ public sealed class SyncCycle(
                 reportSource.Description, ex.Message);
             return null;
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
-    private async Task<(ComponentResolver? Components, string? Error)> ReadComponentsAsync(CancellationToken cancellationToken)
+    private async Task<(ComponentResolver? Components, string? Error)> ReadComponentsAsync(CancellationToken stopping)
     {
         if (cachet is null)
         {
@@ -148,7 +187,7 @@ public sealed class SyncCycle(
 
         try
         {
-            var components = await cachet.ReadAllComponentsAsync(cancellationToken);
+            var components = await cachet.ReadAllComponentsAsync(stopping);
             logger.LogDebug("Read {Count} components from Cachet", components.Count);
             return (new ComponentResolver(components), null);
         }
@@ -156,6 +195,10 @@ public sealed class SyncCycle(
         {
             logger.LogError("Cachet could not be read, nothing will be written: {Error}", ex.Message);
             return (null, ex.Message);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return (null, null);
         }
     }
 }

@@ -31,7 +31,9 @@ public sealed class TestRun : IDisposable
 
     public void SetEnvironment(string key, string value) => Environment.SetEnvironmentVariable(EnvironmentPrefix + key, value);
 
-    public async Task<int> RunAsync(params string[] args)
+    public Task<int> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    public async Task<int> RunAsync(CancellationToken stopping, params string[] args)
     {
         var environment = new RunEnvironment(Out, Error, EnvironmentPrefix, logging =>
         {
@@ -39,7 +41,7 @@ public sealed class TestRun : IDisposable
             logging.SetMinimumLevel(LogLevel.Trace);
             logging.AddProvider(Logs);
         });
-        return await Program.RunAsync(args, environment, CancellationToken.None);
+        return await Program.RunAsync(args, environment, stopping);
     }
 
     public void Dispose()

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using CachetSync.Probing;
+
+namespace CachetSync.Sync;
+
+/// <summary>
+/// Writes the cycle summary as one JSON object on one line (JSON Lines across worker cycles). The field names
+/// are a contract documented in README: add fields, never rename them.
+/// </summary>
+public static class SummaryJson
+{
+    public static void Write(TextWriter output, CycleSummary summary)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("startedAt", summary.StartedAt);
+            json.WriteNumber("durationMs", Math.Round(summary.Duration.TotalMilliseconds));
+            json.WriteBoolean("dryRun", summary.DryRun);
+            json.WriteBoolean("stopped", summary.Stopped);
+            json.WriteNumber("exitCode", summary.ExitCode);
+            WriteStringOrNull(json, "cachetError", summary.CachetError);
+            json.WriteStartObject("totals");
+            json.WriteNumber("servers", summary.Servers.Count);
+            json.WriteNumber("probesFailed", summary.Servers.Count(server => server.Probe.Kind != ProbeKind.Ok));
+            foreach (var action in Enum.GetValues<SyncAction>())
+            {
+                json.WriteNumber(JsonNamingPolicy.CamelCase.ConvertName(action.ToString()), summary.Count(action));
+            }
+
+            json.WriteEndObject();
+            json.WriteStartArray("servers");
+            foreach (var server in summary.Servers)
+            {
+                WriteServer(json, server);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    private static void WriteServer(Utf8JsonWriter json, ServerOutcome server)
+    {
+        json.WriteStartObject();
+        json.WriteString("server", server.Server);
+        json.WriteString("probe", server.Probe.Kind.ToString());
+        WriteNumberOrNull(json, "statusCode", server.Probe.StatusCode);
+        json.WriteNumber("latencyMs", Math.Round(server.Probe.Latency.TotalMilliseconds));
+        json.WriteString("probeDetail", server.Probe.Detail);
+        WriteNumberOrNull(json, "reports", server.Reports);
+        WriteNumberOrNull(json, "componentId", server.ComponentId);
+        WriteStringOrNull(json, "current", server.Current?.ToString());
+        json.WriteString("desired", server.Desired.Status.ToString());
+        json.WriteString("reason", server.Desired.Reason);
+        json.WriteString("action", SummaryTable.ActionLabel(server.Action));
+        WriteStringOrNull(json, "error", server.Error);
+        json.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, int? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+}
