@@ -28,17 +28,21 @@ public static class SummaryTable
         output.WriteLine(Totals(summary));
     }
 
-    public static string Totals(CycleSummary summary)
-    {
-        var counts = TotalsOrder
+    /// <summary>"5 updated, 3 unchanged": the actions that happened, most urgent first.</summary>
+    public static string Counts(CycleSummary summary) =>
+        string.Join(", ", TotalsOrder
             .Select(action => (Action: action, Count: summary.Count(action)))
             .Where(pair => pair.Count > 0)
-            .Select(pair => $"{pair.Count} {ActionLabel(pair.Action)}");
+            .Select(pair => $"{pair.Count} {ActionLabel(pair.Action)}")
+            .DefaultIfEmpty("nothing to do"));
+
+    public static string Totals(CycleSummary summary)
+    {
         var probesFailed = summary.Servers.Count(server => server.Probe.Kind != ProbeKind.Ok);
         var cachet = summary.CachetError is null ? "" : $" Cachet: {summary.CachetError}.";
         var dryRun = summary.DryRun ? " (dry run: nothing written)" : "";
         return $"{summary.Servers.Count} servers in {summary.Duration.TotalSeconds:0.0} s, {probesFailed} probes failed: "
-            + $"{string.Join(", ", counts.DefaultIfEmpty("nothing to do"))}{dryRun}.{cachet} Exit code {summary.ExitCode}.";
+            + $"{Counts(summary)}{dryRun}.{cachet} Exit code {summary.ExitCode}.";
     }
 
     private static string[] Row(ServerOutcome outcome) =>

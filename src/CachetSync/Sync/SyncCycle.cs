@@ -58,7 +58,9 @@ public sealed class SyncCycle(
             logger.LogWarning("Stopped during the cycle: {Skipped} servers skipped", outcomes.Count(outcome => outcome.Action == SyncAction.Skipped));
         }
 
-        return new CycleSummary(outcomes, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested);
+        var summary = new CycleSummary(outcomes, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested);
+        logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
+        return summary;
     }
 
     private static ServerOutcome Plan(
