@@ -13,11 +13,13 @@ public sealed record CachetSettings(
     public static readonly string[] Keys =
         ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience"];
 
+    public static readonly string[] ResilienceKeys = ["MaxRetries", "RetryDelay"];
+
     public static CachetSettings Read(ConfigNode node, bool dryRun)
     {
         node.RejectUnknownKeys(Keys);
         var resilience = node.Child("Resilience");
-        resilience.RejectUnknownKeys("MaxRetries", "RetryDelay");
+        resilience.RejectUnknownKeys(ResilienceKeys);
 
         var baseUrl = ReadBaseUrl(node, dryRun);
         var token = node.String("ApiToken");

@@ -7,9 +7,9 @@ namespace CachetSync.Configuration;
 public static class SettingsReader
 {
     /// <summary>Top-level sections that belong to the .NET host or to editors, not to CachetSync.</summary>
-    private static readonly string[] ForeignSections = ["Logging", "$schema"];
+    public static readonly string[] ForeignSections = ["Logging", "$schema"];
 
-    private static readonly string[] Sections =
+    public static readonly string[] Sections =
         ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout"];
 
     public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(IConfiguration configuration, bool dryRun)

@@ -15,6 +15,8 @@ public sealed record ThresholdSettings(
     public static readonly string[] Keys =
         ["StatusCodes", "SlowAfter", "Slow", "Timeout", "ConnectionError", "Reports", "ReportsApply"];
 
+    public static readonly string[] ReportThresholdKeys = ["AtLeast", "Status"];
+
     /// <summary>What applies when the configuration says nothing: the contract's example and the Proxer report rule.</summary>
     public static ThresholdSettings BuiltIn { get; } = new(
         new StatusCodeMap(
@@ -125,7 +127,7 @@ public sealed record ThresholdSettings(
         var thresholds = new List<ReportThreshold>();
         foreach (var item in node.Items())
         {
-            item.RejectUnknownKeys("AtLeast", "Status");
+            item.RejectUnknownKeys(ReportThresholdKeys);
             var atLeast = item.Int("AtLeast", 1, int.MaxValue);
             var status = item.Status("Status");
             if (item.String("AtLeast") is null)
