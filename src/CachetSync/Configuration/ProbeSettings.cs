@@ -7,10 +7,11 @@ public sealed record ProbeSettings(
     HttpMethod Method,
     bool FollowRedirects,
     bool VerifyTls,
-    string UserAgent)
+    string UserAgent,
+    int MaxBodyBytes = 0)
 {
     public static readonly string[] Keys =
-        ["Timeout", "MaxConcurrency", "Method", "FollowRedirects", "VerifyTls", "UserAgent"];
+        ["Timeout", "MaxConcurrency", "Method", "FollowRedirects", "VerifyTls", "UserAgent", "MaxBodyBytes"];
 
     public static string DefaultUserAgent { get; } =
         $"CachetSync/{typeof(ProbeSettings).Assembly.GetName().Version?.ToString(3) ?? "0"}";
@@ -24,7 +25,8 @@ public sealed record ProbeSettings(
             ReadMethod(node),
             node.Bool("FollowRedirects") ?? true,
             node.Bool("VerifyTls") ?? true,
-            node.String("UserAgent") ?? DefaultUserAgent);
+            node.String("UserAgent") ?? DefaultUserAgent,
+            node.Int("MaxBodyBytes", 0, 16 * 1024 * 1024) ?? 0);
     }
 
     private static HttpMethod ReadMethod(ConfigNode node)

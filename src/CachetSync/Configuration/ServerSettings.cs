@@ -9,9 +9,10 @@ public sealed record ServerSettings(
     int? ComponentId,
     string? Component,
     string ReportKey,
-    ThresholdSettings Thresholds)
+    ThresholdSettings Thresholds,
+    bool? VerifyTls = null)
 {
-    public static readonly string[] Keys = ["Name", "Url", "ComponentId", "Component", "ReportKey", "Thresholds"];
+    public static readonly string[] Keys = ["Name", "Url", "ComponentId", "Component", "ReportKey", "VerifyTls", "Thresholds"];
 
     public bool IsTcp => Url.Scheme == "tcp";
 
@@ -47,7 +48,7 @@ public sealed record ServerSettings(
             return null;
         }
 
-        return new ServerSettings(name, url, componentId, component, node.String("ReportKey") ?? name, thresholds);
+        return new ServerSettings(name, url, componentId, component, node.String("ReportKey") ?? name, thresholds, node.Bool("VerifyTls"));
     }
 
     private static Uri? ReadUrl(ConfigNode node)

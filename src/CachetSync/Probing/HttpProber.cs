@@ -10,21 +10,38 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
 {
     public const string ClientName = "probe";
 
-    public async Task<ProbeResult> ProbeAsync(Uri url, CancellationToken cancellationToken)
+    /// <summary>The client for servers with <c>VerifyTls: false</c> (self-signed certificates).</summary>
+    public const string InsecureClientName = "probe-without-tls-verification";
+
+    private const int MaxRedirects = 10;
+
+    public async Task<ProbeResult> ProbeAsync(Uri url, bool verifyTls, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
-        var client = clients.CreateClient(ClientName);
+        var client = clients.CreateClient(verifyTls ? ClientName : InsecureClientName);
         var started = time.GetTimestamp();
+        TimeSpan? headersAfter = null;
         try
         {
             using var request = new HttpRequestMessage(settings.Method, url);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            return ProbeResult.Answered((int)response.StatusCode, time.GetElapsedTime(started));
+            headersAfter = time.GetElapsedTime(started);
+            if (settings.MaxBodyBytes > 0)
+            {
+                await ReadBodyPrefixAsync(response, timeout.Token);
+            }
+
+            var code = (int)response.StatusCode;
+            return settings.FollowRedirects && code is >= 300 and < 400 && response.Headers.Location is not null
+                ? new ProbeResult(ProbeKind.Ok, code, headersAfter.Value, $"HTTP {code}: gave up after {MaxRedirects} redirects (a loop?)")
+                : ProbeResult.Answered(code, headersAfter.Value);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return ProbeResult.Failed(ProbeKind.Timeout, time.GetElapsedTime(started), $"no answer within {settings.Timeout.TotalSeconds:0.###} s");
+            return headersAfter is { } latency
+                ? ProbeResult.Failed(ProbeKind.Timeout, latency, $"headers after {latency.TotalMilliseconds:0} ms, then the body stalled")
+                : ProbeResult.Failed(ProbeKind.Timeout, time.GetElapsedTime(started), $"no answer within {settings.Timeout.TotalSeconds:0.###} s");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
@@ -33,21 +50,38 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         }
     }
 
-    /// <summary>The one handler all probes share: pooled connections, no cookies, no proxy surprises.</summary>
-    public static SocketsHttpHandler CreateHandler(ProbeSettings settings)
+    /// <summary>Reads (and drops) at most MaxBodyBytes of the body: enough to see that it flows, never all of it.</summary>
+    private async Task ReadBodyPrefixAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[Math.Min(settings.MaxBodyBytes, 16 * 1024)];
+        for (var remaining = settings.MaxBodyBytes; remaining > 0;)
+        {
+            var read = await body.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, remaining)), cancellationToken);
+            if (read == 0)
+            {
+                return;
+            }
+
+            remaining -= read;
+        }
+    }
+
+    /// <summary>The handler all probes of one kind share: pooled connections, no cookies, no proxy surprises.</summary>
+    public static SocketsHttpHandler CreateHandler(ProbeSettings settings, bool verifyTls)
     {
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = settings.Timeout,
             AllowAutoRedirect = settings.FollowRedirects,
-            MaxAutomaticRedirections = 10,
+            MaxAutomaticRedirections = MaxRedirects,
             UseCookies = false,
             MaxConnectionsPerServer = int.MaxValue,
             // Unread bodies are drained on dispose so the connection can be reused; cap it so an endless body can't.
             MaxResponseDrainSize = 64 * 1024,
             ResponseDrainTimeout = TimeSpan.FromSeconds(1),
         };
-        if (!settings.VerifyTls)
+        if (!verifyTls)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         }

@@ -9,19 +9,23 @@ public static class ProbingServiceCollectionExtensions
     public static IServiceCollection AddProbing(this IServiceCollection services, ProbeSettings settings)
     {
         services.AddSingleton(settings);
-        services
-            .AddHttpClient(HttpProber.ClientName, client =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.DefaultRequestHeaders.UserAgent.Clear();
-                client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", settings.UserAgent);
-            })
-            .ConfigurePrimaryHttpMessageHandler(() => HttpProber.CreateHandler(settings))
-            // One log line per probe request would drown the summary at thousands of servers.
-            .RemoveAllLoggers();
+        AddProbeClient(services, HttpProber.ClientName, settings, verifyTls: true);
+        AddProbeClient(services, HttpProber.InsecureClientName, settings, verifyTls: false);
         services.AddSingleton<HttpProber>();
         services.AddSingleton<TcpProber>();
         services.AddSingleton<ServerProber>();
         return services;
     }
+
+    private static void AddProbeClient(IServiceCollection services, string name, ProbeSettings settings, bool verifyTls) =>
+        services
+            .AddHttpClient(name, client =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.Clear();
+                client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", settings.UserAgent);
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => HttpProber.CreateHandler(settings, verifyTls))
+            // One log line per probe request would drown the summary at thousands of servers.
+            .RemoveAllLoggers();
 }

@@ -21,7 +21,7 @@ public sealed class ServerProber(HttpProber http, TcpProber tcp, ProbeSettings s
                 cancellationToken.ThrowIfCancellationRequested();
                 results[index] = servers[index].IsTcp
                     ? await tcp.ProbeAsync(url, cancellationToken)
-                    : await http.ProbeAsync(url, cancellationToken);
+                    : await http.ProbeAsync(url, servers[index].VerifyTls ?? settings.VerifyTls, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

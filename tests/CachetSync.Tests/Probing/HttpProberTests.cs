@@ -14,7 +14,7 @@ public sealed class HttpProberTests : IDisposable
     private async Task<ProbeResult> ProbeAsync(string path, TimeSpan? timeout = null, bool followRedirects = true)
     {
         using var services = ProberFactory.Services(ProberFactory.Settings(timeout, followRedirects));
-        return await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(_server.Urls[0] + path), CancellationToken.None);
+        return await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(_server.Urls[0] + path), verifyTls: true, CancellationToken.None);
     }
 
     private void Serve(string path, IResponseBuilder response) =>
@@ -82,7 +82,7 @@ public sealed class HttpProberTests : IDisposable
         using var server = new RawTcpServer(behaviour);
         using var services = ProberFactory.Services(ProberFactory.Settings(TimeSpan.FromMilliseconds(500)));
 
-        var result = await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(server.Url), CancellationToken.None);
+        var result = await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(server.Url), verifyTls: true, CancellationToken.None);
 
         result.Kind.Should().Be(expected, $"{server.Accepted} connections, {result.Detail}, {result.Latency}");
         result.StatusCode.Should().BeNull();
@@ -94,7 +94,7 @@ public sealed class HttpProberTests : IDisposable
         using var services = ProberFactory.Services(ProberFactory.Settings());
 
         var result = await services.GetRequiredService<HttpProber>()
-            .ProbeAsync(new Uri($"http://127.0.0.1:{Loopback.FreePort()}/health"), CancellationToken.None);
+            .ProbeAsync(new Uri($"http://127.0.0.1:{Loopback.FreePort()}/health"), verifyTls: true, CancellationToken.None);
 
         result.Kind.Should().Be(ProbeKind.ConnectionRefused);
         result.Detail.Should().Be("connection refused");
@@ -106,7 +106,7 @@ public sealed class HttpProberTests : IDisposable
         using var services = ProberFactory.Services(ProberFactory.Settings(TimeSpan.FromSeconds(3)));
 
         var result = await services.GetRequiredService<HttpProber>()
-            .ProbeAsync(new Uri("http://no-such-stream-server.invalid/health"), CancellationToken.None);
+            .ProbeAsync(new Uri("http://no-such-stream-server.invalid/health"), verifyTls: true, CancellationToken.None);
 
         result.Kind.Should().Be(ProbeKind.DnsFailure);
     }

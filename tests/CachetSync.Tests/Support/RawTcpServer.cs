@@ -14,6 +14,7 @@ public sealed class RawTcpServer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _held = [];
     private int _accepted;
+    private long _bodyBytesSent;
 
     public RawTcpServer(Behaviour behaviour)
     {
@@ -34,7 +35,19 @@ public sealed class RawTcpServer : IDisposable
 
         /// <summary>Accepts and never answers nor closes.</summary>
         Silent,
+
+        /// <summary>Sends the headers of a 1 MB answer and 10 bytes of it, then nothing more.</summary>
+        HeadersThenStall,
+
+        /// <summary>Sends a chunked body that never ends (until the client closes, or 10 s pass).</summary>
+        EndlessBody,
     }
+
+    /// <summary>Body bytes an <see cref="Behaviour.EndlessBody"/> server got out before the client hung up.</summary>
+    public long BodyBytesSent => Interlocked.Read(ref _bodyBytesSent);
+
+    /// <summary>Set when the client closed the connection while the body was still being sent.</summary>
+    public TaskCompletionSource ClientHungUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Accepted => Volatile.Read(ref _accepted);
 
@@ -79,16 +92,53 @@ public sealed class RawTcpServer : IDisposable
                     socket.Close();
                     break;
                 case Behaviour.Silent:
-                    lock (_held)
-                    {
-                        _held.Add(socket);
-                    }
-
+                    Hold(socket);
+                    break;
+                case Behaviour.HeadersThenStall:
+                    await socket.ReceiveAsync(new byte[4096], SocketFlags.None, _stop.Token);
+                    await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n0123456789"), SocketFlags.None, _stop.Token);
+                    Hold(socket);
+                    break;
+                case Behaviour.EndlessBody:
+                    await socket.ReceiveAsync(new byte[4096], SocketFlags.None, _stop.Token);
+                    await SendEndlessBodyAsync(socket);
                     break;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
         {
+        }
+    }
+
+    private void Hold(Socket socket)
+    {
+        lock (_held)
+        {
+            _held.Add(socket);
+        }
+    }
+
+    private async Task SendEndlessBodyAsync(Socket socket)
+    {
+        await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), SocketFlags.None, _stop.Token);
+        var chunk = Encoding.ASCII.GetBytes($"4000\r\n{new string('x', 0x4000)}\r\n");
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        bounded.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (true)
+            {
+                await socket.SendAsync(chunk, SocketFlags.None, bounded.Token);
+                Interlocked.Add(ref _bodyBytesSent, 0x4000);
+            }
+        }
+        catch (SocketException)
+        {
+            ClientHungUp.TrySetResult();
+        }
+        finally
+        {
+            socket.Dispose();
         }
     }
 
