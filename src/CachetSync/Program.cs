@@ -67,6 +67,13 @@ public static class Program
         }
 
         using var host = BuildHost(settings, configuration, environment, commandLine);
+        if (settings.Cachet.SendsTokenInClear)
+        {
+            host.Services.GetRequiredService<ILogger<CachetSyncSettings>>().LogWarning(
+                "Cachet.BaseUrl {BaseUrl} is plain http: the API token travels unencrypted. Use https",
+                settings.Cachet.BaseUrl!.GetLeftPart(UriPartial.Authority));
+        }
+
         if (!commandLine.Once)
         {
             // Worker mode: the host runs CronWorker until stopped, then waits up to ShutdownTimeout for the cycle.
@@ -111,14 +118,14 @@ public static class Program
         return summary.ExitCode;
     }
 
-    private static IHost BuildHost(CachetSyncSettings settings, IConfiguration configuration, RunEnvironment environment, CommandLine commandLine)
+    internal static IHost BuildHost(CachetSyncSettings settings, IConfiguration configuration, RunEnvironment environment, CommandLine commandLine)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         ConfigureLogging(builder.Logging, configuration, environment);
         builder.Services
             .Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout)
             .AddSingleton(settings)
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton(environment.Time ?? TimeProvider.System)
             .AddProbing(settings.Probe)
             .AddReports(settings.Reports)
             .AddCachet(settings.Cachet)

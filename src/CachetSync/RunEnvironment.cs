@@ -10,7 +10,8 @@ public sealed record RunEnvironment(
     TextWriter Out,
     TextWriter Error,
     string EnvironmentPrefix,
-    Action<ILoggingBuilder>? ConfigureLogging = null)
+    Action<ILoggingBuilder>? ConfigureLogging = null,
+    TimeProvider? Time = null)
 {
     public static RunEnvironment Console { get; } =
         new(System.Console.Out, System.Console.Error, Configuration.ConfigLoader.EnvironmentPrefix);

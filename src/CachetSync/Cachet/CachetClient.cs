@@ -37,7 +37,13 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
                 break;
             }
 
+            var before = components.Count;
             components.AddRange(answer.Data.Where(component => seen.Add(component.Id)));
+            if (page > 1 && components.Count == before)
+            {
+                // A Cachet (or a proxy) that ignores ?page= answers page 1 again and again.
+                throw new CachetException($"{operation}: Cachet answered only components already read; its pagination is broken");
+            }
         }
 
         return components;

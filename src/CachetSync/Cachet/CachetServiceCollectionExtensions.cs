@@ -75,7 +75,16 @@ public static class CachetServiceCollectionExtensions
 
         var worstBackoff = settings.RetryDelay * Math.Pow(2, settings.MaxRetries);
         options.TotalRequestTimeout.Timeout = settings.Timeout * (settings.MaxRetries + 1) + Min(worstBackoff, MaxRetryDelay * settings.MaxRetries);
-        options.CircuitBreaker.SamplingDuration = Max(TimeSpan.FromSeconds(30), settings.Timeout * 2);
+        // The breaker opens when every Cachet call in the window failed, and there were at least BreakAfter of them:
+        // in a worker, a Cachet that stays down stops costing each cycle its full timeouts and retries.
+        options.CircuitBreaker.FailureRatio = 1.0;
+        options.CircuitBreaker.MinimumThroughput = Math.Max(2, settings.BreakAfter);
+        options.CircuitBreaker.BreakDuration = settings.BreakFor ?? CachetSettings.DefaultBreakFor;
+        options.CircuitBreaker.SamplingDuration = Max(TimeSpan.FromMinutes(10), settings.Timeout * 2);
+        if (settings.BreakAfter == 0)
+        {
+            options.CircuitBreaker.ShouldHandle = _ => PredicateResult.False();
+        }
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -8,12 +8,19 @@ public sealed record CachetSettings(
     int PageSize,
     int MaxParallelWrites,
     int MaxRetries,
-    TimeSpan RetryDelay)
+    TimeSpan RetryDelay,
+    int BreakAfter = 10,
+    TimeSpan? BreakFor = null)
 {
     public static readonly string[] Keys =
         ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience"];
 
-    public static readonly string[] ResilienceKeys = ["MaxRetries", "RetryDelay"];
+    public static readonly string[] ResilienceKeys = ["MaxRetries", "RetryDelay", "BreakAfter", "BreakFor"];
+
+    public static readonly TimeSpan DefaultBreakFor = TimeSpan.FromMinutes(5);
+
+    /// <summary>Plain http to anything but this machine: the token crosses the network readable by anyone on the path.</summary>
+    public bool SendsTokenInClear => BaseUrl is { Scheme: "http" } url && ApiToken is not null && !url.IsLoopback;
 
     public static CachetSettings Read(ConfigNode node, bool dryRun)
     {
@@ -35,7 +42,21 @@ public sealed record CachetSettings(
             node.Int("PageSize", 1, 100_000) ?? 1000,
             node.Int("MaxParallelWrites", 1, 64) ?? 4,
             resilience.Int("MaxRetries", 0, 10) ?? 3,
-            resilience.Duration("RetryDelay") ?? TimeSpan.FromSeconds(1));
+            resilience.Duration("RetryDelay") ?? TimeSpan.FromSeconds(1),
+            ReadBreakAfter(resilience),
+            resilience.Duration("BreakFor") ?? DefaultBreakFor);
+    }
+
+    private static int ReadBreakAfter(ConfigNode resilience)
+    {
+        // Polly's breaker needs at least two calls to judge; 0 turns it off.
+        var value = resilience.Int("BreakAfter", 0, 10_000);
+        if (value == 1)
+        {
+            resilience.Problem("BreakAfter", "must be 0 (off) or at least 2");
+        }
+
+        return value ?? 10;
     }
 
     private static Uri? ReadBaseUrl(ConfigNode node, bool dryRun)

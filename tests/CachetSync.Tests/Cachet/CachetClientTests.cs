@@ -59,16 +59,16 @@ public sealed class CachetClientTests : IDisposable
     }
 
     [Fact]
-    public async Task Pagination_is_bounded_by_the_first_page_even_when_next_page_never_ends()
+    public async Task Pagination_that_repeats_itself_is_an_error_after_one_extra_request()
     {
         // Every page claims there are more: next_page points to itself and total_pages grows.
         _cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
                 """{"meta":{"pagination":{"total":2,"count":1,"per_page":1,"current_page":1,"total_pages":2,"links":{"next_page":"self","previous_page":null}}},"data":[{"id":1,"name":"web-1","status":1,"group_id":1,"enabled":true}]}"""));
 
-        var components = await Client(pageSize: 1).ReadAllComponentsAsync(CancellationToken.None);
+        var act = () => Client(pageSize: 1).ReadAllComponentsAsync(CancellationToken.None);
 
-        components.Should().ContainSingle();
+        (await act.Should().ThrowAsync<CachetException>()).WithMessage("GET /components page 2: *pagination is broken");
         _cachet.RequestCount.Should().Be(2);
     }
 

@@ -19,8 +19,11 @@ public sealed class CachetStub : IDisposable
 
     private readonly Dictionary<int, JsonObject> _components = new();
 
-    public CachetStub()
+    private readonly string _token;
+
+    public CachetStub(string token = Token)
     {
+        _token = token;
         Server = Loopback.StartWireMock();
     }
 
@@ -118,7 +121,7 @@ public sealed class CachetStub : IDisposable
 
     private ResponseMessage Echo(IRequestMessage request)
     {
-        if (!request.Headers!.TryGetValue("X-Cachet-Token", out var token) || token.FirstOrDefault() != Token)
+        if (!request.Headers!.TryGetValue("X-Cachet-Token", out var token) || token.FirstOrDefault() != _token)
         {
             return Message(401, Unauthorized);
         }
