@@ -38,15 +38,16 @@ public static class SettingsReader
         var componentIdsSeen = new Dictionary<int, string>();
         foreach (var item in node.Items())
         {
+            // Uniqueness is checked on what was written, so a server with another mistake still gets this one named.
+            if (item.String("Name") is { } name && !namesSeen.TryAdd(name, item.Path))
+            {
+                item.Problem("Name", $"\"{name}\" is also the name of {namesSeen[name]}; names must be unique");
+            }
+
             var server = ServerSettings.Read(item, defaults);
             if (server is null)
             {
                 continue;
-            }
-
-            if (!namesSeen.TryAdd(server.Name, item.Path))
-            {
-                item.Problem("Name", $"\"{server.Name}\" is also the name of {namesSeen[server.Name]}; names must be unique");
             }
 
             if (server.ComponentId is { } id && !componentIdsSeen.TryAdd(id, item.Path))

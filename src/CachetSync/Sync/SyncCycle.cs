@@ -166,6 +166,7 @@ public sealed class SyncCycle(
                     reportSource.Description, key, reason);
             }
 
+            LogUnmatchedKeys(counts);
             return counts;
         }
         catch (ReportSourceException ex)
@@ -177,6 +178,22 @@ public sealed class SyncCycle(
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             return null;
+        }
+    }
+
+    /// <summary>Keys no server uses: usually a server renamed on one side only, so worth a line when debugging.</summary>
+    private void LogUnmatchedKeys(ReportCounts counts)
+    {
+        if (!logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        var used = settings.Servers.Select(server => server.ReportKey).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unmatched = counts.Counts.Keys.Concat(counts.Rejected.Keys).Where(key => !used.Contains(key)).Order(StringComparer.Ordinal).ToList();
+        if (unmatched.Count > 0)
+        {
+            logger.LogDebug("Report source {Source}: {Count} keys match no server: {Keys}", reportSource!.Description, unmatched.Count, string.Join(", ", unmatched));
         }
     }
 

@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using CachetSync.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace CachetSync.Tests.Sync;
+
+/// <summary>A broken report source and every kind of bad configuration, through the whole program.</summary>
+public sealed class ReportAndConfigFaultTests : IDisposable
+{
+    private readonly CachetStub _cachet = new();
+    private readonly WireMockServer _targets = Loopback.StartWireMock();
+    private readonly TestRun _run = new();
+
+    public ReportAndConfigFaultTests()
+    {
+        _targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        _cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites();
+    }
+
+    private JsonObject Config(string reportsUrl, string reportsTimeout = "2s") => new()
+    {
+        ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+        ["Reports"] = new JsonObject { ["Source"] = "Http", ["Url"] = reportsUrl, ["Timeout"] = reportsTimeout },
+        ["Servers"] = new JsonArray(
+            new JsonObject { ["Name"] = "web-1", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
+            new JsonObject { ["Name"] = "web-2", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 2 }),
+        ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Debug" } },
+    };
+
+    private void Reports(IResponseBuilder response) =>
+        _targets.Given(Request.Create().WithPath("/reports").UsingGet()).RespondWith(response);
+
+    [Theory]
+    [InlineData("down", "request failed")]
+    [InlineData("slow", "no answer within 0.3 s")]
+    [InlineData("garbage", "not JSON")]
+    [InlineData("500", "answered HTTP 500")]
+    public async Task Report_source_failure_is_a_warning_and_the_cycle_uses_probe_only_statuses(string fault, string reason)
+    {
+        var url = _targets.Urls[0] + "/reports";
+        switch (fault)
+        {
+            case "down":
+                url = $"http://127.0.0.1:{Loopback.FreePort()}/reports";
+                break;
+            case "slow":
+                Reports(Response.Create().WithStatusCode(200).WithBody("""{"web-1": 99}""").WithDelay(TimeSpan.FromSeconds(5)));
+                break;
+            case "garbage":
+                Reports(Response.Create().WithStatusCode(200).WithBody("\u0000\u0001 nonsense"));
+                break;
+            case "500":
+                Reports(Response.Create().WithStatusCode(500));
+                break;
+        }
+
+        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(Config(url, "300ms").ToJsonString()), "--once");
+
+        exitCode.Should().Be(0, "a report source is an input, not the job");
+        _run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Warning", StringComparison.Ordinal)
+            && line.Contains("Report source HTTP") && line.Contains(reason) && line.Contains("probe-only"));
+        _run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 200\s+\d+ ms\s+-\s+Operational -> Operational\s+unchanged");
+    }
+
+    [Fact]
+    public async Task Bad_counts_affect_only_their_server_and_unknown_keys_are_listed_at_debug()
+    {
+        Reports(Response.Create().WithStatusCode(200).WithBody("""{ "web-1": -3, "web-2": 60, "web-9": 4, "old-name": "lots" }"""));
+
+        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(Config(_targets.Urls[0] + "/reports").ToJsonString()), "--once");
+
+        exitCode.Should().Be(0);
+        _cachet.Puts().Should().Equal((2, """{"status":4}"""));
+        _run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 200\s+\d+ ms\s+-\s+Operational -> Operational");
+        _run.Logs.Lines.Should().ContainSingle(line => line.Contains("count for web-1 ignored: -3 is not a count"));
+        _run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Debug", StringComparison.Ordinal)
+            && line.Contains("2 keys match no server: old-name, web-9"));
+    }
+
+    [Fact]
+    public async Task Every_kind_of_invalid_value_is_listed_and_nothing_is_contacted()
+    {
+        var config = """
+            {
+              "Cachet": { "BaseUrl": "status.example.com", "Timeout": "-5s", "Resilience": { "BreakAfter": 1 } },
+              "Schedule": { "Cron": "61 * * * *", "TimeZone": "Europe/Atlantis" },
+              "Probe": { "Timeout": "5", "Method": "POST" },
+              "Reports": { "Source": "Http" },
+              "Thresholds": {
+                "StatusCodes": { "500-549": "MajorOutage", "540-589": "PartialOutage", "200": "Great" },
+                "Reports": [ { "AtLeast": -1, "Status": "MajorOutage" } ]
+              },
+              "Servers": [
+                { "Name": "edge", "Url": "http://EDGE_URL/ok", "ComponentId": 1 },
+                { "Name": "Edge", "Url": "htp://typo.test", "ComponentId": 2 },
+                { "Name": "orphan", "Url": "http://EDGE_URL/ok" }
+              ]
+            }
+            """.Replace("EDGE_URL", _targets.Urls[0][7..], StringComparison.Ordinal);
+
+        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(config), "--once");
+
+        exitCode.Should().Be(1);
+        var problems = _run.Error.ToString();
+        foreach (var expected in new[]
+        {
+            "Cachet.BaseUrl: \"status.example.com\" is not an absolute http(s) URL",
+            "Cachet.ApiToken: is required",
+            "Cachet.Timeout: must be positive",
+            "Cachet.Resilience.BreakAfter: must be 0 (off) or at least 2",
+            "Schedule.Cron: \"61 * * * *\" is not a cron expression",
+            "Schedule.TimeZone: \"Europe/Atlantis\" is not a known time zone",
+            "Probe.Timeout: \"5\" is not a duration",
+            "Probe.Method: \"POST\" is not GET or HEAD",
+            "Reports.Url: is required when Source is Http",
+            "Thresholds.StatusCodes: \"500-549\" and \"540-589\" overlap",
+            "Thresholds.StatusCodes.200: \"Great\" is not a status",
+            "Thresholds.Reports[0].AtLeast: -1 is out of range",
+            "Servers[1].Name: \"Edge\" is also the name of Servers[0]",
+            "Servers[1].Url: \"htp://typo.test\" is not an absolute http(s) or tcp URL",
+            "Servers[2]: names no Cachet component",
+        })
+        {
+            problems.Should().Contain(expected);
+        }
+
+        problems.Should().Contain("invalid configuration (15 problems)");
+        _cachet.RequestCount.Should().Be(0);
+        _targets.LogEntries.Should().BeEmpty();
+    }
+
+    public void Dispose()
+    {
+        _run.Dispose();
+        _targets.Dispose();
+        _cachet.Dispose();
+    }
+}
