@@ -3,7 +3,7 @@ namespace CachetSync.Configuration;
 /// <summary>Section <c>Cachet</c>: where the status page is and how to talk to it.</summary>
 public sealed record CachetSettings(
     Uri? BaseUrl,
-    ApiToken? ApiToken,
+    Secret? ApiToken,
     TimeSpan Timeout,
     int PageSize,
     int MaxParallelWrites,
@@ -37,7 +37,7 @@ public sealed record CachetSettings(
 
         return new CachetSettings(
             baseUrl,
-            token is null ? null : new ApiToken(token),
+            token is null ? null : new Secret(token),
             node.Duration("Timeout") ?? TimeSpan.FromSeconds(10),
             node.Int("PageSize", 1, 100_000) ?? 1000,
             node.Int("MaxParallelWrites", 1, 64) ?? 4,

@@ -1,35 +1,75 @@
+using CachetSync.Reports;
+
 namespace CachetSync.Configuration;
 
-/// <summary>Section <c>Reports</c>: where user timeout-report counts are read, and over which window.</summary>
-/// <remarks><see cref="Url"/> is a template: <c>{since}</c> becomes the window start, ISO-8601 UTC.</remarks>
-public sealed record ReportSettings(ReportSourceKind Source, string? Url, string? Path, TimeSpan Window, TimeSpan Timeout)
+/// <summary>Section <c>Reports</c>: where user timeout-report counts are read, in which shape, over which window.</summary>
+/// <remarks><see cref="Url"/> is a template: <c>{since}</c> and <c>{until}</c> become the window's ends, ISO-8601 UTC.</remarks>
+public sealed record ReportSettings(
+    ReportSourceKind Source,
+    string? Url,
+    string? Path,
+    TimeSpan Window,
+    TimeSpan Timeout,
+    ReportShape Shape,
+    Secret? BearerToken,
+    IReadOnlyDictionary<string, Secret> Headers,
+    SqlReportSettings? Sql)
 {
-    public static readonly string[] Keys = ["Source", "Url", "Path", "Window", "Timeout"];
+    public static readonly string[] Keys =
+    [
+        "Source", "Url", "Path", "Window", "Timeout", "Format", "ServerProperty", "CountProperty", "TimeProperty",
+        "BearerToken", "Headers", "Sql",
+    ];
 
-    public static ReportSettings None { get; } =
-        new(ReportSourceKind.None, null, null, TimeSpan.FromHours(2), TimeSpan.FromSeconds(10));
+    public static ReportSettings None { get; } = new(
+        ReportSourceKind.None, null, null, TimeSpan.FromHours(2), TimeSpan.FromSeconds(10), ReportShape.CountMap, null,
+        new Dictionary<string, Secret>(), null);
 
     public static ReportSettings Read(ConfigNode node)
     {
         node.RejectUnknownKeys(Keys);
         var source = node.Enum<ReportSourceKind>("Source") ?? ReportSourceKind.None;
-        string? url = null;
         var path = node.String("Path");
-        if (source == ReportSourceKind.Http)
-        {
-            url = ReadUrl(node);
-        }
-        else if (source == ReportSourceKind.File && path is null)
+        var url = source == ReportSourceKind.Http ? ReadUrl(node) : null;
+        if (source == ReportSourceKind.File && path is null)
         {
             node.Problem("Path", "is required when Source is File");
         }
 
+        var sql = source == ReportSourceKind.Sql ? SqlReportSettings.Read(node.Child("Sql")) : null;
+        var bearer = node.String("BearerToken");
         return new ReportSettings(
             source,
             url,
             path,
             node.Duration("Window") ?? None.Window,
-            node.Duration("Timeout") ?? None.Timeout);
+            node.Duration("Timeout") ?? None.Timeout,
+            new ReportShape(
+                node.Enum<ReportFormat>("Format") ?? ReportFormat.CountMap,
+                node.String("ServerProperty") ?? ReportShape.CountMap.ServerProperty,
+                node.String("CountProperty") ?? ReportShape.CountMap.CountProperty,
+                node.String("TimeProperty") ?? ReportShape.CountMap.TimeProperty),
+            bearer is null ? null : new Secret(bearer),
+            ReadHeaders(node.Child("Headers")),
+            sql);
+    }
+
+    private static Dictionary<string, Secret> ReadHeaders(ConfigNode node)
+    {
+        var headers = new Dictionary<string, Secret>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in node.Entries())
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                node.Problem(name, "needs a value");
+            }
+            else
+            {
+                headers[name] = new Secret(value);
+            }
+        }
+
+        return headers;
     }
 
     private static string? ReadUrl(ConfigNode node)
@@ -41,8 +81,9 @@ public sealed record ReportSettings(ReportSourceKind Source, string? Url, string
             return null;
         }
 
-        // {since} is filled in per cycle; check the URL with a stand-in value.
-        var sample = text.Replace("{since}", "2000-01-01T00:00:00Z", StringComparison.OrdinalIgnoreCase);
+        // {since} and {until} are filled in per cycle; check the URL with stand-in values.
+        var sample = text.Replace("{since}", "2000-01-01T00:00:00Z", StringComparison.OrdinalIgnoreCase)
+            .Replace("{until}", "2000-01-01T02:00:00Z", StringComparison.OrdinalIgnoreCase);
         if (!Uri.TryCreate(sample, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             node.Problem("Url", $"\"{text}\" is not an absolute http(s) URL");

@@ -6,4 +6,5 @@ public enum ReportSourceKind
     None,
     Http,
     File,
+    Sql,
 }

@@ -2,12 +2,12 @@ using CachetSync.Configuration;
 
 namespace CachetSync.Reports;
 
-/// <summary>Reads a JSON count map from a file that another job exports.</summary>
+/// <summary>Reads report JSON from a file that another job exports.</summary>
 public sealed class FileReportSource(ReportSettings settings) : IReportSource
 {
     public string Description => $"file {settings.Path}";
 
-    public async Task<ReportCounts> ReadAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<ReportCounts> ReadAsync(ReportWindow window, CancellationToken cancellationToken)
     {
         byte[] body;
         try
@@ -19,6 +19,6 @@ public sealed class FileReportSource(ReportSettings settings) : IReportSource
             throw new ReportSourceException($"cannot be read ({ex.Message})", ex);
         }
 
-        return ReportCountsParser.Parse(body);
+        return ReportCountsParser.Parse(body, settings.Shape, window);
     }
 }

@@ -1,37 +1,47 @@
-using System.Globalization;
+using System.Net.Http.Headers;
 using CachetSync.Configuration;
 
 namespace CachetSync.Reports;
 
-/// <summary>GETs the configured URL (with <c>{since}</c> filled in) and reads a JSON count map.</summary>
+/// <summary>GETs the configured URL (with <c>{since}</c> and <c>{until}</c> filled in) and reads its JSON.</summary>
 public sealed class HttpReportSource(IHttpClientFactory clients, ReportSettings settings) : IReportSource
 {
     public const string ClientName = "reports";
 
-    /// <summary>A bigger answer is refused (the client's buffer limit): a count map of megabytes is a broken source.</summary>
+    /// <summary>A bigger answer is refused (the client's buffer limit): megabytes of counts mean a broken source.</summary>
     public const int MaxBodyBytes = 16 * 1024 * 1024;
 
     public string Description => $"HTTP {Redacted(settings.Url!)}";
 
-    public async Task<ReportCounts> ReadAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<ReportCounts> ReadAsync(ReportWindow window, CancellationToken cancellationToken)
     {
-        var url = settings.Url!.Replace(
-            "{since}",
-            Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
-            StringComparison.OrdinalIgnoreCase);
+        var url = settings.Url!
+            .Replace("{since}", Uri.EscapeDataString(ReportWindow.Format(window.Since)), StringComparison.OrdinalIgnoreCase)
+            .Replace("{until}", Uri.EscapeDataString(ReportWindow.Format(window.Until)), StringComparison.OrdinalIgnoreCase);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         try
         {
-            using var response = await clients.CreateClient(ClientName)
-                .GetAsync(url, timeout.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (settings.BearerToken is { } bearer)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer.Reveal());
+            }
+
+            foreach (var (name, value) in settings.Headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value.Reveal());
+            }
+
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 throw new ReportSourceException($"answered HTTP {(int)response.StatusCode}");
             }
 
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
-            return ReportCountsParser.Parse(body);
+            return ReportCountsParser.Parse(body, settings.Shape, window);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -45,5 +55,7 @@ public sealed class HttpReportSource(IHttpClientFactory clients, ReportSettings 
 
     /// <summary>The URL without query or user info: either may carry a key.</summary>
     private static string Redacted(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : "(url)";
+        Uri.TryCreate(url.Replace("{", "", StringComparison.Ordinal).Replace("}", "", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            ? uri.GetLeftPart(UriPartial.Path)
+            : "(url)";
 }

@@ -1,11 +1,12 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace CachetSync.Reports;
 
-/// <summary>Reads a JSON object <c>{ "&lt;report key&gt;": count, … }</c>.</summary>
+/// <summary>Reads a report source's JSON in one of the <see cref="ReportFormat"/> shapes.</summary>
 public static class ReportCountsParser
 {
-    public static ReportCounts Parse(ReadOnlySpan<byte> json)
+    public static ReportCounts Parse(ReadOnlySpan<byte> json, ReportShape shape, ReportWindow window)
     {
         JsonDocument document;
         try
@@ -20,32 +21,89 @@ public static class ReportCountsParser
 
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            var root = document.RootElement;
+            var expected = shape.Format == ReportFormat.CountMap ? JsonValueKind.Object : JsonValueKind.Array;
+            if (root.ValueKind != expected)
             {
-                throw new ReportSourceException($"expected a JSON object of counts, got {Describe(document.RootElement.ValueKind)}");
+                throw new ReportSourceException($"expected {Describe(expected)} ({shape.Format}), got {Describe(root.ValueKind)}");
             }
 
-            var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            var rejected = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var property in document.RootElement.EnumerateObject())
+            var counts = new ReportCountsBuilder();
+            switch (shape.Format)
             {
-                if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var count) && count >= 0)
-                {
-                    counts[property.Name] = count;
-                }
-                else
-                {
-                    rejected[property.Name] = $"{Truncate(property.Value.GetRawText())} is not a count";
-                }
+                case ReportFormat.CountMap:
+                    foreach (var property in root.EnumerateObject())
+                    {
+                        AddCount(counts, property.Name, property.Value);
+                    }
+
+                    break;
+                case ReportFormat.CountList:
+                    foreach (var row in Rows(root, shape))
+                    {
+                        AddCount(counts, row.Key, Property(row.Row, shape.CountProperty));
+                    }
+
+                    break;
+                case ReportFormat.ReportList:
+                    foreach (var row in Rows(root, shape))
+                    {
+                        AddReport(counts, row.Key, Property(row.Row, shape.TimeProperty), window);
+                    }
+
+                    break;
             }
 
-            return new ReportCounts(counts, rejected);
+            return counts.Build();
+        }
+    }
+
+    private static IEnumerable<(string Key, JsonElement Row)> Rows(JsonElement array, ReportShape shape)
+    {
+        foreach (var row in array.EnumerateArray())
+        {
+            var key = Property(row, shape.ServerProperty);
+            if (key.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(key.GetString()))
+            {
+                throw new ReportSourceException($"a row has no \"{shape.ServerProperty}\" string: {Truncate(row.GetRawText())}");
+            }
+
+            yield return (key.GetString()!, row);
+        }
+    }
+
+    private static JsonElement Property(JsonElement row, string name) =>
+        row.ValueKind == JsonValueKind.Object && row.TryGetProperty(name, out var value) ? value : default;
+
+    private static void AddCount(ReportCountsBuilder counts, string key, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var count))
+        {
+            counts.Add(key, count);
+        }
+        else
+        {
+            counts.Reject(key, $"{Truncate(value.ValueKind == JsonValueKind.Undefined ? "nothing" : value.GetRawText())} is not a count");
+        }
+    }
+
+    private static void AddReport(ReportCountsBuilder counts, string key, JsonElement at, ReportWindow window)
+    {
+        if (at.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(at.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment))
+        {
+            counts.Add(key, window.Contains(moment) ? 1 : 0);
+        }
+        else
+        {
+            counts.Reject(key, $"report time {Truncate(at.ValueKind == JsonValueKind.Undefined ? "nothing" : at.GetRawText())} is not an ISO-8601 time");
         }
     }
 
     private static string Describe(JsonValueKind kind) => kind switch
     {
-        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "a JSON object",
+        JsonValueKind.Array => "a JSON array",
         JsonValueKind.String => "a string",
         JsonValueKind.Number => "a number",
         JsonValueKind.Null => "null",

@@ -12,15 +12,20 @@ public static class ReportsServiceCollectionExtensions
         {
             case ReportSourceKind.Http:
                 services.AddHttpClient(HttpReportSource.ClientName, client =>
-                {
-                    client.Timeout = Timeout.InfiniteTimeSpan;
-                    client.MaxResponseContentBufferSize = HttpReportSource.MaxBodyBytes;
-                });
+                    {
+                        client.Timeout = Timeout.InfiniteTimeSpan;
+                        client.MaxResponseContentBufferSize = HttpReportSource.MaxBodyBytes;
+                    })
+                    // The source's own credentials must not reach a log line, whatever the log level.
+                    .RedactLoggedHeaders(["Authorization", .. settings.Headers.Keys]);
                 services.AddSingleton<IReportSource>(provider =>
                     new HttpReportSource(provider.GetRequiredService<IHttpClientFactory>(), settings));
                 break;
             case ReportSourceKind.File:
                 services.AddSingleton<IReportSource>(new FileReportSource(settings));
+                break;
+            case ReportSourceKind.Sql:
+                services.AddSingleton<IReportSource>(new SqlReportSource(settings.Sql!, settings.Timeout));
                 break;
         }
 

@@ -156,10 +156,11 @@ public sealed class SyncCycle(
             return null;
         }
 
-        var since = time.GetUtcNow() - settings.Reports.Window;
+        var now = time.GetUtcNow();
+        var window = new ReportWindow(now - settings.Reports.Window, now);
         try
         {
-            var counts = await reportSource.ReadAsync(since, stopping);
+            var counts = await reportSource.ReadAsync(window, stopping);
             foreach (var (key, reason) in counts.Rejected)
             {
                 logger.LogWarning("Report source {Source}: count for {ReportKey} ignored: {Reason}; probe-only status for it",

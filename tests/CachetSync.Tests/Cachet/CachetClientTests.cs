@@ -15,7 +15,7 @@ public sealed class CachetClientTests : IDisposable
     private CachetClient Client(int pageSize = 1000, string? token = CachetStub.Token, int maxRetries = 1)
     {
         var settings = new CachetSettings(
-            new Uri(_cachet.BaseUrl), token is null ? null : new ApiToken(token), TimeSpan.FromSeconds(2), pageSize,
+            new Uri(_cachet.BaseUrl), token is null ? null : new Secret(token), TimeSpan.FromSeconds(2), pageSize,
             MaxParallelWrites: 4, maxRetries, RetryDelay: TimeSpan.FromMilliseconds(10));
         return new ServiceCollection().AddCachet(settings).BuildServiceProvider().GetRequiredService<CachetClient>();
     }
@@ -153,7 +153,7 @@ public sealed class CachetClientTests : IDisposable
     public async Task Unreachable_cachet_is_reported_without_a_crash()
     {
         var settings = new CachetSettings(
-            new Uri($"http://127.0.0.1:{Loopback.FreePort()}"), new ApiToken(CachetStub.Token), TimeSpan.FromSeconds(1), 1000, 4, 1, TimeSpan.FromMilliseconds(10));
+            new Uri($"http://127.0.0.1:{Loopback.FreePort()}"), new Secret(CachetStub.Token), TimeSpan.FromSeconds(1), 1000, 4, 1, TimeSpan.FromMilliseconds(10));
         var client = new ServiceCollection().AddCachet(settings).BuildServiceProvider().GetRequiredService<CachetClient>();
 
         var act = () => client.ReadAllComponentsAsync(CancellationToken.None);

@@ -17,7 +17,7 @@ public sealed class CachetOutageTests : IDisposable
         TimeSpan timeout, int maxRetries, int breakAfter = 0, TimeSpan? breakFor = null, TimeProvider? time = null, string? baseUrl = null)
     {
         var settings = new CachetSettings(
-            new Uri(baseUrl ?? _cachet.BaseUrl), new ApiToken(CachetStub.Token), timeout, 1000, 4, maxRetries, TimeSpan.FromMilliseconds(50), breakAfter, breakFor);
+            new Uri(baseUrl ?? _cachet.BaseUrl), new Secret(CachetStub.Token), timeout, 1000, 4, maxRetries, TimeSpan.FromMilliseconds(50), breakAfter, breakFor);
         var services = new ServiceCollection();
         if (time is not null)
         {

@@ -49,6 +49,7 @@ public sealed class ConfigurationSchemaTests
         { "properties.Schedule.properties", ScheduleSettings.Keys },
         { "properties.Probe.properties", ProbeSettings.Keys },
         { "properties.Reports.properties", ReportSettings.Keys },
+        { "properties.Reports.properties.Sql.properties", SqlReportSettings.Keys },
         { "definitions.thresholds.properties", ThresholdSettings.Keys },
         { "definitions.thresholds.properties.Reports.items.properties", ThresholdSettings.ReportThresholdKeys },
         { "properties.Servers.items.properties", ServerSettings.Keys },

@@ -187,7 +187,7 @@ public sealed class SettingsReaderTests
     {
         Messages("""{ "Reports": { "Source": "Http" } }""").Should().Equal("Reports.Url: is required when Source is Http");
         Messages("""{ "Reports": { "Source": "File" } }""").Should().Equal("Reports.Path: is required when Source is File");
-        Messages("""{ "Reports": { "Source": "Carrier pigeon" } }""").Should().Equal("Reports.Source: \"Carrier pigeon\" is not one of None, Http, File");
+        Messages("""{ "Reports": { "Source": "Carrier pigeon" } }""").Should().Equal("Reports.Source: \"Carrier pigeon\" is not one of None, Http, File, Sql");
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public sealed class SettingsReaderTests
     [Fact]
     public void Environment_variables_override_the_file()
     {
-        var prefix = $"CACHETSYNC_TEST_{Guid.NewGuid():N}_";
+        var prefix = $"CSTEST_{Guid.NewGuid():N}_";
         var file = Path.GetTempFileName();
         try
         {

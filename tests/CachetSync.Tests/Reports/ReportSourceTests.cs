@@ -9,12 +9,16 @@ namespace CachetSync.Tests.Reports;
 
 public sealed class ReportSourceTests : IDisposable
 {
-    private static readonly DateTimeOffset Since = new(2026, 11, 26, 5, 30, 0, TimeSpan.Zero);
+    private static readonly ReportWindow Window = new(
+        new DateTimeOffset(2026, 11, 26, 5, 30, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 26, 7, 30, 0, TimeSpan.Zero));
     private readonly WireMock.Server.WireMockServer _server = Loopback.StartWireMock();
 
     private IReportSource HttpSource(string pathAndQuery, TimeSpan? timeout = null)
     {
-        var settings = new ReportSettings(ReportSourceKind.Http, _server.Urls[0] + pathAndQuery, null, TimeSpan.FromHours(2), timeout ?? TimeSpan.FromSeconds(2));
+        var settings = ReportSettings.None with
+        {
+            Source = ReportSourceKind.Http, Url = _server.Urls[0] + pathAndQuery, Timeout = timeout ?? TimeSpan.FromSeconds(2),
+        };
         return new ServiceCollection().AddReports(settings).BuildServiceProvider().GetRequiredService<IReportSource>();
     }
 
@@ -26,7 +30,7 @@ public sealed class ReportSourceTests : IDisposable
     {
         Serve(Response.Create().WithStatusCode(200).WithBody("""{ "web-1": 12, "web-2": 0, "us1": 55 }"""));
 
-        var counts = await HttpSource("/reports?since={since}").ReadAsync(Since, CancellationToken.None);
+        var counts = await HttpSource("/reports?since={since}").ReadAsync(Window, CancellationToken.None);
 
         _server.LogEntries.Single().RequestMessage.Query!["since"].Should().Equal("2026-11-26T05:30:00Z");
         counts.For("web-1").Should().Be(12);
@@ -39,7 +43,7 @@ public sealed class ReportSourceTests : IDisposable
     {
         Serve(Response.Create().WithStatusCode(200).WithBody("""{ "good": 3, "negative": -4, "text": "many", "fraction": 2.5, "nothing": null }"""));
 
-        var counts = await HttpSource("/reports").ReadAsync(Since, CancellationToken.None);
+        var counts = await HttpSource("/reports").ReadAsync(Window, CancellationToken.None);
 
         counts.For("good").Should().Be(3);
         counts.Rejected.Keys.Should().BeEquivalentTo("negative", "text", "fraction", "nothing");
@@ -48,13 +52,13 @@ public sealed class ReportSourceTests : IDisposable
 
     [Theory]
     [InlineData(200, "<html>login</html>", "not JSON")]
-    [InlineData(200, "[1, 2, 3]", "expected a JSON object of counts, got an array")]
+    [InlineData(200, "[1, 2, 3]", "expected a JSON object (CountMap), got a JSON array")]
     [InlineData(500, "oops", "answered HTTP 500")]
     public async Task Broken_answer_is_a_report_source_error(int status, string body, string expected)
     {
         Serve(Response.Create().WithStatusCode(status).WithBody(body));
 
-        var act = () => HttpSource("/reports").ReadAsync(Since, CancellationToken.None);
+        var act = () => HttpSource("/reports").ReadAsync(Window, CancellationToken.None);
 
         (await act.Should().ThrowAsync<ReportSourceException>()).Which.Message.Should().Contain(expected);
     }
@@ -64,7 +68,7 @@ public sealed class ReportSourceTests : IDisposable
     {
         Serve(Response.Create().WithStatusCode(200).WithBody("{}").WithDelay(TimeSpan.FromSeconds(20)));
 
-        var act = () => HttpSource("/reports", TimeSpan.FromMilliseconds(300)).ReadAsync(Since, CancellationToken.None);
+        var act = () => HttpSource("/reports", TimeSpan.FromMilliseconds(300)).ReadAsync(Window, CancellationToken.None);
 
         (await act.Should().ThrowAsync<ReportSourceException>()).WithMessage("no answer within 0.3 s");
     }
@@ -72,10 +76,10 @@ public sealed class ReportSourceTests : IDisposable
     [Fact]
     public async Task Unreachable_source_is_a_report_source_error()
     {
-        var settings = new ReportSettings(ReportSourceKind.Http, $"http://127.0.0.1:{Loopback.FreePort()}/reports", null, TimeSpan.FromHours(2), TimeSpan.FromSeconds(2));
+        var settings = ReportSettings.None with { Source = ReportSourceKind.Http, Url = $"http://127.0.0.1:{Loopback.FreePort()}/reports" };
         var source = new ServiceCollection().AddReports(settings).BuildServiceProvider().GetRequiredService<IReportSource>();
 
-        var act = () => source.ReadAsync(Since, CancellationToken.None);
+        var act = () => source.ReadAsync(Window, CancellationToken.None);
 
         (await act.Should().ThrowAsync<ReportSourceException>()).Which.Message.Should().StartWith("request failed");
     }
@@ -87,9 +91,9 @@ public sealed class ReportSourceTests : IDisposable
         try
         {
             await File.WriteAllTextAsync(path, """{ "edge-1": 21 }""");
-            var source = new FileReportSource(new ReportSettings(ReportSourceKind.File, null, path, TimeSpan.FromHours(2), TimeSpan.FromSeconds(1)));
+            var source = new FileReportSource(ReportSettings.None with { Source = ReportSourceKind.File, Path = path });
 
-            var counts = await source.ReadAsync(Since, CancellationToken.None);
+            var counts = await source.ReadAsync(Window, CancellationToken.None);
 
             counts.For("edge-1").Should().Be(21);
         }
@@ -102,9 +106,9 @@ public sealed class ReportSourceTests : IDisposable
     [Fact]
     public async Task Missing_file_is_a_report_source_error()
     {
-        var source = new FileReportSource(new ReportSettings(ReportSourceKind.File, null, "/nonexistent/reports.json", TimeSpan.FromHours(2), TimeSpan.FromSeconds(1)));
+        var source = new FileReportSource(ReportSettings.None with { Source = ReportSourceKind.File, Path = "/nonexistent/reports.json" });
 
-        var act = () => source.ReadAsync(Since, CancellationToken.None);
+        var act = () => source.ReadAsync(Window, CancellationToken.None);
 
         (await act.Should().ThrowAsync<ReportSourceException>()).Which.Message.Should().StartWith("cannot be read");
     }

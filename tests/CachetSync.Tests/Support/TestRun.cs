@@ -18,7 +18,7 @@ public sealed class TestRun : IDisposable
     public CapturedLogs Logs { get; } = new();
 
     /// <summary>A prefix no other test uses, so environment overrides stay within this run.</summary>
-    public string EnvironmentPrefix { get; } = $"CACHETSYNC_TEST_{Guid.NewGuid():N}_";
+    public string EnvironmentPrefix { get; } = $"CSTEST_{Guid.NewGuid():N}_";
 
     public string Everything => $"{Out}\n{Error}\n{Logs.All}";
 

@@ -1,0 +1,39 @@
+using CachetSync.Reports;
+
+namespace CachetSync.Configuration;
+
+/// <summary>Section <c>Reports.Sql</c>: a query that returns (server, count) rows for the window.</summary>
+public sealed record SqlReportSettings(SqlProvider Provider, Secret ConnectionString, string Query)
+{
+    public static readonly string[] Keys = ["Provider", "ConnectionString", "Query"];
+
+    /// <summary>Counts rows of <c>timeout_reports(server, reported_at)</c> made within the window.</summary>
+    public const string DefaultQuery =
+        "SELECT server, COUNT(*) FROM timeout_reports WHERE reported_at >= @since AND reported_at < @until GROUP BY server";
+
+    public static SqlReportSettings? Read(ConfigNode node)
+    {
+        node.RejectUnknownKeys(Keys);
+        var provider = node.Enum<SqlProvider>("Provider");
+        if (node.String("Provider") is null)
+        {
+            node.Problem("Provider", $"is required when Source is Sql ({string.Join(", ", Enum.GetNames<SqlProvider>())})");
+        }
+
+        var connectionString = node.String("ConnectionString");
+        if (connectionString is null)
+        {
+            node.Problem("ConnectionString", "is required when Source is Sql (or set CACHETSYNC_Reports__Sql__ConnectionString)");
+        }
+
+        var query = node.String("Query") ?? DefaultQuery;
+        if (!query.Contains("@since", StringComparison.OrdinalIgnoreCase))
+        {
+            node.Problem("Query", "must use @since, so only reports of the window are counted");
+        }
+
+        return provider is { } value && connectionString is not null
+            ? new SqlReportSettings(value, new Secret(connectionString), query)
+            : null;
+    }
+}

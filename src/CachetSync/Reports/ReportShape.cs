@@ -1,0 +1,7 @@
+namespace CachetSync.Reports;
+
+/// <summary>How to read a report source's JSON: its format, and the property names of its rows.</summary>
+public sealed record ReportShape(ReportFormat Format, string ServerProperty, string CountProperty, string TimeProperty)
+{
+    public static ReportShape CountMap { get; } = new(ReportFormat.CountMap, "server", "count", "at");
+}

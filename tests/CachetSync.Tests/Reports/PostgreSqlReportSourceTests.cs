@@ -1,0 +1,63 @@
+using System.Data.Common;
+using CachetSync.Reports;
+using Npgsql;
+
+namespace CachetSync.Tests.Reports;
+
+/// <summary>The SQL contract on a real PostgreSQL server (bash .ci/start-databases starts one on 127.0.0.1).</summary>
+public sealed class PostgreSqlReportSourceTests : SqlReportSourceContract
+{
+    public const string Variable = "TEST_CACHETSYNC_POSTGRES";
+
+    protected override SqlProvider Provider => SqlProvider.PostgreSql;
+
+    protected override string ConnectionString => Environment.GetEnvironmentVariable(Variable) ?? "Host=127.0.0.1;Port=1";
+
+    protected override DbConnection Open() => new NpgsqlConnection(ConnectionString);
+
+    protected override string CreateTable => $"CREATE TABLE {Table} (server text NOT NULL, reported_at timestamptz NOT NULL)";
+
+    protected override string Timestamp(DateTimeOffset moment) => $"{base.Timestamp(moment)}::timestamptz";
+
+    [DatabaseFact(Variable)]
+    public Task Counts_exactly_the_reports_inside_the_window() => Default_query_counts_exactly_the_reports_inside_the_window();
+
+    [DatabaseFact(Variable)]
+    public Task Unusable_counts_reject_their_server() => Unusable_counts_reject_only_their_server();
+
+    [DatabaseFact(Variable)]
+    public Task Wrong_count_type_rejects_the_server() => Count_column_of_the_wrong_type_rejects_that_server();
+
+    [DatabaseFact(Variable)]
+    public Task Broken_query_fails_clearly() => Broken_query_is_one_clear_error();
+
+    [DatabaseFact(Variable)]
+    public async Task Wrong_password_is_one_clear_error_without_the_password()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Password = "not-the-password-4711" };
+
+        var act = () => Source(connectionString: builder.ConnectionString).ReadAsync(Window, CancellationToken.None);
+
+        var message = (await act.Should().ThrowAsync<ReportSourceException>()).Which.Message;
+        message.Should().Contain("password authentication failed").And.NotContain("not-the-password-4711");
+    }
+
+    [DatabaseFact(Variable)]
+    public async Task Unreachable_server_is_one_clear_error()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Port = Support.Loopback.FreePort() };
+
+        var act = () => Source(connectionString: builder.ConnectionString).ReadAsync(Window, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ReportSourceException>()).Which.Message.Should().StartWith("failed: ");
+    }
+
+    [DatabaseFact(Variable)]
+    public async Task Slow_query_is_bounded_by_the_timeout()
+    {
+        var act = () => Source("SELECT 'web-1', 1 FROM pg_sleep(30) WHERE now() > @since", timeout: TimeSpan.FromMilliseconds(500))
+            .ReadAsync(Window, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ReportSourceException>()).WithMessage("no answer within 0.5 s");
+    }
+}
