@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using CachetSync.Bench;
+
+// dotnet run -c Release --project bench/CachetSync.Bench -- [--n 1000[,10000]] [--reps 3] [--app PATH] [--seed 42]
+// Publishes CachetSync as the Dockerfile does (unless --app is given), starts a target farm and a fake Cachet on
+// 127.0.0.1, and runs the real app against them. Every run stops by itself: the app is bounded by its probe
+// timeout and killed after two minutes at worst.
+var sizes = Option("--n")?.Split(',').Select(int.Parse).ToArray() ?? [10, 100, 1_000, 10_000];
+var repetitions = int.Parse(Option("--reps") ?? "3");
+var seed = int.Parse(Option("--seed") ?? "42");
+var root = FindRoot();
+var app = Option("--app") is { } given ? Path.GetFullPath(given) : Publish(root);
+
+var work = Directory.CreateTempSubdirectory("cachetsync-bench-").FullName;
+var runner = new AppRun(app, work);
+var measurements = new List<Measurement>();
+foreach (var size in sizes)
+{
+    var mix = ServerMix.Create(size, seed);
+    await using var farm = await TargetFarm.StartAsync(mix);
+    for (var repetition = 1; repetition <= repetitions; repetition++)
+    {
+        await using var cachet = await FakeCachet.StartAsync(size);
+        var config = AppRun.Config(cachet.BaseUrl, farm.BaseUrl, mix, ClosedPort());
+        var first = await runner.RunAsync(config, $"n{size}-r{repetition}-cycle1");
+        var firstRequests = cachet.Requests("GET") + cachet.Requests("PUT");
+        var wrong = Enumerable.Range(0, size).Count(i => cachet.Statuses[i + 1] != ServerMix.ExpectedStatus(mix[i]));
+        cachet.ResetCounts();
+        var second = await runner.RunAsync(config, $"n{size}-r{repetition}-cycle2");
+        var secondRequests = cachet.Requests("GET") + cachet.Requests("PUT");
+        var measurement = new Measurement(size, first, firstRequests, second, secondRequests, wrong);
+        measurements.Add(measurement);
+        Console.Error.WriteLine($"N={size} rep {repetition}: {measurement}");
+    }
+}
+
+var machine = $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, .NET {Environment.Version}, published Release build";
+var table = ResultsTable.Render(measurements, machine);
+Console.WriteLine(table);
+var results = Path.Combine(root, "bench", "results");
+Directory.CreateDirectory(results);
+await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), table);
+Console.Error.WriteLine($"written: bench/results/latest.md; run logs in {work}");
+
+string? Option(string name) =>
+    Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+static int ClosedPort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static string FindRoot()
+{
+    var directory = new DirectoryInfo(AppContext.BaseDirectory);
+    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CachetSync.sln")))
+    {
+        directory = directory.Parent;
+    }
+
+    return directory?.FullName ?? throw new InvalidOperationException("run the benchmark from inside the repository");
+}
+
+static string Publish(string root)
+{
+    var output = Path.Combine(root, "bench", "artifacts", "app");
+    var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", "src/CachetSync/CachetSync.csproj", "-c", "Release", "-o", output])
+    {
+        WorkingDirectory = root,
+        RedirectStandardOutput = true,
+    })!;
+    publish.StandardOutput.ReadToEnd();
+    publish.WaitForExit();
+    if (publish.ExitCode != 0)
+    {
+        throw new InvalidOperationException("dotnet publish failed");
+    }
+
+    return Path.Combine(output, "cachetsync");
+}
