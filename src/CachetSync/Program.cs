@@ -42,7 +42,7 @@ public static class Program
             return CycleSummary.ExitApplied;
         }
 
-        IConfigurationRoot configuration;
+        ConfigTree configuration;
         try
         {
             configuration = ConfigLoader.Load(commandLine.ConfigFile, environment.EnvironmentPrefix);
@@ -118,7 +118,7 @@ public static class Program
         return summary.ExitCode;
     }
 
-    internal static IHost BuildHost(CachetSyncSettings settings, IConfiguration configuration, RunEnvironment environment, CommandLine commandLine)
+    internal static IHost BuildHost(CachetSyncSettings settings, ConfigTree configuration, RunEnvironment environment, CommandLine commandLine)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         ConfigureLogging(builder.Logging, configuration, environment);
@@ -149,7 +149,7 @@ public static class Program
         return builder.Build();
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, RunEnvironment environment)
+    private static void ConfigureLogging(ILoggingBuilder logging, ConfigTree configuration, RunEnvironment environment)
     {
         // Quiet defaults for the libraries: a per-request line at thousands of servers drowns what matters.
         logging.SetMinimumLevel(LogLevel.Information);
@@ -157,7 +157,8 @@ public static class Program
         logging.AddFilter("Microsoft", LogLevel.Warning);
         // Polly logs every retried attempt as a warning with a stack trace; CachetSync's own lines already say what failed.
         logging.AddFilter("Polly", LogLevel.Error);
-        logging.AddConfiguration(configuration.GetSection("Logging"));
+        var loggingSection = configuration.Child("Logging")?.Flatten("Logging") ?? [];
+        logging.AddConfiguration(new ConfigurationBuilder().AddInMemoryCollection(loggingSection).Build().GetSection("Logging"));
         if (environment.ConfigureLogging is { } configure)
         {
             configure(logging);

@@ -1,48 +1,42 @@
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 
 namespace CachetSync.Configuration;
 
 /// <summary>
 /// Builds the configuration: the JSON file (<c>--config FILE</c>, else an optional <c>appsettings.json</c> in the
 /// working directory), then environment variables with the prefix, which win (<c>CACHETSYNC_Cachet__ApiToken</c>).
+/// Comments and trailing commas are allowed in the file, as .NET's own JSON configuration allows them.
 /// </summary>
 public static class ConfigLoader
 {
     public const string EnvironmentPrefix = "CACHETSYNC_";
     public const string DefaultFile = "appsettings.json";
 
-    /// <exception cref="ConfigFileException">The file is missing (when named) or not valid JSON.</exception>
-    public static IConfigurationRoot Load(string? configFile, string environmentPrefix)
+    /// <exception cref="ConfigFileException">The file is missing (when named), unreadable or not valid JSON.</exception>
+    public static ConfigTree Load(string? configFile, string environmentPrefix)
     {
-        var path = Path.GetFullPath(configFile ?? DefaultFile);
-        if (configFile is not null && !File.Exists(path))
-        {
-            throw new ConfigFileException($"{configFile}: file not found");
-        }
-
+        var name = configFile ?? DefaultFile;
+        var path = Path.GetFullPath(name);
+        ConfigTree tree;
         try
         {
-            return new ConfigurationBuilder()
-                .AddJsonFile(path, optional: configFile is null, reloadOnChange: false)
-                .AddEnvironmentVariables(environmentPrefix)
-                .Build();
+            tree = configFile is null && !File.Exists(path) ? new ConfigTree() : ConfigTree.Parse(File.ReadAllText(path));
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            var json = Chain(ex).OfType<JsonException>().FirstOrDefault();
-            throw new ConfigFileException(json is null
-                ? $"{configFile ?? DefaultFile}: {Chain(ex).Last().Message}"
-                : $"{configFile ?? DefaultFile}: not valid JSON: {Describe(json)}");
+            throw new ConfigFileException($"{name}: file not found");
         }
-    }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigFileException($"{name}: cannot be read ({ex.Message})");
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigFileException($"{name}: not valid JSON: {Describe(ex)}");
+        }
 
-    private static IEnumerable<Exception> Chain(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            yield return current;
-        }
+        tree.OverlayEnvironment(environmentPrefix, Environment.GetEnvironmentVariables());
+        return tree;
     }
 
     private static string Describe(JsonException json) =>

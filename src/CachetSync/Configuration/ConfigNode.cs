@@ -1,7 +1,5 @@
 using System.Globalization;
 using CachetSync.Thresholds;
-using Microsoft.Extensions.Configuration;
-
 namespace CachetSync.Configuration;
 
 /// <summary>
@@ -9,28 +7,28 @@ namespace CachetSync.Configuration;
 /// <see cref="ConfigProblem"/> with its JSON path, so one run lists every mistake at once.
 /// Accessors return null when the key is absent or invalid; callers apply defaults with <c>??</c>.
 /// </summary>
-public sealed class ConfigNode(IConfiguration section, string path, List<ConfigProblem> problems)
+public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem> problems)
 {
     public string Path => path;
 
-    public bool Exists => section is not IConfigurationSection child || child.Exists();
+    public bool Exists => tree?.Exists ?? false;
 
     public ConfigNode Child(string key) =>
-        new(section.GetSection(key), path.Length == 0 ? key : $"{path}.{key}", problems);
+        new(tree?.Child(key), path.Length == 0 ? key : $"{path}.{key}", problems);
 
     /// <summary>Array elements in index order (configuration stores them as keys "0", "1", …).</summary>
     public IReadOnlyList<ConfigNode> Items() =>
-        section.GetChildren()
-            .Select(child => (Index: int.TryParse(child.Key, out var i) ? i : -1, Section: child))
+        (tree?.Children ?? new Dictionary<string, ConfigTree>())
+            .Select(child => (Index: int.TryParse(child.Key, out var i) ? i : -1, child.Key, Tree: child.Value))
             .OrderBy(item => item.Index)
             .Select(item => item.Index < 0
-                ? new ConfigNode(item.Section, $"{path}.{item.Section.Key}", problems)
-                : new ConfigNode(item.Section, $"{path}[{item.Index}]", problems))
+                ? new ConfigNode(item.Tree, $"{path}.{item.Key}", problems)
+                : new ConfigNode(item.Tree, $"{path}[{item.Index}]", problems))
             .ToList();
 
     /// <summary>Child keys with their raw values, for map-shaped sections such as status codes.</summary>
     public IReadOnlyList<(string Key, string? Value)> Entries() =>
-        section.GetChildren().Select(child => (child.Key, child.Value)).ToList();
+        (tree?.Children ?? new Dictionary<string, ConfigTree>()).Select(child => (child.Key, child.Value.Value)).ToList();
 
     public void Problem(string message) => problems.Add(new ConfigProblem(path, message));
 
@@ -38,7 +36,7 @@ public sealed class ConfigNode(IConfiguration section, string path, List<ConfigP
 
     public string? String(string key)
     {
-        var value = section[key];
+        var value = tree?.Child(key)?.Value;
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
@@ -146,7 +144,7 @@ public sealed class ConfigNode(IConfiguration section, string path, List<ConfigP
     /// <summary>Flags keys this section does not know: a typo would otherwise be silently ignored.</summary>
     public void RejectUnknownKeys(params string[] known)
     {
-        foreach (var child in section.GetChildren())
+        foreach (var child in tree?.Children ?? new Dictionary<string, ConfigTree>())
         {
             if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             {

@@ -13,6 +13,12 @@ public sealed record ProbeSettings(
     public static readonly string[] Keys =
         ["Timeout", "MaxConcurrency", "Method", "FollowRedirects", "VerifyTls", "UserAgent", "MaxBodyBytes"];
 
+    /// <summary>
+    /// High enough that a fleet's hanging servers all wait out their timeout together: a cycle costs about one probe
+    /// timeout, not (hanging servers / concurrency) of them. Each probe in flight is one socket.
+    /// </summary>
+    public const int DefaultMaxConcurrency = 4096;
+
     public static string DefaultUserAgent { get; } =
         $"CachetSync/{typeof(ProbeSettings).Assembly.GetName().Version?.ToString(3) ?? "0"}";
 
@@ -21,7 +27,7 @@ public sealed record ProbeSettings(
         node.RejectUnknownKeys(Keys);
         return new ProbeSettings(
             node.Duration("Timeout") ?? TimeSpan.FromSeconds(5),
-            node.Int("MaxConcurrency", 1, 100_000) ?? 256,
+            node.Int("MaxConcurrency", 1, 100_000) ?? DefaultMaxConcurrency,
             ReadMethod(node),
             node.Bool("FollowRedirects") ?? true,
             node.Bool("VerifyTls") ?? true,

@@ -1,5 +1,4 @@
 using CachetSync.Thresholds;
-using Microsoft.Extensions.Configuration;
 
 namespace CachetSync.Configuration;
 
@@ -12,7 +11,7 @@ public static class SettingsReader
     public static readonly string[] Sections =
         ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout"];
 
-    public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(IConfiguration configuration, bool dryRun)
+    public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(ConfigTree configuration, bool dryRun)
     {
         var problems = new List<ConfigProblem>();
         var root = new ConfigNode(configuration, "", problems);

@@ -1,6 +1,5 @@
 using CachetSync.Configuration;
 using CachetSync.Thresholds;
-using Microsoft.Extensions.Configuration;
 
 namespace CachetSync.Tests.Configuration;
 
@@ -12,10 +11,7 @@ public sealed class SettingsReaderTests
 
     private static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(string json, bool dryRun = true)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)))
-            .Build();
-        return SettingsReader.Read(configuration, dryRun);
+        return SettingsReader.Read(ConfigTree.Parse(json), dryRun);
     }
 
     private static IEnumerable<string> Messages(string json, bool dryRun = true) =>
@@ -39,7 +35,7 @@ public sealed class SettingsReaderTests
 
         problems.Should().BeEmpty();
         settings!.Probe.Timeout.Should().Be(TimeSpan.FromSeconds(5));
-        settings.Probe.MaxConcurrency.Should().Be(256);
+        settings.Probe.MaxConcurrency.Should().Be(4096);
         settings.Probe.Method.Should().Be(HttpMethod.Get);
         settings.Cachet.PageSize.Should().Be(1000);
         settings.Reports.Source.Should().Be(ReportSourceKind.None);
@@ -136,10 +132,7 @@ public sealed class SettingsReaderTests
         problems.Should().BeEmpty();
         settings!.Probe.Should().NotBeNull();
         var thresholds = ThresholdSettings.Read(
-            new ConfigNode(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Slow"] = "partialoutage", ["Timeout"] = "3", ["ConnectionError"] = "Major Outage",
-            }).Build(), "", []),
+            new ConfigNode(ConfigTree.Parse("""{ "Slow": "partialoutage", "Timeout": 3, "ConnectionError": "Major Outage" }"""), "", []),
             ThresholdSettings.BuiltIn,
             mergeStatusCodes: false);
         thresholds.Slow.Should().Be(ComponentStatus.PartialOutage);
