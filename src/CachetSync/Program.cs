@@ -173,7 +173,12 @@ public static class Program
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             options.UseUtcTimestamp = true;
         });
-        logging.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.Services.Configure<ConsoleLoggerOptions>(options =>
+        {
+            options.LogToStandardErrorThreshold = LogLevel.Trace;
+            // Without a formatter name the console logger falls back to its old options and ignores the ones above.
+            options.FormatterName ??= ConsoleFormatterNames.Simple;
+        });
     }
 
     private static string Version =>

@@ -73,6 +73,19 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
     }
 
     [Fact]
+    public void Default_logs_are_one_line_each_with_a_utc_timestamp_on_stderr()
+    {
+        Config("{}");
+
+        var (exitCode, output, error) = Run("--once --dry-run");
+
+        exitCode.Should().Be(0);
+        output.Should().NotContain("Cycle done", "logs stay off stdout");
+        error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().NotBeEmpty()
+            .And.OnlyContain(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (info|warn|fail|crit|dbug|trce): "));
+    }
+
+    [Fact]
     public void Invalid_configuration_exits_1_from_the_real_process()
     {
         Config("""{ "Probe": { "Timeout": "soon" } }""");
