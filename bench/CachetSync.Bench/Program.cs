@@ -68,7 +68,8 @@ static string FindRoot()
 static string Publish(string root)
 {
     var output = Path.Combine(root, "bench", "artifacts", "app");
-    var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", "src/CachetSync/CachetSync.csproj", "-c", "Release", "-o", output])
+    // As deploy/Dockerfile publishes it: the native executable.
+    var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", "src/CachetSync/CachetSync.csproj", "-c", "Release", "-r", "linux-x64", "-o", output])
     {
         WorkingDirectory = root,
         RedirectStandardOutput = true,

@@ -5,8 +5,8 @@ using CachetSync.Tests.Configuration;
 namespace CachetSync.Tests.Deploy;
 
 /// <summary>
-/// The app published exactly as deploy/Dockerfile publishes it (its own `dotnet publish` line, with the output
-/// moved to a temp folder), once for all tests that run it as a real process.
+/// The app published exactly as deploy/Dockerfile publishes it (its own `dotnet restore` and `dotnet publish` lines,
+/// the output moved to a temp folder): the native executable the image ships, once for all tests that run it.
 /// </summary>
 public sealed partial class PublishedApp : IDisposable
 {
@@ -14,12 +14,15 @@ public sealed partial class PublishedApp : IDisposable
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("cachetsync-publish-").FullName;
         var root = SettingsReaderTests.RepositoryRoot();
-        PublishArguments = DockerfilePublishArguments(File.ReadAllText(Path.Combine(root, "deploy", "Dockerfile")))
-            .Replace("-o /app", $"-o {Directory}", StringComparison.Ordinal);
-        var (exitCode, output, _) = Run("dotnet", $"publish {PublishArguments}", root, TimeSpan.FromMinutes(5));
-        if (exitCode != 0)
+        var dockerfile = File.ReadAllText(Path.Combine(root, "deploy", "Dockerfile"));
+        PublishArguments = DockerfileArguments(dockerfile, "publish").Replace("-o /app", $"-o {Directory}", StringComparison.Ordinal);
+        foreach (var step in new[] { $"restore {DockerfileArguments(dockerfile, "restore")}", $"publish {PublishArguments}" })
         {
-            throw new InvalidOperationException($"dotnet publish {PublishArguments} failed:\n{output}");
+            var (exitCode, output, _) = Run("dotnet", step, root, TimeSpan.FromMinutes(10));
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException($"dotnet {step} failed:\n{output}");
+            }
         }
     }
 
@@ -29,10 +32,11 @@ public sealed partial class PublishedApp : IDisposable
 
     public string Executable => Path.Combine(Directory, "cachetsync");
 
-    public static string DockerfilePublishArguments(string dockerfile) =>
-        PublishLine().Match(dockerfile) is { Success: true } match
+    /// <summary>The arguments of the Dockerfile's <c>RUN dotnet {verb} …</c> line.</summary>
+    public static string DockerfileArguments(string dockerfile, string verb) =>
+        DotnetLine().Matches(dockerfile).FirstOrDefault(match => match.Groups["verb"].Value == verb) is { } match
             ? match.Groups["args"].Value.Trim()
-            : throw new InvalidOperationException("deploy/Dockerfile has no 'RUN dotnet publish' line");
+            : throw new InvalidOperationException($"deploy/Dockerfile has no 'RUN dotnet {verb}' line");
 
     public static (int ExitCode, string Out, string Error) Run(string file, string arguments, string workingDirectory, TimeSpan timeout)
     {
@@ -59,6 +63,6 @@ public sealed partial class PublishedApp : IDisposable
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 
-    [GeneratedRegex(@"^RUN dotnet publish (?<args>.+)$", RegexOptions.Multiline)]
-    private static partial Regex PublishLine();
+    [GeneratedRegex(@"^RUN dotnet (?<verb>restore|publish) (?<args>.+)$", RegexOptions.Multiline)]
+    private static partial Regex DotnetLine();
 }

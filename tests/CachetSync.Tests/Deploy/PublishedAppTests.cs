@@ -24,6 +24,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
     {
         app.PublishArguments.Should().Contain("-c Release").And.Contain("src/CachetSync/CachetSync.csproj");
         File.Exists(app.Executable).Should().BeTrue();
+        File.Exists(Path.Combine(app.Directory, "cachetsync.dll")).Should().BeFalse("the image ships a native executable, no IL");
     }
 
     [Fact]
@@ -121,6 +122,45 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
         using var summary = JsonDocument.Parse((await output).Trim());
         summary.RootElement.GetProperty("stopped").GetBoolean().Should().BeTrue();
         summary.RootElement.GetProperty("servers")[0].GetProperty("probe").GetString().Should().Be("Stopped");
+    }
+
+    [Fact]
+    public async Task Native_build_runs_a_full_cycle_with_refit_polly_and_a_sqlite_report_source()
+    {
+        // Everything the JIT-run tests prove, once more in the native executable: reflection-free paths only.
+        using var cachet = new CachetStub();
+        cachet.WithComponent(1, "edge-1", 1).WithComponent(2, "edge-2", 1).ServeComponents().AcceptStatusWrites();
+        using var targets = Loopback.StartWireMock();
+        targets.Given(WireMock.RequestBuilders.Request.Create().WithPath("/ok").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200));
+        var database = Path.Combine(_work, "reports.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            var recent = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+            command.CommandText = $"CREATE TABLE timeout_reports (server TEXT, reported_at TEXT); INSERT INTO timeout_reports VALUES {string.Join(", ", Enumerable.Repeat($"('edge-2', '{recent}')", 25))};";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Config($$"""
+            {
+              "Cachet": { "BaseUrl": "{{cachet.BaseUrl}}", "ApiToken": "{{CachetStub.Token}}" },
+              "Reports": { "Source": "Sql", "Sql": { "Provider": "Sqlite", "ConnectionString": "Data Source={{database}};Pooling=False" } },
+              "Servers": [
+                { "Name": "edge-1", "Url": "http://127.0.0.1:{{Loopback.FreePort()}}/", "ComponentId": 1 },
+                { "Name": "edge-2", "Url": "{{targets.Urls[0]}}/ok", "ComponentId": 2 } ],
+              "Logging": { "LogLevel": { "Default": "Warning" } }
+            }
+            """);
+
+        var (exitCode, output, error) = Run("--once --output json");
+
+        exitCode.Should().Be(0, error);
+        cachet.Puts().Should().Equal((1, """{"status":4}"""), (2, """{"status":3}"""));
+        using var summary = JsonDocument.Parse(output);
+        summary.RootElement.GetProperty("servers")[1].GetProperty("reports").GetInt32().Should().Be(25);
+        error.Should().NotContain("info:", "Logging:LogLevel:Default=Warning is honoured");
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
