@@ -36,7 +36,7 @@ foreach (var size in sizes)
     }
 }
 
-var machine = $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, .NET {Environment.Version}, published Release build";
+var machine = $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, .NET {Environment.Version}, published native (AOT) build, as deploy/Dockerfile builds it";
 var table = ResultsTable.Render(measurements, machine);
 Console.WriteLine(table);
 var results = Path.Combine(root, "bench", "results");
