@@ -6,6 +6,7 @@ using CachetSync.Configuration;
 using CachetSync.Probing;
 using CachetSync.Reports;
 using CachetSync.Scheduling;
+using CachetSync.State;
 using CachetSync.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -129,12 +130,14 @@ public static class Program
             .AddProbing(settings.Probe)
             .AddReports(settings.Reports)
             .AddCachet(settings.Cachet)
+            .AddSingleton(provider => new StateStore(settings.State ?? new StateSettings(null), provider.GetRequiredService<ILoggerFactory>()))
             // Report source and Cachet are optional: Source None, and a dry run with no Cachet configured.
             .AddSingleton(provider => new SyncCycle(
                 settings,
                 provider.GetRequiredService<ServerProber>(),
                 provider.GetService<IReportSource>(),
                 provider.GetService<CachetClient>(),
+                provider.GetRequiredService<StateStore>(),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<SyncCycle>>()));
         if (!commandLine.Once)

@@ -10,10 +10,12 @@ public sealed record CachetSettings(
     int MaxRetries,
     TimeSpan RetryDelay,
     int BreakAfter = 10,
-    TimeSpan? BreakFor = null)
+    TimeSpan? BreakFor = null,
+    bool RespectManualStatus = false,
+    TimeSpan ManualHoldFor = default)
 {
     public static readonly string[] Keys =
-        ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience"];
+        ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience", "RespectManualStatus", "ManualHoldFor"];
 
     public static readonly string[] ResilienceKeys = ["MaxRetries", "RetryDelay", "BreakAfter", "BreakFor"];
 
@@ -44,7 +46,9 @@ public sealed record CachetSettings(
             resilience.Int("MaxRetries", 0, 10) ?? 3,
             resilience.Duration("RetryDelay") ?? TimeSpan.FromSeconds(1),
             ReadBreakAfter(resilience),
-            resilience.Duration("BreakFor") ?? DefaultBreakFor);
+            resilience.Duration("BreakFor") ?? DefaultBreakFor,
+            node.Bool("RespectManualStatus") ?? false,
+            node.Duration("ManualHoldFor") ?? TimeSpan.FromHours(1));
     }
 
     private static int ReadBreakAfter(ConfigNode resilience)

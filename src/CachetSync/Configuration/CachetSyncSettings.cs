@@ -12,7 +12,9 @@ public sealed record CachetSyncSettings(
     ProbeSettings Probe,
     ReportSettings Reports,
     IReadOnlyList<ServerSettings> Servers,
-    TimeSpan ShutdownTimeout)
+    TimeSpan ShutdownTimeout,
+    DampingSettings? Damping = null,
+    StateSettings? State = null)
 {
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
 }

@@ -10,9 +10,10 @@ public sealed record ServerSettings(
     string? Component,
     string ReportKey,
     ThresholdSettings Thresholds,
-    bool? VerifyTls = null)
+    bool? VerifyTls = null,
+    bool Enabled = true)
 {
-    public static readonly string[] Keys = ["Name", "Url", "ComponentId", "Component", "ReportKey", "VerifyTls", "Thresholds"];
+    public static readonly string[] Keys = ["Name", "Url", "ComponentId", "Component", "ReportKey", "VerifyTls", "Enabled", "Thresholds"];
 
     public bool IsTcp => Url.Scheme == "tcp";
 
@@ -48,7 +49,8 @@ public sealed record ServerSettings(
             return null;
         }
 
-        return new ServerSettings(name, url, componentId, component, node.String("ReportKey") ?? name, thresholds, node.Bool("VerifyTls"));
+        return new ServerSettings(
+            name, url, componentId, component, node.String("ReportKey") ?? name, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true);
     }
 
     private static Uri? ReadUrl(ConfigNode node)

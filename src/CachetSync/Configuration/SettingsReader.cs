@@ -9,7 +9,7 @@ public static class SettingsReader
     public static readonly string[] ForeignSections = ["Logging", "$schema"];
 
     public static readonly string[] Sections =
-        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout"];
+        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State"];
 
     public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(ConfigTree configuration, bool dryRun)
     {
@@ -26,7 +26,10 @@ public static class SettingsReader
 
         var shutdownTimeout = root.Duration("ShutdownTimeout") ?? CachetSyncSettings.DefaultShutdownTimeout;
 
-        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout);
+        var damping = DampingSettings.Read(root.Child("Damping"));
+        var state = StateSettings.Read(root.Child("State"));
+
+        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state);
         return problems.Count == 0 ? (settings, problems) : (null, problems);
     }
 

@@ -21,4 +21,7 @@ public enum ProbeKind
 
     /// <summary>Not finished: CachetSync was told to stop while this probe ran or before it started.</summary>
     Stopped,
+
+    /// <summary>Not probed at all: the server is configured with <c>Enabled: false</c>.</summary>
+    NotProbed,
 }

@@ -4,6 +4,8 @@ using CachetSync.Thresholds;
 namespace CachetSync.Sync;
 
 /// <summary>One row of the cycle summary: what was seen, what was wanted, what was done.</summary>
+/// <param name="Error">Why the server's write failed or was skipped.</param>
+/// <param name="Note">Why a change was not written yet (damping, a manual hold): not an error.</param>
 public sealed record ServerOutcome(
     string Server,
     ProbeResult Probe,
@@ -12,4 +14,5 @@ public sealed record ServerOutcome(
     int? ComponentId,
     ComponentStatus? Current,
     SyncAction Action,
-    string? Error);
+    string? Error,
+    string? Note = null);

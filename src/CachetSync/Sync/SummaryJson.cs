@@ -23,7 +23,7 @@ public static class SummaryJson
             WriteStringOrNull(json, "cachetError", summary.CachetError);
             json.WriteStartObject("totals");
             json.WriteNumber("servers", summary.Servers.Count);
-            json.WriteNumber("probesFailed", summary.Servers.Count(server => server.Probe.Kind != ProbeKind.Ok));
+            json.WriteNumber("probesFailed", summary.Servers.Count(server => server.Probe.Kind is not (ProbeKind.Ok or ProbeKind.NotProbed)));
             foreach (var action in Enum.GetValues<SyncAction>())
             {
                 json.WriteNumber(JsonNamingPolicy.CamelCase.ConvertName(action.ToString()), summary.Count(action));
@@ -58,6 +58,7 @@ public static class SummaryJson
         json.WriteString("reason", server.Desired.Reason);
         json.WriteString("action", SummaryTable.ActionLabel(server.Action));
         WriteStringOrNull(json, "error", server.Error);
+        WriteStringOrNull(json, "note", server.Note);
         json.WriteEndObject();
     }
 

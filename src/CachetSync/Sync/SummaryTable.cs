@@ -10,7 +10,7 @@ public static class SummaryTable
 
     /// <summary>What needs attention first: writes made and failed, then what was left as it was.</summary>
     private static readonly SyncAction[] TotalsOrder =
-        [SyncAction.Updated, SyncAction.Failed, SyncAction.DryRun, SyncAction.Skipped, SyncAction.Unchanged];
+        [SyncAction.Updated, SyncAction.Failed, SyncAction.DryRun, SyncAction.Skipped, SyncAction.Held, SyncAction.Damped, SyncAction.Unchanged, SyncAction.Disabled];
 
     public static void Write(TextWriter output, CycleSummary summary)
     {
@@ -38,7 +38,7 @@ public static class SummaryTable
 
     public static string Totals(CycleSummary summary)
     {
-        var probesFailed = summary.Servers.Count(server => server.Probe.Kind != ProbeKind.Ok);
+        var probesFailed = summary.Servers.Count(server => server.Probe.Kind is not (ProbeKind.Ok or ProbeKind.NotProbed));
         var cachet = summary.CachetError is null ? "" : $" Cachet: {summary.CachetError}.";
         var dryRun = summary.DryRun ? " (dry run: nothing written)" : "";
         return $"{summary.Servers.Count} servers in {summary.Duration.TotalSeconds:0.0} s, {probesFailed} probes failed: "
@@ -48,12 +48,17 @@ public static class SummaryTable
     private static string[] Row(ServerOutcome outcome) =>
     [
         outcome.Server,
-        outcome.Probe.Kind == ProbeKind.Ok ? outcome.Probe.Detail : outcome.Probe.Kind.ToString(),
+        outcome.Probe.Kind switch
+        {
+            ProbeKind.Ok => outcome.Probe.Detail,
+            ProbeKind.NotProbed => "-",
+            _ => outcome.Probe.Kind.ToString(),
+        },
         $"{outcome.Probe.Latency.TotalMilliseconds:0} ms",
         outcome.Reports?.ToString() ?? "-",
         $"{outcome.Current?.ToString() ?? "?"} -> {outcome.Desired.Status}",
         ActionLabel(outcome.Action),
-        outcome.Error ?? outcome.Desired.Reason,
+        outcome.Error ?? outcome.Note ?? outcome.Desired.Reason,
     ];
 
     public static string ActionLabel(SyncAction action) => action switch

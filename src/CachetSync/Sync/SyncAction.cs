@@ -17,4 +17,13 @@ public enum SyncAction
 
     /// <summary>Nothing attempted: Cachet could not be read, or the cycle was stopped.</summary>
     Skipped,
+
+    /// <summary>A change not yet seen in enough cycles in a row to be written (flap damping).</summary>
+    Damped,
+
+    /// <summary>A status a human set by hand, left alone for a while (Cachet.RespectManualStatus).</summary>
+    Held,
+
+    /// <summary>The server is configured with Enabled: false: not probed, not written.</summary>
+    Disabled,
 }

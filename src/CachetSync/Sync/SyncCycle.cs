@@ -2,6 +2,7 @@ using CachetSync.Cachet;
 using CachetSync.Configuration;
 using CachetSync.Probing;
 using CachetSync.Reports;
+using CachetSync.State;
 using CachetSync.Thresholds;
 using Microsoft.Extensions.Logging;
 
@@ -15,24 +16,27 @@ namespace CachetSync.Sync;
 /// <remarks>
 /// A stop request cancels probing and reading; if it comes before the writes, none start. Writes already in
 /// flight are allowed to finish (for at most <see cref="CachetSettings.Timeout"/>), and every server whose write
-/// did not happen says so in the summary.
+/// did not happen says so in the summary. Between decision and write stands the <see cref="ChangeGate"/>
+/// (flap damping, manual holds), whose memory the <see cref="StateStore"/> keeps; a dry run changes no memory.
 /// </remarks>
 public sealed class SyncCycle(
     CachetSyncSettings settings,
     ServerProber prober,
     IReportSource? reportSource,
     CachetClient? cachet,
+    StateStore state,
     TimeProvider time,
     ILogger<SyncCycle> logger)
 {
     private const string StoppedBeforeWriting = "stopped before writing";
+    private readonly ChangeGate _gate = new(settings.Damping ?? DampingSettings.Immediate, settings.Cachet);
 
     public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken stopping)
     {
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         var servers = settings.Servers;
-        var probesTask = prober.ProbeAllAsync(servers, stopping);
+        var probesTask = ProbeEnabledAsync(servers, stopping);
         var reportsTask = ReadReportsAsync(stopping);
         var componentsTask = ReadComponentsAsync(stopping);
         var probes = await probesTask;
@@ -40,19 +44,26 @@ public sealed class SyncCycle(
         var (components, cachetError) = await componentsTask;
 
         var plans = new ServerOutcome[servers.Count];
+        var memories = new ComponentMemory?[servers.Count];
         for (var i = 0; i < servers.Count; i++)
         {
             var server = servers[i];
             var count = reports?.For(server.ReportKey);
-            var desired = probes[i].Kind == ProbeKind.Stopped
+            var desired = probes[i].Kind is ProbeKind.Stopped or ProbeKind.NotProbed
                 ? new StatusDecision(ComponentStatus.Unknown, probes[i].Detail)
                 : ThresholdMapper.Map(probes[i], count, server.Thresholds);
             plans[i] = Plan(server, probes[i], count, desired, components, cachetError, dryRun);
+            (plans[i], memories[i]) = Gate(plans[i], dryRun, startedAt);
         }
 
         var outcomes = stopping.IsCancellationRequested
             ? plans.Select(plan => plan.Action == SyncAction.Updated ? plan with { Action = SyncAction.Skipped, Error = StoppedBeforeWriting } : plan).ToArray()
             : await WriteChangesAsync(plans, stopping);
+        if (!dryRun)
+        {
+            Remember(outcomes, memories);
+        }
+
         if (stopping.IsCancellationRequested)
         {
             logger.LogWarning("Stopped during the cycle: {Skipped} servers skipped", outcomes.Count(outcome => outcome.Action == SyncAction.Skipped));
@@ -61,6 +72,51 @@ public sealed class SyncCycle(
         var summary = new CycleSummary(outcomes, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested);
         logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
         return summary;
+    }
+
+    private async Task<ProbeResult[]> ProbeEnabledAsync(IReadOnlyList<ServerSettings> servers, CancellationToken stopping)
+    {
+        var enabled = servers.Where(server => server.Enabled).ToList();
+        var probed = new Queue<ProbeResult>(await prober.ProbeAllAsync(enabled, stopping));
+        var notProbed = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "disabled in the configuration");
+        return servers.Select(server => server.Enabled ? probed.Dequeue() : notProbed).ToArray();
+    }
+
+    /// <summary>Lets the change gate (damping, manual holds) turn a planned write into a wait; returns the memory to keep.</summary>
+    private (ServerOutcome Plan, ComponentMemory? Memory) Gate(ServerOutcome plan, bool dryRun, DateTimeOffset now)
+    {
+        if (plan is not { Action: SyncAction.Updated or SyncAction.DryRun or SyncAction.Unchanged, Current: { } current, ComponentId: { } id })
+        {
+            return (plan, null);
+        }
+
+        var decision = _gate.Decide(current, plan.Desired.Status, state.Current.For(id), now);
+        var action = decision.Action == SyncAction.Updated && dryRun ? SyncAction.DryRun : decision.Action;
+        return (plan with { Action = action, Note = decision.Note }, decision.Memory);
+    }
+
+    /// <summary>Keeps what the gate decided, and what Cachet confirmed, for the next cycle; then saves the state.</summary>
+    private void Remember(IReadOnlyList<ServerOutcome> outcomes, IReadOnlyList<ComponentMemory?> memories)
+    {
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            if (memories[i] is not { } memory || outcomes[i].ComponentId is not { } id)
+            {
+                continue;
+            }
+
+            switch (outcomes[i].Action)
+            {
+                case SyncAction.Updated:
+                    state.Current.Set(id, ChangeGate.Written(memory, outcomes[i].Desired.Status));
+                    break;
+                case SyncAction.Unchanged or SyncAction.Damped or SyncAction.Held:
+                    state.Current.Set(id, memory);
+                    break;
+            }
+        }
+
+        state.Save();
     }
 
     private static ServerOutcome Plan(
@@ -73,6 +129,11 @@ public sealed class SyncCycle(
         bool dryRun)
     {
         var outcome = new ServerOutcome(server.Name, probe, reports, desired, server.ComponentId, null, SyncAction.Skipped, null);
+        if (!server.Enabled)
+        {
+            return outcome with { Action = SyncAction.Disabled };
+        }
+
         if (components is null)
         {
             // Dry run without Cachet: show what would be written, against an unknown current status.

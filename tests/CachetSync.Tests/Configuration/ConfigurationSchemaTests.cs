@@ -53,6 +53,8 @@ public sealed class ConfigurationSchemaTests
         { "definitions.thresholds.properties", ThresholdSettings.Keys },
         { "definitions.thresholds.properties.Reports.items.properties", ThresholdSettings.ReportThresholdKeys },
         { "properties.Servers.items.properties", ServerSettings.Keys },
+        { "properties.Damping.properties", DampingSettings.Keys },
+        { "properties.State.properties", StateSettings.Keys },
     };
 
     [Theory]

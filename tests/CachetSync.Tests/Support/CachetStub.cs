@@ -43,6 +43,13 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
+    /// <summary>What a human does on the dashboard: sets a component's status directly.</summary>
+    public void SetStatusByHand(int id, int status)
+    {
+        _components[id]["status"] = status;
+        _components[id]["status_name"] = StatusName(status);
+    }
+
     /// <summary>
     /// Serves GET /api/v1/components from the current components (writes show up in later reads), paged by the
     /// request's per_page (default 20) and page, as Cachet does; a page past the end is an empty list.

@@ -1,0 +1,60 @@
+using CachetSync.Configuration;
+using CachetSync.Sync;
+using CachetSync.Thresholds;
+
+namespace CachetSync.State;
+
+/// <summary>
+/// Decides whether a status that differs from Cachet's is written now. Pure: the component's memory and the time
+/// go in, the decision and the new memory come out.
+/// </summary>
+/// <remarks>
+/// Two rules stand between a decision and a write. A status a human set by hand (Cachet differs from what
+/// CachetSync last wrote) is left alone for <see cref="CachetSettings.ManualHoldFor"/>, when
+/// <see cref="CachetSettings.RespectManualStatus"/> is on. And a change must be seen in enough cycles in a row
+/// (<see cref="DampingSettings"/>), so a flapping server does not notify subscribers at every flap.
+/// </remarks>
+public sealed class ChangeGate(DampingSettings damping, CachetSettings cachet)
+{
+    public sealed record Decision(SyncAction Action, string? Note, ComponentMemory Memory);
+
+    public Decision Decide(ComponentStatus current, ComponentStatus desired, ComponentMemory memory, DateTimeOffset now)
+    {
+        if (cachet.RespectManualStatus)
+        {
+            if (memory.HeldUntil is { } until)
+            {
+                if (until > now)
+                {
+                    return new Decision(SyncAction.Held, $"status set by hand: left alone until {until:u}", memory);
+                }
+
+                // The hold is over: the human's status is the new baseline, and CachetSync takes over again.
+                memory = memory with { HeldUntil = null, LastWritten = null };
+            }
+            else if (memory.LastWritten is { } written && written != current)
+            {
+                var heldUntil = now + cachet.ManualHoldFor;
+                return new Decision(
+                    SyncAction.Held,
+                    $"status set by hand ({written} -> {current}): left alone until {heldUntil:u}",
+                    memory with { HeldUntil = heldUntil, Pending = null, PendingCycles = 0 });
+            }
+        }
+
+        if (desired == current)
+        {
+            return new Decision(SyncAction.Unchanged, null, memory with { Pending = null, PendingCycles = 0 });
+        }
+
+        var cycles = memory.Pending == desired ? memory.PendingCycles + 1 : 1;
+        var needed = desired > current ? damping.ToWorse : damping.ToBetter;
+        return cycles >= needed
+            ? new Decision(SyncAction.Updated, null, memory with { Pending = null, PendingCycles = 0 })
+            : new Decision(SyncAction.Damped, $"{desired} seen {cycles} of {needed} cycles in a row", memory with { Pending = desired, PendingCycles = cycles });
+    }
+
+    /// <summary>The memory after Cachet confirmed a write.</summary>
+    public static ComponentMemory Written(ComponentMemory memory, ComponentStatus status) =>
+        memory with { LastWritten = status, Pending = null, PendingCycles = 0, HeldUntil = null };
+}

@@ -1,0 +1,16 @@
+using CachetSync.Thresholds;
+
+namespace CachetSync.State;
+
+/// <summary>What CachetSync remembers about one component between cycles.</summary>
+/// <param name="LastWritten">The status CachetSync last wrote (and Cachet confirmed); a different current status means a human changed it.</param>
+/// <param name="Pending">A change seen but not yet written (damping), and in how many cycles in a row.</param>
+/// <param name="HeldUntil">A status set by hand is left alone until then.</param>
+public sealed record ComponentMemory(
+    ComponentStatus? LastWritten = null,
+    ComponentStatus? Pending = null,
+    int PendingCycles = 0,
+    DateTimeOffset? HeldUntil = null)
+{
+    public static ComponentMemory Empty { get; } = new();
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using CachetSync.Thresholds;
+
+namespace CachetSync.State;
+
+/// <summary>The state file's JSON: <c>{"version":1,"components":{"12":{…}}}</c>.</summary>
+public sealed record StateDocument(int Version, Dictionary<string, StateEntry> Components);
+
+public sealed record StateEntry(ComponentStatus? LastWritten, ComponentStatus? Pending, int PendingCycles, DateTimeOffset? HeldUntil);
+
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(StateDocument))]
+public sealed partial class StateJsonContext : JsonSerializerContext;

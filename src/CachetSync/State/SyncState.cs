@@ -1,0 +1,28 @@
+namespace CachetSync.State;
+
+/// <summary>The memory of every component CachetSync drives, by Cachet component id.</summary>
+public sealed class SyncState
+{
+    private readonly Dictionary<int, ComponentMemory> _components;
+
+    public SyncState(IDictionary<int, ComponentMemory>? components = null)
+    {
+        _components = components is null ? [] : new Dictionary<int, ComponentMemory>(components);
+    }
+
+    public IReadOnlyDictionary<int, ComponentMemory> Components => _components;
+
+    public ComponentMemory For(int componentId) => _components.GetValueOrDefault(componentId, ComponentMemory.Empty);
+
+    public void Set(int componentId, ComponentMemory memory)
+    {
+        if (memory == ComponentMemory.Empty)
+        {
+            _components.Remove(componentId);
+        }
+        else
+        {
+            _components[componentId] = memory;
+        }
+    }
+}
