@@ -55,7 +55,8 @@ public static class Program
         }
 
         // Validate everything before any network call: a half-valid configuration never touches Cachet.
-        var (settings, problems) = SettingsReader.Read(configuration, commandLine.DryRun);
+        // Listing components only reads, so like a dry run it needs no token.
+        var (settings, problems) = SettingsReader.Read(configuration, commandLine.DryRun || commandLine.ListComponents);
         if (settings is null)
         {
             await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({problems.Count} problems):");
@@ -67,7 +68,18 @@ public static class Program
             return CycleSummary.ExitInvalidConfiguration;
         }
 
+        if (commandLine.ListComponents && settings.Cachet.BaseUrl is null)
+        {
+            await environment.Error.WriteLineAsync("cachetsync: --list-components needs Cachet.BaseUrl");
+            return CycleSummary.ExitInvalidConfiguration;
+        }
+
         using var host = BuildHost(settings, configuration, environment, commandLine);
+        if (commandLine.ListComponents)
+        {
+            return await ListComponentsAsync(host.Services.GetRequiredService<CachetClient>(), commandLine, environment, stopping);
+        }
+
         if (settings.Cachet.SendsTokenInClear)
         {
             host.Services.GetRequiredService<ILogger<CachetSyncSettings>>().LogWarning(
@@ -83,6 +95,31 @@ public static class Program
         }
 
         return await RunOnceAsync(host.Services.GetRequiredService<SyncCycle>(), settings, commandLine, environment, stopping);
+    }
+
+    private static async Task<int> ListComponentsAsync(
+        CachetClient cachet, CommandLine commandLine, RunEnvironment environment, CancellationToken stopping)
+    {
+        try
+        {
+            var components = await cachet.ReadAllComponentsAsync(stopping);
+            var groups = await cachet.ReadAllGroupsAsync(stopping);
+            if (commandLine.Output == OutputFormat.Json)
+            {
+                ComponentListing.WriteJson(environment.Out, components, groups);
+            }
+            else
+            {
+                ComponentListing.WriteTable(environment.Out, components, groups);
+            }
+
+            return CycleSummary.ExitApplied;
+        }
+        catch (CachetException ex)
+        {
+            await environment.Error.WriteLineAsync($"cachetsync: {ex.Message}");
+            return CycleSummary.ExitCachetFailed;
+        }
     }
 
     private static async Task<int> RunOnceAsync(

@@ -2,21 +2,29 @@ using CachetSync.Thresholds;
 
 namespace CachetSync.Cachet;
 
-/// <summary>What a cycle needs from Cachet: every component (all pages), and verified status writes.</summary>
+/// <summary>What CachetSync needs from Cachet: every component and group (all pages), and verified status writes.</summary>
 public sealed class CachetClient(ICachetApi api, int pageSize)
 {
     /// <summary>A guard against a Cachet whose pagination never ends: 10 000 pages of 1000 is ten million components.</summary>
     public const int MaxPages = 10_000;
 
-    public async Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken) =>
+        ReadAllPagesAsync("/components", page => api.GetComponentsAsync(pageSize, page, cancellationToken), component => component.Id, cancellationToken);
+
+    public Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken) =>
+        ReadAllPagesAsync("/components/groups", page => api.GetGroupsAsync(pageSize, page, cancellationToken), group => group.Id, cancellationToken);
+
+    /// <summary>Walks a paginated list to its last page, trusting only the first page's page count.</summary>
+    private static async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
+        string path, Func<int, Task<CachetPage<T>>> readPage, Func<T, int> id, CancellationToken cancellationToken)
     {
-        var components = new List<CachetComponent>();
+        var items = new List<T>();
         var seen = new HashSet<int>();
         var totalPages = 1;
         for (var page = 1; page <= totalPages; page++)
         {
-            var operation = $"GET /components page {page}";
-            var answer = await CallAsync(() => api.GetComponentsAsync(pageSize, page, cancellationToken), operation, cancellationToken);
+            var operation = $"GET {path} page {page}";
+            var answer = await CallAsync(() => readPage(page), operation, cancellationToken);
             if (answer?.Data is null)
             {
                 throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
@@ -37,16 +45,16 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
                 break;
             }
 
-            var before = components.Count;
-            components.AddRange(answer.Data.Where(component => seen.Add(component.Id)));
-            if (page > 1 && components.Count == before)
+            var before = items.Count;
+            items.AddRange(answer.Data.Where(item => seen.Add(id(item))));
+            if (page > 1 && items.Count == before)
             {
                 // A Cachet (or a proxy) that ignores ?page= answers page 1 again and again.
-                throw new CachetException($"{operation}: Cachet answered only components already read; its pagination is broken");
+                throw new CachetException($"{operation}: Cachet answered only items already read; its pagination is broken");
             }
         }
 
-        return components;
+        return items;
     }
 
     /// <summary>Writes a status and checks that Cachet really took it (Cachet answers 200 to a body it ignored).</summary>

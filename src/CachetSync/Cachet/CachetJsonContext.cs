@@ -11,5 +11,6 @@ namespace CachetSync.Cachet;
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(CachetPage<CachetComponent>))]
 [JsonSerializable(typeof(CachetItem<CachetComponent>))]
+[JsonSerializable(typeof(CachetPage<CachetGroup>))]
 [JsonSerializable(typeof(ComponentStatusUpdate))]
 public sealed partial class CachetJsonContext : JsonSerializerContext;

@@ -12,6 +12,12 @@ public interface ICachetApi
         int page,
         CancellationToken cancellationToken);
 
+    [Get("/components/groups")]
+    Task<CachetPage<CachetGroup>> GetGroupsAsync(
+        [AliasAs("per_page")] int perPage,
+        int page,
+        CancellationToken cancellationToken);
+
     [Put("/components/{id}")]
     Task<CachetItem<CachetComponent>> UpdateComponentAsync(
         int id,

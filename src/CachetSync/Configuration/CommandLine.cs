@@ -1,7 +1,8 @@
 namespace CachetSync.Configuration;
 
 /// <summary>The command line: <c>cachetsync [--config FILE] [--once] [--dry-run] [--output table|json]</c>.</summary>
-public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version, OutputFormat Output = OutputFormat.Table)
+public sealed record CommandLine(
+    string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version, OutputFormat Output = OutputFormat.Table, bool ListComponents = false)
 {
     public const string Usage = """
         Usage: cachetsync [--config FILE] [--once] [--dry-run] [--output table|json]
@@ -15,6 +16,8 @@ public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, boo
           --once                run one cycle and exit (container job / Kubernetes CronJob mode)
           --dry-run             do everything except writing to Cachet; print the plan
           --output table|json   the cycle summary on stdout: a table (default) or one JSON object per cycle
+          --list-components     print every Cachet component (id, name, group, status) and exit: a help for
+                                writing Servers; needs Cachet.BaseUrl, not the token
           --version             print the version
           -h, --help            print this help
 
@@ -26,7 +29,7 @@ public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, boo
     public static (CommandLine? CommandLine, string? Error) Parse(IReadOnlyList<string> args)
     {
         string? configFile = null;
-        bool once = false, dryRun = false, help = false, version = false;
+        bool once = false, dryRun = false, help = false, version = false, list = false;
         var output = OutputFormat.Table;
         for (var i = 0; i < args.Count; i++)
         {
@@ -58,6 +61,9 @@ public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, boo
                 case "--help" or "-h" or "-?" when inlineValue is null:
                     help = true;
                     break;
+                case "--list-components" when inlineValue is null:
+                    list = true;
+                    break;
                 case "--version" when inlineValue is null:
                     version = true;
                     break;
@@ -66,7 +72,7 @@ public sealed record CommandLine(string? ConfigFile, bool Once, bool DryRun, boo
             }
         }
 
-        return (new CommandLine(configFile, once, dryRun, help, version, output), null);
+        return (new CommandLine(configFile, once, dryRun, help, version, output, list), null);
     }
 
     private static (string Name, string? Value) Split(string arg)

@@ -33,7 +33,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
         var (exitCode, output, _) = Run("--help");
 
         exitCode.Should().Be(0);
-        foreach (var option in new[] { "--config FILE", "--once", "--dry-run", "--output table|json", "--version", "--help" })
+        foreach (var option in new[] { "--config FILE", "--once", "--dry-run", "--output table|json", "--list-components", "--version", "--help" })
         {
             output.Should().Contain(option);
         }

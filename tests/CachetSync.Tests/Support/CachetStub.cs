@@ -43,6 +43,39 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
+    /// <summary>Serves GET /api/v1/components/groups (paged by per_page and page) with these groups, shaped as Cachet 2.4 answers.</summary>
+    public CachetStub ServeGroups(params (int Id, string Name)[] groups)
+    {
+        Server.Given(Request.Create().WithPath("/api/v1/components/groups").UsingGet())
+            .AtPriority(5)
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var perPage = int.Parse(request.Query!["per_page"].Single());
+                var page = int.Parse(request.Query!["page"].Single());
+                var data = groups.Skip((page - 1) * perPage).Take(perPage).Select(group => (JsonNode)new JsonObject
+                {
+                    ["id"] = group.Id, ["name"] = group.Name, ["created_at"] = "2026-11-23 06:37:45", ["updated_at"] = "2026-11-23 06:37:45",
+                    ["order"] = 0, ["collapsed"] = 0, ["visible"] = 1, ["enabled_components"] = new JsonArray(),
+                    ["enabled_components_lowest"] = new JsonArray(), ["lowest_human_status"] = null,
+                }).ToArray();
+                var body = new JsonObject
+                {
+                    ["meta"] = new JsonObject
+                    {
+                        ["pagination"] = new JsonObject
+                        {
+                            ["total"] = groups.Length, ["count"] = data.Length, ["per_page"] = perPage, ["current_page"] = page,
+                            ["total_pages"] = Math.Max(1, (int)Math.Ceiling(groups.Length / (double)perPage)),
+                            ["links"] = new JsonObject { ["next_page"] = null, ["previous_page"] = null },
+                        },
+                    },
+                    ["data"] = new JsonArray(data),
+                };
+                return Message(200, body.ToJsonString());
+            }));
+        return this;
+    }
+
     /// <summary>What a human does on the dashboard: sets a component's status directly.</summary>
     public void SetStatusByHand(int id, int status)
     {

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using CachetSync.Thresholds;
+
+namespace CachetSync.Cachet;
+
+/// <summary>Prints Cachet's components for <c>--list-components</c>: what an operator needs to write <c>Servers</c>.</summary>
+public static class ComponentListing
+{
+    public static void WriteTable(TextWriter output, IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetGroup> groups)
+    {
+        var names = groups.ToDictionary(group => group.Id, group => group.Name);
+        var rows = components
+            .OrderBy(component => component.GroupId ?? 0).ThenBy(component => component.Id)
+            .Select(component => new[]
+            {
+                component.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                component.Name,
+                GroupLabel(component.GroupId, names),
+                ((ComponentStatus)component.Status).ToString(),
+                component.Enabled ? "yes" : "no",
+            })
+            .Prepend(["ID", "NAME", "GROUP", "STATUS", "ENABLED"])
+            .ToList();
+        var widths = Enumerable.Range(0, 5).Select(column => rows.Max(row => row[column].Length)).ToArray();
+        foreach (var row in rows)
+        {
+            output.WriteLine(string.Join("  ", row.Select((cell, column) => column == row.Length - 1 ? cell : cell.PadRight(widths[column]))));
+        }
+
+        output.WriteLine();
+        output.WriteLine($"{components.Count} components in {groups.Count} groups.");
+    }
+
+    public static void WriteJson(TextWriter output, IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetGroup> groups)
+    {
+        var names = groups.ToDictionary(group => group.Id, group => group.Name);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var component in components.OrderBy(component => component.Id))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("id", component.Id);
+                json.WriteString("name", component.Name);
+                json.WriteNumber("groupId", component.GroupId ?? 0);
+                json.WriteString("group", names.GetValueOrDefault(component.GroupId ?? 0));
+                json.WriteString("status", ((ComponentStatus)component.Status).ToString());
+                json.WriteBoolean("enabled", component.Enabled);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    private static string GroupLabel(int? groupId, Dictionary<int, string> names) =>
+        groupId is { } id and > 0 ? names.TryGetValue(id, out var name) ? $"{name} (#{id})" : $"#{id}" : "-";
+}
