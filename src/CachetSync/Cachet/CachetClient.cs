@@ -14,6 +14,25 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
     public Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken) =>
         ReadAllPagesAsync("/components/groups", page => api.GetGroupsAsync(pageSize, page, cancellationToken), group => group.Id, cancellationToken);
 
+    public Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken) =>
+        ReadAllPagesAsync("/incidents", page => api.GetIncidentsAsync(componentId, pageSize, page, cancellationToken), incident => incident.Id, cancellationToken);
+
+    /// <summary>Opens an incident (never retried: a POST is not idempotent); returns its id.</summary>
+    public async Task<int> CreateIncidentAsync(NewIncident incident, CancellationToken cancellationToken)
+    {
+        const string operation = "POST /incidents";
+        var answer = await CallAsync(() => api.CreateIncidentAsync(incident, cancellationToken), operation, cancellationToken);
+        return answer?.Data?.Id is { } id and > 0
+            ? id
+            : throw new CachetException($"{operation}: Cachet answered without the new incident's id");
+    }
+
+    public async Task UpdateIncidentAsync(int incidentId, NewIncidentUpdate update, CancellationToken cancellationToken)
+    {
+        var operation = $"POST /incidents/{incidentId}/updates";
+        await CallAsync(() => api.UpdateIncidentAsync(incidentId, update, cancellationToken), operation, cancellationToken);
+    }
+
     /// <summary>Walks a paginated list to its last page, trusting only the first page's page count.</summary>
     private static async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
         string path, Func<int, Task<CachetPage<T>>> readPage, Func<T, int> id, CancellationToken cancellationToken)

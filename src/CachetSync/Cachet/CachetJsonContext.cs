@@ -12,5 +12,9 @@ namespace CachetSync.Cachet;
 [JsonSerializable(typeof(CachetPage<CachetComponent>))]
 [JsonSerializable(typeof(CachetItem<CachetComponent>))]
 [JsonSerializable(typeof(CachetPage<CachetGroup>))]
+[JsonSerializable(typeof(CachetPage<CachetIncident>))]
+[JsonSerializable(typeof(CachetItem<CachetIncident>))]
+[JsonSerializable(typeof(NewIncident))]
+[JsonSerializable(typeof(NewIncidentUpdate))]
 [JsonSerializable(typeof(ComponentStatusUpdate))]
 public sealed partial class CachetJsonContext : JsonSerializerContext;

@@ -18,6 +18,19 @@ public interface ICachetApi
         int page,
         CancellationToken cancellationToken);
 
+    [Get("/incidents")]
+    Task<CachetPage<CachetIncident>> GetIncidentsAsync(
+        [AliasAs("component_id")] int componentId,
+        [AliasAs("per_page")] int perPage,
+        int page,
+        CancellationToken cancellationToken);
+
+    [Post("/incidents")]
+    Task<CachetItem<CachetIncident>> CreateIncidentAsync([Body] NewIncident incident, CancellationToken cancellationToken);
+
+    [Post("/incidents/{id}/updates")]
+    Task<CachetItem<CachetIncident>> UpdateIncidentAsync(int id, [Body] NewIncidentUpdate update, CancellationToken cancellationToken);
+
     [Put("/components/{id}")]
     Task<CachetItem<CachetComponent>> UpdateComponentAsync(
         int id,

@@ -14,7 +14,8 @@ public sealed record CachetSyncSettings(
     IReadOnlyList<ServerSettings> Servers,
     TimeSpan ShutdownTimeout,
     DampingSettings? Damping = null,
-    StateSettings? State = null)
+    StateSettings? State = null,
+    IncidentSettings? Incidents = null)
 {
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
 }

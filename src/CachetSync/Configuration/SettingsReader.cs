@@ -9,7 +9,7 @@ public static class SettingsReader
     public static readonly string[] ForeignSections = ["Logging", "$schema"];
 
     public static readonly string[] Sections =
-        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State"];
+        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents"];
 
     public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(ConfigTree configuration, bool dryRun)
     {
@@ -28,8 +28,9 @@ public static class SettingsReader
 
         var damping = DampingSettings.Read(root.Child("Damping"));
         var state = StateSettings.Read(root.Child("State"));
+        var incidents = IncidentSettings.Read(root.Child("Incidents"));
 
-        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state);
+        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents);
         return problems.Count == 0 ? (settings, problems) : (null, problems);
     }
 

@@ -6,11 +6,13 @@ namespace CachetSync.State;
 /// <param name="LastWritten">The status CachetSync last wrote (and Cachet confirmed); a different current status means a human changed it.</param>
 /// <param name="Pending">A change seen but not yet written (damping), and in how many cycles in a row.</param>
 /// <param name="HeldUntil">A status set by hand is left alone until then.</param>
+/// <param name="OpenIncident">The id of the incident CachetSync opened for the component's outage, until it is Fixed.</param>
 public sealed record ComponentMemory(
     ComponentStatus? LastWritten = null,
     ComponentStatus? Pending = null,
     int PendingCycles = 0,
-    DateTimeOffset? HeldUntil = null)
+    DateTimeOffset? HeldUntil = null,
+    int? OpenIncident = null)
 {
     public static ComponentMemory Empty { get; } = new();
 }

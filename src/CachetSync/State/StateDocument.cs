@@ -6,7 +6,7 @@ namespace CachetSync.State;
 /// <summary>The state file's JSON: <c>{"version":1,"components":{"12":{…}}}</c>.</summary>
 public sealed record StateDocument(int Version, Dictionary<string, StateEntry> Components);
 
-public sealed record StateEntry(ComponentStatus? LastWritten, ComponentStatus? Pending, int PendingCycles, DateTimeOffset? HeldUntil);
+public sealed record StateEntry(ComponentStatus? LastWritten, ComponentStatus? Pending, int PendingCycles, DateTimeOffset? HeldUntil, int? OpenIncident);
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,

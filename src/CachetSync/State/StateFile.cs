@@ -32,7 +32,7 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
 
             return new SyncState(document.Components.ToDictionary(
                 entry => int.Parse(entry.Key, CultureInfo.InvariantCulture),
-                entry => new ComponentMemory(entry.Value.LastWritten, entry.Value.Pending, entry.Value.PendingCycles, entry.Value.HeldUntil)));
+                entry => new ComponentMemory(entry.Value.LastWritten, entry.Value.Pending, entry.Value.PendingCycles, entry.Value.HeldUntil, entry.Value.OpenIncident)));
         }
         catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or IOException or UnauthorizedAccessException)
         {
@@ -47,7 +47,7 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
             CurrentVersion,
             state.Components.ToDictionary(
                 pair => pair.Key.ToString(CultureInfo.InvariantCulture),
-                pair => new StateEntry(pair.Value.LastWritten, pair.Value.Pending, pair.Value.PendingCycles, pair.Value.HeldUntil)));
+                pair => new StateEntry(pair.Value.LastWritten, pair.Value.Pending, pair.Value.PendingCycles, pair.Value.HeldUntil, pair.Value.OpenIncident)));
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         try

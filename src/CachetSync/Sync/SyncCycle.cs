@@ -30,6 +30,7 @@ public sealed class SyncCycle(
 {
     private const string StoppedBeforeWriting = "stopped before writing";
     private readonly ChangeGate _gate = new(settings.Damping ?? DampingSettings.Immediate, settings.Cachet);
+    private readonly StatusWriter? _writer = cachet is null ? null : new StatusWriter(cachet, settings.Incidents ?? IncidentSettings.Disabled);
 
     public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken stopping)
     {
@@ -58,7 +59,7 @@ public sealed class SyncCycle(
 
         var outcomes = stopping.IsCancellationRequested
             ? plans.Select(plan => plan.Action == SyncAction.Updated ? plan with { Action = SyncAction.Skipped, Error = StoppedBeforeWriting } : plan).ToArray()
-            : await WriteChangesAsync(plans, stopping);
+            : await WriteChangesAsync(plans, memories, stopping);
         if (!dryRun)
         {
             Remember(outcomes, memories);
@@ -154,7 +155,7 @@ public sealed class SyncCycle(
         return outcome with { ComponentId = component.Id, Current = current, Action = action };
     }
 
-    private async Task<ServerOutcome[]> WriteChangesAsync(ServerOutcome[] plans, CancellationToken stopping)
+    private async Task<ServerOutcome[]> WriteChangesAsync(ServerOutcome[] plans, ComponentMemory?[] memories, CancellationToken stopping)
     {
         var writes = Enumerable.Range(0, plans.Length).Where(i => plans[i].Action == SyncAction.Updated).ToList();
         var tokenRejected = 0;
@@ -181,7 +182,9 @@ public sealed class SyncCycle(
 
             try
             {
-                await cachet!.SetStatusAsync(plan.ComponentId!.Value, plan.Desired.Status, writeBudget.Token);
+                var memory = memories[index] ?? ComponentMemory.Empty;
+                var incident = await _writer!.WriteAsync(plan, memory.OpenIncident, writeBudget.Token);
+                memories[index] = memory with { OpenIncident = incident };
                 logger.LogInformation(
                     "{Server}: component #{ComponentId} {Current} -> {Desired} ({Reason})",
                     plan.Server, plan.ComponentId, plan.Current, plan.Desired.Status, plan.Desired.Reason);

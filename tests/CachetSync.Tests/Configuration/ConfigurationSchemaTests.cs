@@ -55,6 +55,7 @@ public sealed class ConfigurationSchemaTests
         { "properties.Servers.items.properties", ServerSettings.Keys },
         { "properties.Damping.properties", DampingSettings.Keys },
         { "properties.State.properties", StateSettings.Keys },
+        { "properties.Incidents.properties", IncidentSettings.Keys },
     };
 
     [Theory]

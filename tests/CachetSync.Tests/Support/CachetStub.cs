@@ -76,6 +76,60 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
+    /// <summary>The incidents the stub holds, as Cachet would list them.</summary>
+    public List<JsonObject> Incidents { get; } = [];
+
+    /// <summary>
+    /// Serves the incident API as Cachet 2.4 does: POST /incidents (200, and component_id + component_status set the
+    /// component too), GET /incidents?component_id= (paged), POST /incidents/{id}/updates (sets the incident's status).
+    /// </summary>
+    public CachetStub ServeIncidents()
+    {
+        Server.Given(Request.Create().WithPath("/api/v1/incidents").UsingPost()).AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var body = JsonNode.Parse(request.Body!)!.AsObject();
+                var incident = new JsonObject
+                {
+                    ["id"] = Incidents.Count + 1, ["name"] = body["name"]?.DeepClone(), ["message"] = body["message"]?.DeepClone(),
+                    ["status"] = body["status"]?.DeepClone(), ["visible"] = body["visible"]?.DeepClone(), ["component_id"] = body["component_id"]?.DeepClone(),
+                    ["occurred_at"] = "2026-11-23 06:37:45", ["is_resolved"] = false, ["updates"] = new JsonArray(),
+                };
+                Incidents.Add(incident);
+                if (body["component_id"]?.GetValue<int>() is { } component && body["component_status"]?.GetValue<int>() is { } status && _components.ContainsKey(component))
+                {
+                    SetStatusByHand(component, status);
+                }
+
+                return Message(200, new JsonObject { ["data"] = incident.DeepClone() }.ToJsonString());
+            }));
+        Server.Given(Request.Create().WithPath("/api/v1/incidents").UsingGet()).AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var component = int.Parse(request.Query!["component_id"].Single());
+                var data = Incidents.Where(incident => incident["component_id"]?.GetValue<int>() == component).Select(incident => (JsonNode)incident.DeepClone()).ToArray();
+                var pagination = new JsonObject { ["total"] = data.Length, ["count"] = data.Length, ["per_page"] = 1000, ["current_page"] = 1, ["total_pages"] = 1 };
+                return Message(200, new JsonObject { ["meta"] = new JsonObject { ["pagination"] = pagination }, ["data"] = new JsonArray(data) }.ToJsonString());
+            }));
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/incidents/\d+/updates$")).UsingPost()).AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var incident = Incidents[int.Parse(request.Path.Split('/')[^2]) - 1];
+                var status = JsonNode.Parse(request.Body!)!["status"]!.GetValue<int>();
+                incident["status"] = status;
+                return Message(200, new JsonObject { ["data"] = new JsonObject { ["id"] = 1, ["incident_id"] = incident["id"]!.DeepClone(), ["status"] = status } }.ToJsonString());
+            }));
+        return this;
+    }
+
+    /// <summary>Every request of one method to one path, in order, as (path, body).</summary>
+    public IReadOnlyList<(string Path, string Body)> Requests(string method, string path) =>
+        Server.LogEntries
+            .Where(entry => entry.RequestMessage.Method == method && entry.RequestMessage.Path == path)
+            .OrderBy(entry => entry.RequestMessage.DateTime)
+            .Select(entry => (entry.RequestMessage.Path, entry.RequestMessage.Body ?? ""))
+            .ToList();
+
     /// <summary>What a human does on the dashboard: sets a component's status directly.</summary>
     public void SetStatusByHand(int id, int status)
     {

@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using CachetSync.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace CachetSync.Tests.Sync;
+
+/// <summary>Incidents across --once runs: opened once per outage, marked Fixed on recovery, found again when the state is lost.</summary>
+public sealed class IncidentCycleTests : IDisposable
+{
+    private readonly CachetStub _cachet = new();
+    private readonly WireMockServer _targets = Loopback.StartWireMock();
+    private readonly TestRun _run = new();
+    private readonly string _state = Path.Combine(Path.GetTempPath(), $"cachetsync-incidents-{Guid.NewGuid():N}.json");
+    private int _answer = 503;
+
+    public IncidentCycleTests()
+    {
+        _targets.Given(Request.Create().WithPath("/health").UsingGet())
+            .RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage { StatusCode = _answer }));
+        _cachet.WithComponent(7, "edge-7", 1).ServeComponents().AcceptStatusWrites().ServeIncidents();
+    }
+
+    private async Task CycleAsync()
+    {
+        var config = new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+            ["State"] = new JsonObject { ["Path"] = _state },
+            ["Incidents"] = new JsonObject { ["Enabled"] = true, ["Name"] = "{Server} is down", ["Notify"] = true },
+            ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "edge-7", ["Url"] = _targets.Urls[0] + "/health", ["ComponentId"] = 7 }),
+        };
+        (await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once")).Should().Be(0, _run.Everything);
+    }
+
+    [Fact]
+    public async Task Outage_opens_exactly_one_incident_that_also_sets_the_component()
+    {
+        await CycleAsync();
+
+        var posts = _cachet.Requests("POST", "/api/v1/incidents");
+        posts.Should().ContainSingle();
+        var body = JsonNode.Parse(posts[0].Body)!;
+        body["name"]!.GetValue<string>().Should().Be("edge-7 is down");
+        body["component_id"]!.GetValue<int>().Should().Be(7);
+        body["component_status"]!.GetValue<int>().Should().Be(4);
+        body["status"]!.GetValue<int>().Should().Be(1);
+        body["notify"]!.GetValue<bool>().Should().BeTrue();
+        body["message"]!.GetValue<string>().Should().Contain("HTTP 503").And.EndWith("<!-- cachetsync:component=7 -->");
+        _cachet.Puts().Should().BeEmpty("on Cachet 2.4 the incident sets the component: one call, not two");
+    }
+
+    [Fact]
+    public async Task Repeated_outage_cycles_open_no_second_incident()
+    {
+        await CycleAsync();
+        await CycleAsync();
+        await CycleAsync();
+
+        _cachet.Requests("POST", "/api/v1/incidents").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Recovery_sets_operational_and_marks_the_incident_fixed()
+    {
+        await CycleAsync();
+        _answer = 200;
+
+        await CycleAsync();
+
+        _cachet.Puts().Should().Equal((7, """{"status":1}"""));
+        var updates = _cachet.Requests("POST", "/api/v1/incidents/1/updates");
+        updates.Should().ContainSingle();
+        JsonNode.Parse(updates[0].Body)!["status"]!.GetValue<int>().Should().Be(4);
+        _cachet.Incidents.Single()["status"]!.GetValue<int>().Should().Be(4);
+    }
+
+    [Fact]
+    public async Task Lost_state_finds_the_open_incident_by_its_marker_instead_of_opening_another()
+    {
+        await CycleAsync();
+        File.Delete(_state);
+        _cachet.SetStatusByHand(7, 1);
+
+        await CycleAsync();
+        _answer = 200;
+        File.Delete(_state);
+        await CycleAsync();
+
+        _cachet.Requests("POST", "/api/v1/incidents").Should().ContainSingle("the open incident was found again");
+        _cachet.Requests("POST", "/api/v1/incidents/1/updates").Should().ContainSingle();
+    }
+
+    public void Dispose()
+    {
+        _run.Dispose();
+        _targets.Dispose();
+        _cachet.Dispose();
+        File.Delete(_state);
+    }
+}
