@@ -175,6 +175,9 @@ public static class Program
                 provider.GetService<IReportSource>(),
                 provider.GetService<CachetClient>(),
                 provider.GetRequiredService<StateStore>(),
+                provider.GetService<CachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
+                    ? new LatencyMetrics(cachet, metrics, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<LatencyMetrics>>())
+                    : null,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<SyncCycle>>()));
         if (!commandLine.Once)

@@ -33,6 +33,24 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
         await CallAsync(() => api.UpdateIncidentAsync(incidentId, update, cancellationToken), operation, cancellationToken);
     }
 
+    public Task<IReadOnlyList<CachetMetric>> ReadAllMetricsAsync(CancellationToken cancellationToken) =>
+        ReadAllPagesAsync("/metrics", page => api.GetMetricsAsync(pageSize, page, cancellationToken), metric => metric.Id, cancellationToken);
+
+    public async Task<CachetMetric> CreateMetricAsync(NewMetric metric, CancellationToken cancellationToken)
+    {
+        const string operation = "POST /metrics";
+        var answer = await CallAsync(() => api.CreateMetricAsync(metric, cancellationToken), operation, cancellationToken);
+        return answer?.Data is { Id: > 0 } created
+            ? created
+            : throw new CachetException($"{operation}: Cachet answered without the new metric");
+    }
+
+    public async Task AddMetricPointAsync(int metricId, NewMetricPoint point, CancellationToken cancellationToken)
+    {
+        var operation = $"POST /metrics/{metricId}/points";
+        await CallAsync(() => api.AddMetricPointAsync(metricId, point, cancellationToken), operation, cancellationToken);
+    }
+
     /// <summary>Walks a paginated list to its last page, trusting only the first page's page count.</summary>
     private static async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
         string path, Func<int, Task<CachetPage<T>>> readPage, Func<T, int> id, CancellationToken cancellationToken)

@@ -16,5 +16,9 @@ namespace CachetSync.Cachet;
 [JsonSerializable(typeof(CachetItem<CachetIncident>))]
 [JsonSerializable(typeof(NewIncident))]
 [JsonSerializable(typeof(NewIncidentUpdate))]
+[JsonSerializable(typeof(CachetPage<CachetMetric>))]
+[JsonSerializable(typeof(CachetItem<CachetMetric>))]
+[JsonSerializable(typeof(NewMetric))]
+[JsonSerializable(typeof(NewMetricPoint))]
 [JsonSerializable(typeof(ComponentStatusUpdate))]
 public sealed partial class CachetJsonContext : JsonSerializerContext;

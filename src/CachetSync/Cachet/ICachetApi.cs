@@ -31,6 +31,15 @@ public interface ICachetApi
     [Post("/incidents/{id}/updates")]
     Task<CachetItem<CachetIncident>> UpdateIncidentAsync(int id, [Body] NewIncidentUpdate update, CancellationToken cancellationToken);
 
+    [Get("/metrics")]
+    Task<CachetPage<CachetMetric>> GetMetricsAsync([AliasAs("per_page")] int perPage, int page, CancellationToken cancellationToken);
+
+    [Post("/metrics")]
+    Task<CachetItem<CachetMetric>> CreateMetricAsync([Body] NewMetric metric, CancellationToken cancellationToken);
+
+    [Post("/metrics/{id}/points")]
+    Task<CachetItem<CachetMetric>> AddMetricPointAsync(int id, [Body] NewMetricPoint point, CancellationToken cancellationToken);
+
     [Put("/components/{id}")]
     Task<CachetItem<CachetComponent>> UpdateComponentAsync(
         int id,

@@ -15,7 +15,8 @@ public sealed record CachetSyncSettings(
     TimeSpan ShutdownTimeout,
     DampingSettings? Damping = null,
     StateSettings? State = null,
-    IncidentSettings? Incidents = null)
+    IncidentSettings? Incidents = null,
+    MetricSettings? Metrics = null)
 {
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
 }

@@ -11,9 +11,11 @@ public sealed record ServerSettings(
     string ReportKey,
     ThresholdSettings Thresholds,
     bool? VerifyTls = null,
-    bool Enabled = true)
+    bool Enabled = true,
+    int? MetricId = null)
 {
-    public static readonly string[] Keys = ["Name", "Url", "ComponentId", "Component", "ReportKey", "VerifyTls", "Enabled", "Thresholds"];
+    public static readonly string[] Keys =
+        ["Name", "Url", "ComponentId", "Component", "ReportKey", "VerifyTls", "Enabled", "MetricId", "Thresholds"];
 
     public bool IsTcp => Url.Scheme == "tcp";
 
@@ -50,7 +52,8 @@ public sealed record ServerSettings(
         }
 
         return new ServerSettings(
-            name, url, componentId, component, node.String("ReportKey") ?? name, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true);
+            name, url, componentId, component, node.String("ReportKey") ?? name, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true,
+            node.Int("MetricId", 1, int.MaxValue));
     }
 
     private static Uri? ReadUrl(ConfigNode node)

@@ -9,7 +9,7 @@ public static class SettingsReader
     public static readonly string[] ForeignSections = ["Logging", "$schema"];
 
     public static readonly string[] Sections =
-        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents"];
+        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics"];
 
     public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(ConfigTree configuration, bool dryRun)
     {
@@ -29,8 +29,9 @@ public static class SettingsReader
         var damping = DampingSettings.Read(root.Child("Damping"));
         var state = StateSettings.Read(root.Child("State"));
         var incidents = IncidentSettings.Read(root.Child("Incidents"));
+        var metrics = MetricSettings.Read(root.Child("Metrics"));
 
-        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents);
+        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics);
         return problems.Count == 0 ? (settings, problems) : (null, problems);
     }
 

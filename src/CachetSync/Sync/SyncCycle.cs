@@ -25,6 +25,7 @@ public sealed class SyncCycle(
     IReportSource? reportSource,
     CachetClient? cachet,
     StateStore state,
+    LatencyMetrics? metrics,
     TimeProvider time,
     ILogger<SyncCycle> logger)
 {
@@ -63,6 +64,10 @@ public sealed class SyncCycle(
         if (!dryRun)
         {
             Remember(outcomes, memories);
+            if (metrics is not null && !stopping.IsCancellationRequested)
+            {
+                await metrics.PostAsync(servers, outcomes, stopping);
+            }
         }
 
         if (stopping.IsCancellationRequested)

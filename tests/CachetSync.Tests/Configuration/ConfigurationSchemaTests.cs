@@ -56,6 +56,7 @@ public sealed class ConfigurationSchemaTests
         { "properties.Damping.properties", DampingSettings.Keys },
         { "properties.State.properties", StateSettings.Keys },
         { "properties.Incidents.properties", IncidentSettings.Keys },
+        { "properties.Metrics.properties", MetricSettings.Keys },
     };
 
     [Theory]

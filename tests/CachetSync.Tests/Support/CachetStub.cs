@@ -122,6 +122,38 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
+    /// <summary>The metrics the stub holds: id, name, calc_type.</summary>
+    public List<JsonObject> Metrics { get; } = [];
+
+    public CachetStub WithMetric(string name, int calcType)
+    {
+        Metrics.Add(new JsonObject { ["id"] = Metrics.Count + 1, ["name"] = name, ["calc_type"] = calcType, ["suffix"] = "ms", ["threshold"] = 5 });
+        return this;
+    }
+
+    /// <summary>Serves GET/POST /metrics and POST /metrics/{id}/points as Cachet 2.4 answers them (creates answer 200).</summary>
+    public CachetStub ServeMetrics()
+    {
+        Server.Given(Request.Create().WithPath("/api/v1/metrics").UsingGet()).AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(_ =>
+            {
+                var pagination = new JsonObject { ["total"] = Metrics.Count, ["count"] = Metrics.Count, ["per_page"] = 1000, ["current_page"] = 1, ["total_pages"] = 1 };
+                var data = new JsonArray(Metrics.Select(metric => (JsonNode)metric.DeepClone()).ToArray());
+                return Message(200, new JsonObject { ["meta"] = new JsonObject { ["pagination"] = pagination }, ["data"] = data }.ToJsonString());
+            }));
+        Server.Given(Request.Create().WithPath("/api/v1/metrics").UsingPost()).AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var body = JsonNode.Parse(request.Body!)!;
+                WithMetric(body["name"]!.GetValue<string>(), body["calc_type"]?.GetValue<int>() ?? 0);
+                return Message(200, new JsonObject { ["data"] = Metrics[^1].DeepClone() }.ToJsonString());
+            }));
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/metrics/\d+/points$")).UsingPost()).AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(request =>
+                Message(200, new JsonObject { ["data"] = new JsonObject { ["id"] = 1, ["value"] = JsonNode.Parse(request.Body!)!["value"]!.DeepClone(), ["counter"] = 1 } }.ToJsonString())));
+        return this;
+    }
+
     /// <summary>Every request of one method to one path, in order, as (path, body).</summary>
     public IReadOnlyList<(string Path, string Body)> Requests(string method, string path) =>
         Server.LogEntries

@@ -1,0 +1,93 @@
+using CachetSync.Cachet;
+using CachetSync.Configuration;
+using CachetSync.Probing;
+using Microsoft.Extensions.Logging;
+
+namespace CachetSync.Sync;
+
+/// <summary>
+/// Posts each answered probe's latency (ms) as a point of the server's metric. Metrics are found by name once per
+/// process, or created averaged: Cachet merges equal points within its threshold, and a summed latency doubles.
+/// Failed probes post nothing: a timeout's "latency" is the timeout, and would flatten the chart into a lie.
+/// Failures here are logged, never fail the cycle: the statuses are the job, the chart is a courtesy.
+/// </summary>
+public sealed class LatencyMetrics(CachetClient cachet, MetricSettings settings, TimeProvider time, ILogger<LatencyMetrics> logger)
+{
+    private Dictionary<string, CachetMetric>? _byName;
+
+    public async Task PostAsync(IReadOnlyList<ServerSettings> servers, IReadOnlyList<ServerOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (!settings.Enabled)
+        {
+            return;
+        }
+
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, servers.Count), options, async (i, token) =>
+        {
+            if (outcomes[i].Probe.Kind != ProbeKind.Ok)
+            {
+                return;
+            }
+
+            try
+            {
+                if (await MetricIdAsync(servers[i], outcomes[i], token) is { } metricId)
+                {
+                    await cachet.AddMetricPointAsync(metricId, new NewMetricPoint(Math.Round(outcomes[i].Probe.Latency.TotalMilliseconds, 1), timestamp), token);
+                }
+            }
+            catch (CachetException ex)
+            {
+                logger.LogWarning("{Server}: latency not posted: {Error}", servers[i].Name, ex.Message);
+            }
+        });
+    }
+
+    private async Task<int?> MetricIdAsync(ServerSettings server, ServerOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (server.MetricId is { } configured)
+        {
+            return configured;
+        }
+
+        var name = IncidentText.Fill(settings.Name, outcome);
+        var known = await KnownMetricsAsync(cancellationToken);
+        CachetMetric? metric;
+        lock (known)
+        {
+            known.TryGetValue(name, out metric);
+        }
+
+        if (metric is null)
+        {
+            metric = await cachet.CreateMetricAsync(
+                new NewMetric(name, settings.Suffix, $"Probe latency of {server.Name}, by CachetSync", 0, 1, CachetMetric.Average), cancellationToken);
+            lock (known)
+            {
+                known[name] = metric;
+            }
+        }
+
+        if (metric.CalcType != CachetMetric.Average)
+        {
+            logger.LogWarning("{Server}: metric \"{Metric}\" (#{Id}) sums its points; latency needs an average. Not posted: change its calculation to average",
+                server.Name, metric.Name, metric.Id);
+            return null;
+        }
+
+        return metric.Id;
+    }
+
+    private async Task<Dictionary<string, CachetMetric>> KnownMetricsAsync(CancellationToken cancellationToken)
+    {
+        if (_byName is { } cached)
+        {
+            return cached;
+        }
+
+        var metrics = await cachet.ReadAllMetricsAsync(cancellationToken);
+        return _byName = metrics.GroupBy(metric => metric.Name, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+    }
+}

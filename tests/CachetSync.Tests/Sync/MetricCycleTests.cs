@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using CachetSync.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace CachetSync.Tests.Sync;
+
+/// <summary>Latency metrics: averaged metrics found or created by name, points only for answered probes.</summary>
+public sealed class MetricCycleTests : IDisposable
+{
+    private readonly CachetStub _cachet = new();
+    private readonly WireMockServer _targets = Loopback.StartWireMock();
+    private readonly TestRun _run = new();
+
+    public MetricCycleTests()
+    {
+        _targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        _cachet.WithComponent(1, "a", 1).WithComponent(2, "b", 1).WithComponent(3, "c", 1).ServeComponents().AcceptStatusWrites().ServeMetrics();
+    }
+
+    private async Task CycleAsync(int? metricIdForB = null)
+    {
+        var b = new JsonObject { ["Name"] = "b", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 2 };
+        if (metricIdForB is { } id)
+        {
+            b["MetricId"] = id;
+        }
+
+        var config = new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+            ["Metrics"] = new JsonObject { ["Enabled"] = true },
+            ["Servers"] = new JsonArray(
+                new JsonObject { ["Name"] = "a", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
+                b,
+                new JsonObject { ["Name"] = "c", ["Url"] = $"http://127.0.0.1:{Loopback.FreePort()}/", ["ComponentId"] = 3 }),
+        };
+        (await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once")).Should().Be(0, _run.Everything);
+    }
+
+    private IReadOnlyList<(string Path, string Body)> Points() =>
+        _cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "POST" && entry.RequestMessage.Path.EndsWith("/points", StringComparison.Ordinal))
+            .Select(entry => (entry.RequestMessage.Path, entry.RequestMessage.Body ?? "")).OrderBy(point => point.Path).ToList();
+
+    [Fact]
+    public async Task Answered_probes_post_their_latency_to_averaged_metrics_created_by_name()
+    {
+        await CycleAsync();
+
+        var created = _cachet.Requests("POST", "/api/v1/metrics").Select(request => JsonNode.Parse(request.Body)!).ToList();
+        created.Select(metric => metric["name"]!.GetValue<string>()).Should().BeEquivalentTo("a latency", "b latency");
+        created.Should().OnlyContain(metric => metric["calc_type"]!.GetValue<int>() == 1 && metric["suffix"]!.GetValue<string>() == "ms");
+        Points().Select(point => point.Path).Should().Equal("/api/v1/metrics/1/points", "/api/v1/metrics/2/points");
+        Points().Should().OnlyContain(point => JsonNode.Parse(point.Body)!["value"]!.GetValue<double>() >= 0);
+    }
+
+    [Fact]
+    public async Task Next_run_finds_the_metrics_instead_of_creating_them_again()
+    {
+        await CycleAsync();
+        await CycleAsync();
+
+        _cachet.Requests("POST", "/api/v1/metrics").Should().HaveCount(2);
+        Points().Should().HaveCount(4);
+    }
+
+    [Fact]
+    public async Task A_summing_metric_gets_no_latency_and_a_warning()
+    {
+        _cachet.WithMetric("a latency", calcType: 0);
+
+        await CycleAsync();
+
+        Points().Select(point => point.Path).Should().Equal("/api/v1/metrics/2/points");
+        _run.Logs.Lines.Should().ContainSingle(line => line.Contains("sums its points; latency needs an average"));
+    }
+
+    [Fact]
+    public async Task Configured_metric_id_is_used_as_is()
+    {
+        await CycleAsync(metricIdForB: 42);
+
+        Points().Select(point => point.Path).Should().Contain("/api/v1/metrics/42/points");
+        _cachet.Requests("POST", "/api/v1/metrics").Should().ContainSingle("only a's metric is created");
+    }
+
+    public void Dispose()
+    {
+        _run.Dispose();
+        _targets.Dispose();
+        _cachet.Dispose();
+    }
+}
