@@ -10,18 +10,16 @@ namespace CachetSync.Tests.Sync;
 /// Every Cachet fault through the whole program, each with the same known token and every log category at
 /// Trace: the outcome is asserted, and the token must appear in none of stdout, stderr or the logs.
 /// </summary>
-public sealed class CachetFaultSuiteTests : IDisposable
+public sealed class CachetFaultSuiteTests : LoopbackProgramTest
 {
     private const string Token = "fault-suite-token-7f3a9c2e51d04b";
-    private readonly CachetStub _cachet = new(Token);
-    private readonly WireMockServer _targets = Loopback.StartWireMock();
-    private readonly TestRun _run = new();
     private readonly List<IDisposable> _extra = [];
 
     public CachetFaultSuiteTests()
+        : base(Token)
     {
-        _targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
-        _cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).WithComponent(3, "web-3", 1);
+        Targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        Cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).WithComponent(3, "web-3", 1);
     }
 
     private JsonObject Config(string baseUrl) => new()
@@ -33,8 +31,8 @@ public sealed class CachetFaultSuiteTests : IDisposable
         },
         ["Probe"] = new JsonObject { ["Timeout"] = "2s" },
         ["Servers"] = new JsonArray(
-            new JsonObject { ["Name"] = "web-1", ["Url"] = _targets.Urls[0] + "/down", ["ComponentId"] = 1 },
-            new JsonObject { ["Name"] = "web-2", ["Url"] = _targets.Urls[0] + "/down", ["ComponentId"] = 2 }),
+            new JsonObject { ["Name"] = "web-1", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 1 },
+            new JsonObject { ["Name"] = "web-2", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 2 }),
         ["Logging"] = new JsonObject
         {
             ["LogLevel"] = new JsonObject { ["Default"] = "Trace", ["System.Net.Http.HttpClient"] = "Trace", ["Microsoft"] = "Trace", ["Polly"] = "Trace" },
@@ -49,13 +47,13 @@ public sealed class CachetFaultSuiteTests : IDisposable
             response = response.WithHeader(name, value);
         }
 
-        _cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1).RespondWith(response);
+        Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1).RespondWith(response);
     }
 
     /// <summary>Sets the fault up; returns the Cachet base URL to configure.</summary>
     private string Arrange(string fault)
     {
-        _cachet.ServeComponents().AcceptStatusWrites();
+        Cachet.ServeComponents().AcceptStatusWrites();
         switch (fault)
         {
             case "down":
@@ -78,19 +76,19 @@ public sealed class CachetFaultSuiteTests : IDisposable
                 ComponentsAnswer(200, """{"meta":{"pagination":{"total":3,"count":2,"per_page":2,"current_page":1,"total_pages":2,"links":{"next_page":"self","previous_page":null}}},"data":[{"id":1,"name":"web-1","status":1},{"id":2,"name":"web-2","status":1}]}""");
                 break;
             case "500 on one write":
-                _cachet.FailWrite(1, 500, CachetStub.ServerError);
+                Cachet.FailWrite(1, 500, CachetStub.ServerError);
                 break;
             case "401":
-                _cachet.FailWrite(1, 401, CachetStub.Unauthorized).FailWrite(2, 401, CachetStub.Unauthorized);
+                Cachet.FailWrite(1, 401, CachetStub.Unauthorized).FailWrite(2, 401, CachetStub.Unauthorized);
                 break;
             case "429 then fine":
-                _cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1)
+                Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1)
                     .InScenario("rate").WillSetStateTo("open")
                     .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "0").WithBody("""{"errors":[]}"""));
                 break;
         }
 
-        return _cachet.BaseUrl;
+        return Cachet.BaseUrl;
     }
 
     [Theory]
@@ -105,17 +103,17 @@ public sealed class CachetFaultSuiteTests : IDisposable
     [InlineData("429 then fine", 0, "2 updated")]
     public async Task Cachet_fault_is_reported_clearly_and_never_leaks_the_token(string fault, int exitCode, string expected)
     {
-        var config = _run.WriteConfig(Config(Arrange(fault)).ToJsonString());
+        var config = Run.WriteConfig(Config(Arrange(fault)).ToJsonString());
 
-        var actual = await _run.RunAsync("--config", config, "--once");
+        var actual = await Run.RunAsync("--config", config, "--once");
 
-        actual.Should().Be(exitCode, _run.Everything);
-        _run.Out.ToString().Should().Contain(expected);
-        _run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 503").And.MatchRegex(@"web-2\s+HTTP 503", "probes are summarized whatever Cachet did");
-        _run.Everything.Should().NotContain(Token);
+        actual.Should().Be(exitCode, Run.Everything);
+        Run.Out.ToString().Should().Contain(expected);
+        Run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 503").And.MatchRegex(@"web-2\s+HTTP 503", "probes are summarized whatever Cachet did");
+        Run.Everything.Should().NotContain(Token);
         if (fault is not ("500 on one write" or "401" or "429 then fine"))
         {
-            _cachet.Puts().Should().BeEmpty("nothing is written when Cachet could not be read");
+            Cachet.Puts().Should().BeEmpty("nothing is written when Cachet could not be read");
         }
     }
 
@@ -124,33 +122,31 @@ public sealed class CachetFaultSuiteTests : IDisposable
     {
         var json = Config(Arrange("401"));
         json["Cachet"]!["MaxParallelWrites"] = 1;
-        var config = _run.WriteConfig(json.ToJsonString());
+        var config = Run.WriteConfig(json.ToJsonString());
 
-        (await _run.RunAsync("--config", config, "--once")).Should().Be(2);
+        (await Run.RunAsync("--config", config, "--once")).Should().Be(2);
 
-        _run.Logs.Lines.Count(line => line.Contains("Cachet rejected the API token")).Should().Be(1);
-        _cachet.Puts().Should().ContainSingle("after a 401 no further write is sent");
-        _run.Out.ToString().Should().Contain("not sent: Cachet rejected the API token");
+        Run.Logs.Lines.Count(line => line.Contains("Cachet rejected the API token")).Should().Be(1);
+        Cachet.Puts().Should().ContainSingle("after a 401 no further write is sent");
+        Run.Out.ToString().Should().Contain("not sent: Cachet rejected the API token");
     }
 
     [Fact]
     public async Task Plain_http_to_a_remote_cachet_warns_that_the_token_travels_unencrypted()
     {
         var remote = Config("http://status.example.invalid");
-        var local = Config(_cachet.BaseUrl);
+        var local = Config(Cachet.BaseUrl);
 
-        await _run.RunAsync("--config", _run.WriteConfig(remote.ToJsonString(), "remote.json"), "--once", "--dry-run");
-        _run.Logs.Lines.Should().ContainSingle(line => line.Contains("is plain http: the API token travels unencrypted"));
+        await Run.RunAsync("--config", Run.WriteConfig(remote.ToJsonString(), "remote.json"), "--once", "--dry-run");
+        Run.Logs.Lines.Should().ContainSingle(line => line.Contains("is plain http: the API token travels unencrypted"));
         using var second = new TestRun();
         await second.RunAsync("--config", second.WriteConfig(local.ToJsonString()), "--once", "--dry-run");
         second.Logs.Lines.Should().NotContain(line => line.Contains("plain http"), "loopback traffic never leaves the machine");
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _extra.ForEach(item => item.Dispose());
-        _run.Dispose();
-        _targets.Dispose();
-        _cachet.Dispose();
+        base.Dispose();
     }
 }

@@ -7,43 +7,40 @@ using WireMock.Server;
 namespace CachetSync.Tests.Sync;
 
 /// <summary>Flap damping, manual holds and disabled servers across separate --once runs that share a state file.</summary>
-public sealed class DampingAndHoldCycleTests : IDisposable
+public sealed class DampingAndHoldCycleTests : LoopbackProgramTest
 {
-    private readonly CachetStub _cachet = new();
-    private readonly WireMockServer _targets = Loopback.StartWireMock();
-    private readonly TestRun _run = new();
     private readonly string _state = Path.Combine(Path.GetTempPath(), $"cachetsync-state-{Guid.NewGuid():N}.json");
 
     public DampingAndHoldCycleTests()
     {
-        _targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
-        _targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
-        _cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites();
+        Targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        Cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites();
     }
 
     private string Config(JsonObject? damping = null, bool respectManualStatus = false, bool secondEnabled = true)
     {
         var config = new JsonObject
         {
-            ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = CachetStub.Token, ["RespectManualStatus"] = respectManualStatus },
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token, ["RespectManualStatus"] = respectManualStatus },
             ["State"] = new JsonObject { ["Path"] = _state },
             ["Servers"] = new JsonArray(
-                new JsonObject { ["Name"] = "web-1", ["Url"] = _targets.Urls[0] + "/down", ["ComponentId"] = 1 },
-                new JsonObject { ["Name"] = "web-2", ["Url"] = _targets.Urls[0] + "/down?second", ["ComponentId"] = 2, ["Enabled"] = secondEnabled }),
+                new JsonObject { ["Name"] = "web-1", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 1 },
+                new JsonObject { ["Name"] = "web-2", ["Url"] = Targets.Urls[0] + "/down?second", ["ComponentId"] = 2, ["Enabled"] = secondEnabled }),
         };
         if (damping is not null)
         {
             config["Damping"] = damping;
         }
 
-        return _run.WriteConfig(config.ToJsonString());
+        return Run.WriteConfig(config.ToJsonString());
     }
 
     private async Task<string> CycleAsync(string config)
     {
-        var before = _run.Out.ToString().Length;
-        (await _run.RunAsync("--config", config, "--once")).Should().Be(0, _run.Everything);
-        return _run.Out.ToString()[before..];
+        var before = Run.Out.ToString().Length;
+        (await Run.RunAsync("--config", config, "--once")).Should().Be(0, Run.Everything);
+        return Run.Out.ToString()[before..];
     }
 
     [Fact]
@@ -53,13 +50,13 @@ public sealed class DampingAndHoldCycleTests : IDisposable
 
         var first = await CycleAsync(config);
         var second = await CycleAsync(config);
-        _cachet.Puts().Should().BeEmpty();
+        Cachet.Puts().Should().BeEmpty();
         var third = await CycleAsync(config);
 
         first.Should().MatchRegex(@"web-1 .* damped\s+MajorOutage seen 1 of 3 cycles in a row");
         second.Should().MatchRegex(@"web-1 .* damped\s+MajorOutage seen 2 of 3 cycles in a row");
         third.Should().MatchRegex(@"web-1 .* updated");
-        _cachet.Puts().Should().Equal((1, """{"status":4}"""), (2, """{"status":4}"""));
+        Cachet.Puts().Should().Equal((1, """{"status":4}"""), (2, """{"status":4}"""));
         File.ReadAllText(_state).Should().Contain("\"lastWritten\": \"MajorOutage\"");
     }
 
@@ -68,12 +65,12 @@ public sealed class DampingAndHoldCycleTests : IDisposable
     {
         var config = Config(new JsonObject { ["ConsecutiveCycles"] = 2 });
 
-        (await _run.RunAsync("--config", config, "--once", "--dry-run")).Should().Be(0);
-        (await _run.RunAsync("--config", config, "--once", "--dry-run")).Should().Be(0);
+        (await Run.RunAsync("--config", config, "--once", "--dry-run")).Should().Be(0);
+        (await Run.RunAsync("--config", config, "--once", "--dry-run")).Should().Be(0);
         var real = await CycleAsync(config);
 
         real.Should().MatchRegex(@"web-1 .* damped\s+MajorOutage seen 1 of 2");
-        _cachet.Puts().Should().BeEmpty();
+        Cachet.Puts().Should().BeEmpty();
     }
 
     [Fact]
@@ -81,11 +78,11 @@ public sealed class DampingAndHoldCycleTests : IDisposable
     {
         var config = Config(respectManualStatus: true);
         await CycleAsync(config);
-        _cachet.SetStatusByHand(1, 2);
+        Cachet.SetStatusByHand(1, 2);
 
         var second = await CycleAsync(config);
 
-        _cachet.Puts().Select(put => put.Id).Should().Equal(1, 2);
+        Cachet.Puts().Select(put => put.Id).Should().Equal(1, 2);
         second.Should().MatchRegex(@"web-1 .* PerformanceIssues -> MajorOutage\s+held\s+status set by hand \(MajorOutage -> PerformanceIssues\): left alone until ");
         second.Should().MatchRegex(@"web-2 .* unchanged");
     }
@@ -95,8 +92,8 @@ public sealed class DampingAndHoldCycleTests : IDisposable
     {
         var output = await CycleAsync(Config(secondEnabled: false));
 
-        _targets.LogEntries.Should().NotContain(entry => entry.RequestMessage.Query!.ContainsKey("second"));
-        _cachet.Puts().Should().Equal((1, """{"status":4}"""));
+        Targets.LogEntries.Should().NotContain(entry => entry.RequestMessage.Query!.ContainsKey("second"));
+        Cachet.Puts().Should().Equal((1, """{"status":4}"""));
         output.Should().MatchRegex(@"web-2\s+-\s+0 ms .* disabled");
     }
 
@@ -107,16 +104,14 @@ public sealed class DampingAndHoldCycleTests : IDisposable
 
         await CycleAsync(Config());
 
-        _run.Logs.Lines.Should().ContainSingle(line => line.Contains("cannot be used") && line.Contains("starting with empty state"));
-        _cachet.Puts().Should().HaveCount(2);
+        Run.Logs.Lines.Should().ContainSingle(line => line.Contains("cannot be used") && line.Contains("starting with empty state"));
+        Cachet.Puts().Should().HaveCount(2);
         File.ReadAllText(_state).Should().StartWith("{").And.Contain("\"version\": 1");
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _run.Dispose();
-        _targets.Dispose();
-        _cachet.Dispose();
         File.Delete(_state);
+        base.Dispose();
     }
 }

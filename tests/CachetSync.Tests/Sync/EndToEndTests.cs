@@ -7,11 +7,8 @@ using WireMock.Server;
 namespace CachetSync.Tests.Sync;
 
 /// <summary>Whole cycles through the real program: config file → probes → reports → Cachet, all over loopback HTTP.</summary>
-public sealed class EndToEndTests : IDisposable
+public sealed class EndToEndTests : LoopbackProgramTest
 {
-    private readonly CachetStub _cachet = new();
-    private readonly WireMockServer _targets = Loopback.StartWireMock();
-    private readonly TestRun _run = new();
 
     public EndToEndTests()
     {
@@ -24,9 +21,9 @@ public sealed class EndToEndTests : IDisposable
     }
 
     private void Target(string path, IResponseBuilder response) =>
-        _targets.Given(Request.Create().WithPath(path).UsingGet()).AtPriority(10).RespondWith(response);
+        Targets.Given(Request.Create().WithPath(path).UsingGet()).AtPriority(10).RespondWith(response);
 
-    private string Url(string path) => _targets.Urls[0] + path;
+    private string Url(string path) => Targets.Urls[0] + path;
 
     private static JsonObject Server(string name, string url, int? componentId = null, string? component = null)
     {
@@ -54,7 +51,7 @@ public sealed class EndToEndTests : IDisposable
     {
         ["Cachet"] = new JsonObject
         {
-            ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = token, ["PageSize"] = 3, ["Timeout"] = "2s",
+            ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = token, ["PageSize"] = 3, ["Timeout"] = "2s",
             ["Resilience"] = new JsonObject { ["MaxRetries"] = 1, ["RetryDelay"] = "10ms" },
         },
         ["Probe"] = new JsonObject { ["Timeout"] = "2s" },
@@ -67,7 +64,7 @@ public sealed class EndToEndTests : IDisposable
     /// <summary>Nine servers, each a different outcome, driving components spread over four pages of three.</summary>
     private List<JsonObject> MixedFleet()
     {
-        _cachet
+        Cachet
             .WithComponent(1, "web-1", status: 1).WithComponent(2, "web-2", status: 1).WithComponent(3, "web-3", status: 4)
             .WithComponent(4, "web-4", status: 2).WithComponent(5, "web-5", status: 1).WithComponent(6, "web-6", status: 4)
             .WithComponent(7, "web-7", status: 1).WithComponent(8, "Edge 8", status: 3).WithComponent(9, "idle", status: 1)
@@ -90,18 +87,18 @@ public sealed class EndToEndTests : IDisposable
     [Fact]
     public async Task Mixed_fleet_gets_exactly_the_writes_that_change_something()
     {
-        var config = _run.WriteConfig(Config(MixedFleet()).ToJsonString());
+        var config = Run.WriteConfig(Config(MixedFleet()).ToJsonString());
 
-        var exitCode = await _run.RunAsync("--config", config, "--once");
+        var exitCode = await Run.RunAsync("--config", config, "--once");
 
-        exitCode.Should().Be(0, _run.Everything);
-        _cachet.Puts().Should().Equal(
+        exitCode.Should().Be(0, Run.Everything);
+        Cachet.Puts().Should().Equal(
             (2, """{"status":4}"""),
             (3, """{"status":1}"""),
             (5, """{"status":3}"""),
             (7, """{"status":4}"""),
             (8, """{"status":1}"""));
-        var summary = _run.Out.ToString();
+        var summary = Run.Out.ToString();
         foreach (var server in new[] { "web-1", "web-2", "web-3", "web-4", "web-5", "web-6", "web-7", "edge-8" })
         {
             summary.Should().Contain(server);
@@ -116,25 +113,25 @@ public sealed class EndToEndTests : IDisposable
     [Fact]
     public async Task Second_cycle_with_nothing_changed_writes_nothing()
     {
-        var config = _run.WriteConfig(Config(MixedFleet()).ToJsonString());
-        (await _run.RunAsync("--config", config, "--once")).Should().Be(0);
-        var putsAfterFirst = _cachet.Puts().Count;
+        var config = Run.WriteConfig(Config(MixedFleet()).ToJsonString());
+        (await Run.RunAsync("--config", config, "--once")).Should().Be(0);
+        var putsAfterFirst = Cachet.Puts().Count;
 
-        (await _run.RunAsync("--config", config, "--once")).Should().Be(0);
+        (await Run.RunAsync("--config", config, "--once")).Should().Be(0);
 
-        _cachet.Puts().Should().HaveCount(putsAfterFirst, "the stub keeps what was written, so nothing differs any more");
+        Cachet.Puts().Should().HaveCount(putsAfterFirst, "the stub keeps what was written, so nothing differs any more");
     }
 
     [Fact]
     public async Task Dry_run_reads_but_never_writes()
     {
-        var config = _run.WriteConfig(Config(MixedFleet()).ToJsonString());
+        var config = Run.WriteConfig(Config(MixedFleet()).ToJsonString());
 
-        var exitCode = await _run.RunAsync("--config", config, "--once", "--dry-run");
+        var exitCode = await Run.RunAsync("--config", config, "--once", "--dry-run");
 
         exitCode.Should().Be(0);
-        _cachet.Server.LogEntries.Should().OnlyContain(entry => entry.RequestMessage.Method == "GET");
-        _run.Out.ToString().Should().Contain("5 dry-run, 3 unchanged (dry run: nothing written)");
+        Cachet.Server.LogEntries.Should().OnlyContain(entry => entry.RequestMessage.Method == "GET");
+        Run.Out.ToString().Should().Contain("5 dry-run, 3 unchanged (dry run: nothing written)");
     }
 
     [Fact]
@@ -146,11 +143,11 @@ public sealed class EndToEndTests : IDisposable
             ["Servers"] = new JsonArray(Server("web-1", Url("/ok"), 1), Server("web-2", Url("/down"), 2)),
         };
 
-        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once", "--dry-run");
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once", "--dry-run");
 
-        exitCode.Should().Be(0, _run.Everything);
-        _run.Out.ToString().Should().MatchRegex(@"web-2\s+HTTP 503\s+\d+ ms\s+-\s+\? -> MajorOutage\s+dry-run");
-        _cachet.RequestCount.Should().Be(0);
+        exitCode.Should().Be(0, Run.Everything);
+        Run.Out.ToString().Should().MatchRegex(@"web-2\s+HTTP 503\s+\d+ ms\s+-\s+\? -> MajorOutage\s+dry-run");
+        Cachet.RequestCount.Should().Be(0);
     }
 
     [Fact]
@@ -164,45 +161,45 @@ public sealed class EndToEndTests : IDisposable
         ]);
         config["Thresholds"]!["StatusCodes"] = new JsonObject { ["5xx"] = "MajorOutage" };
 
-        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once");
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once");
 
         exitCode.Should().Be(1);
-        var errors = _run.Error.ToString();
+        var errors = Run.Error.ToString();
         errors.Should().Contain("invalid configuration (3 problems)")
             .And.Contain("Servers[0].Url: \"not a url\" is not an absolute http(s) or tcp URL")
             .And.Contain("Servers[1]: names no Cachet component")
             .And.Contain("Thresholds.StatusCodes: \"5xx\" is not a code");
-        _cachet.RequestCount.Should().Be(0);
-        _targets.LogEntries.Should().BeEmpty();
+        Cachet.RequestCount.Should().Be(0);
+        Targets.LogEntries.Should().BeEmpty();
     }
 
     [Fact]
     public async Task Ambiguous_component_name_fails_that_server_only()
     {
-        _cachet.WithComponent(1, "Twin", 1).WithComponent(2, "Twin", 1).WithComponent(3, "web-3", 1)
+        Cachet.WithComponent(1, "Twin", 1).WithComponent(2, "Twin", 1).WithComponent(3, "web-3", 1)
             .ServeComponents().AcceptStatusWrites();
         var config = Config([Server("twin", Url("/down"), component: "Twin"), Server("web-3", Url("/down"), 3)]);
 
-        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once");
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once");
 
         exitCode.Should().Be(2);
-        _cachet.Puts().Should().Equal([(3, """{"status":4}""")], _run.Everything);
-        _run.Out.ToString().Should().MatchRegex("twin .* failed +2 components are named \"Twin\" \\(ids 1, 2\\); set ComponentId");
+        Cachet.Puts().Should().Equal([(3, """{"status":4}""")], Run.Everything);
+        Run.Out.ToString().Should().MatchRegex("twin .* failed +2 components are named \"Twin\" \\(ids 1, 2\\); set ComponentId");
     }
 
     [Fact]
     public async Task Failing_write_fails_that_server_and_the_others_are_applied()
     {
-        _cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites()
+        Cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites()
             .FailWrite(1, 500, CachetStub.ServerError);
         var config = Config([Server("web-1", Url("/down"), 1), Server("web-2", Url("/down"), 2)]);
 
-        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once");
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once");
 
         exitCode.Should().Be(2);
-        _cachet.Puts().Should().Equal((1, """{"status":4}"""), (1, """{"status":4}"""), (2, """{"status":4}"""));
-        _run.Out.ToString().Should().MatchRegex(@"web-1 .* failed +PUT /components/1: Cachet answered HTTP 500");
-        _run.Out.ToString().Should().MatchRegex(@"web-2 .* updated");
+        Cachet.Puts().Should().Equal((1, """{"status":4}"""), (1, """{"status":4}"""), (2, """{"status":4}"""));
+        Run.Out.ToString().Should().MatchRegex(@"web-1 .* failed +PUT /components/1: Cachet answered HTTP 500");
+        Run.Out.ToString().Should().MatchRegex(@"web-2 .* updated");
     }
 
     [Fact]
@@ -211,26 +208,26 @@ public sealed class EndToEndTests : IDisposable
         var config = Config([Server("web-1", Url("/down"), 1)]);
         config["Cachet"]!["BaseUrl"] = $"http://127.0.0.1:{Loopback.FreePort()}";
 
-        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once");
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once");
 
         exitCode.Should().Be(2);
-        _run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 503 .* skipped").And.Contain("Cachet: GET /components page 1: cannot reach Cachet");
-        _run.Logs.Lines.Should().ContainSingle(line => line.Contains("Cachet could not be read, nothing will be written"));
+        Run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 503 .* skipped").And.Contain("Cachet: GET /components page 1: cannot reach Cachet");
+        Run.Logs.Lines.Should().ContainSingle(line => line.Contains("Cachet could not be read, nothing will be written"));
     }
 
     [Fact]
     public async Task Garbage_from_the_report_source_is_a_warning_and_probes_still_decide()
     {
-        _targets.Given(Request.Create().WithPath("/reports").UsingGet()).AtPriority(1)
+        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("<html>maintenance</html>"));
-        _cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites();
+        Cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites();
         var config = Config([Server("web-1", Url("/ok"), 1), Server("web-2", Url("/down"), 2)]);
 
-        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once");
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once");
 
         exitCode.Should().Be(0);
-        _cachet.Puts().Should().Equal((2, """{"status":4}"""));
-        _run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("not JSON")
+        Cachet.Puts().Should().Equal((2, """{"status":4}"""));
+        Run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("not JSON")
             && line.Contains("probe-only"));
     }
 
@@ -238,7 +235,7 @@ public sealed class EndToEndTests : IDisposable
     public async Task Token_appears_nowhere_even_at_trace_level_with_a_401_and_a_failing_write()
     {
         const string rejectedToken = "tok-REJECTED-9c1d7e0b52a4";
-        _cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites()
+        Cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites()
             .FailWrite(2, 500, CachetStub.ServerError);
         var trace = new JsonObject
         {
@@ -250,20 +247,13 @@ public sealed class EndToEndTests : IDisposable
         var accepted = Config(servers.Select(s => (JsonObject)s.DeepClone()));
         accepted["Logging"] = trace.DeepClone();
 
-        var rejectedExit = await _run.RunAsync("--config", _run.WriteConfig(rejected.ToJsonString(), "rejected.json"), "--once");
-        var acceptedExit = await _run.RunAsync("--config", _run.WriteConfig(accepted.ToJsonString(), "accepted.json"), "--once");
+        var rejectedExit = await Run.RunAsync("--config", Run.WriteConfig(rejected.ToJsonString(), "rejected.json"), "--once");
+        var acceptedExit = await Run.RunAsync("--config", Run.WriteConfig(accepted.ToJsonString(), "accepted.json"), "--once");
 
         rejectedExit.Should().Be(2);
         acceptedExit.Should().Be(2);
-        _run.Logs.Lines.Count(line => line.Contains("Cachet rejected the API token")).Should().Be(1);
-        _run.Logs.Lines.Should().Contain(line => line.Contains("X-Cachet-Token"), "trace logging of request headers is on, redacted");
-        _run.Everything.Should().NotContain(rejectedToken).And.NotContain(CachetStub.Token);
-    }
-
-    public void Dispose()
-    {
-        _run.Dispose();
-        _targets.Dispose();
-        _cachet.Dispose();
+        Run.Logs.Lines.Count(line => line.Contains("Cachet rejected the API token")).Should().Be(1);
+        Run.Logs.Lines.Should().Contain(line => line.Contains("X-Cachet-Token"), "trace logging of request headers is on, redacted");
+        Run.Everything.Should().NotContain(rejectedToken).And.NotContain(CachetStub.Token);
     }
 }

@@ -7,31 +7,28 @@ using WireMock.Server;
 namespace CachetSync.Tests.Sync;
 
 /// <summary>Incidents across --once runs: opened once per outage, marked Fixed on recovery, found again when the state is lost.</summary>
-public sealed class IncidentCycleTests : IDisposable
+public sealed class IncidentCycleTests : LoopbackProgramTest
 {
-    private readonly CachetStub _cachet = new();
-    private readonly WireMockServer _targets = Loopback.StartWireMock();
-    private readonly TestRun _run = new();
     private readonly string _state = Path.Combine(Path.GetTempPath(), $"cachetsync-incidents-{Guid.NewGuid():N}.json");
     private int _answer = 503;
 
     public IncidentCycleTests()
     {
-        _targets.Given(Request.Create().WithPath("/health").UsingGet())
+        Targets.Given(Request.Create().WithPath("/health").UsingGet())
             .RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage { StatusCode = _answer }));
-        _cachet.WithComponent(7, "edge-7", 1).ServeComponents().AcceptStatusWrites().ServeIncidents();
+        Cachet.WithComponent(7, "edge-7", 1).ServeComponents().AcceptStatusWrites().ServeIncidents();
     }
 
     private async Task CycleAsync()
     {
         var config = new JsonObject
         {
-            ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
             ["State"] = new JsonObject { ["Path"] = _state },
             ["Incidents"] = new JsonObject { ["Enabled"] = true, ["Name"] = "{Server} is down", ["Notify"] = true },
-            ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "edge-7", ["Url"] = _targets.Urls[0] + "/health", ["ComponentId"] = 7 }),
+            ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "edge-7", ["Url"] = Targets.Urls[0] + "/health", ["ComponentId"] = 7 }),
         };
-        (await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once")).Should().Be(0, _run.Everything);
+        (await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once")).Should().Be(0, Run.Everything);
     }
 
     [Fact]
@@ -39,7 +36,7 @@ public sealed class IncidentCycleTests : IDisposable
     {
         await CycleAsync();
 
-        var posts = _cachet.Requests("POST", "/api/v1/incidents");
+        var posts = Cachet.Requests("POST", "/api/v1/incidents");
         posts.Should().ContainSingle();
         var body = JsonNode.Parse(posts[0].Body)!;
         body["name"]!.GetValue<string>().Should().Be("edge-7 is down");
@@ -48,7 +45,7 @@ public sealed class IncidentCycleTests : IDisposable
         body["status"]!.GetValue<int>().Should().Be(1);
         body["notify"]!.GetValue<bool>().Should().BeTrue();
         body["message"]!.GetValue<string>().Should().Contain("HTTP 503").And.EndWith("<!-- cachetsync:component=7 -->");
-        _cachet.Puts().Should().BeEmpty("on Cachet 2.4 the incident sets the component: one call, not two");
+        Cachet.Puts().Should().BeEmpty("on Cachet 2.4 the incident sets the component: one call, not two");
     }
 
     [Fact]
@@ -58,7 +55,7 @@ public sealed class IncidentCycleTests : IDisposable
         await CycleAsync();
         await CycleAsync();
 
-        _cachet.Requests("POST", "/api/v1/incidents").Should().ContainSingle();
+        Cachet.Requests("POST", "/api/v1/incidents").Should().ContainSingle();
     }
 
     [Fact]
@@ -69,11 +66,11 @@ public sealed class IncidentCycleTests : IDisposable
 
         await CycleAsync();
 
-        _cachet.Puts().Should().Equal((7, """{"status":1}"""));
-        var updates = _cachet.Requests("POST", "/api/v1/incidents/1/updates");
+        Cachet.Puts().Should().Equal((7, """{"status":1}"""));
+        var updates = Cachet.Requests("POST", "/api/v1/incidents/1/updates");
         updates.Should().ContainSingle();
         JsonNode.Parse(updates[0].Body)!["status"]!.GetValue<int>().Should().Be(4);
-        _cachet.Incidents.Single()["status"]!.GetValue<int>().Should().Be(4);
+        Cachet.Incidents.Single()["status"]!.GetValue<int>().Should().Be(4);
     }
 
     [Fact]
@@ -81,22 +78,20 @@ public sealed class IncidentCycleTests : IDisposable
     {
         await CycleAsync();
         File.Delete(_state);
-        _cachet.SetStatusByHand(7, 1);
+        Cachet.SetStatusByHand(7, 1);
 
         await CycleAsync();
         _answer = 200;
         File.Delete(_state);
         await CycleAsync();
 
-        _cachet.Requests("POST", "/api/v1/incidents").Should().ContainSingle("the open incident was found again");
-        _cachet.Requests("POST", "/api/v1/incidents/1/updates").Should().ContainSingle();
+        Cachet.Requests("POST", "/api/v1/incidents").Should().ContainSingle("the open incident was found again");
+        Cachet.Requests("POST", "/api/v1/incidents/1/updates").Should().ContainSingle();
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _run.Dispose();
-        _targets.Dispose();
-        _cachet.Dispose();
         File.Delete(_state);
+        base.Dispose();
     }
 }

@@ -7,21 +7,18 @@ using WireMock.Server;
 namespace CachetSync.Tests.Sync;
 
 /// <summary>Latency metrics: averaged metrics found or created by name, points only for answered probes.</summary>
-public sealed class MetricCycleTests : IDisposable
+public sealed class MetricCycleTests : LoopbackProgramTest
 {
-    private readonly CachetStub _cachet = new();
-    private readonly WireMockServer _targets = Loopback.StartWireMock();
-    private readonly TestRun _run = new();
 
     public MetricCycleTests()
     {
-        _targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
-        _cachet.WithComponent(1, "a", 1).WithComponent(2, "b", 1).WithComponent(3, "c", 1).ServeComponents().AcceptStatusWrites().ServeMetrics();
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        Cachet.WithComponent(1, "a", 1).WithComponent(2, "b", 1).WithComponent(3, "c", 1).ServeComponents().AcceptStatusWrites().ServeMetrics();
     }
 
     private async Task CycleAsync(int? metricIdForB = null)
     {
-        var b = new JsonObject { ["Name"] = "b", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 2 };
+        var b = new JsonObject { ["Name"] = "b", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 2 };
         if (metricIdForB is { } id)
         {
             b["MetricId"] = id;
@@ -29,18 +26,18 @@ public sealed class MetricCycleTests : IDisposable
 
         var config = new JsonObject
         {
-            ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
             ["Metrics"] = new JsonObject { ["Enabled"] = true },
             ["Servers"] = new JsonArray(
-                new JsonObject { ["Name"] = "a", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
+                new JsonObject { ["Name"] = "a", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
                 b,
                 new JsonObject { ["Name"] = "c", ["Url"] = $"http://127.0.0.1:{Loopback.FreePort()}/", ["ComponentId"] = 3 }),
         };
-        (await _run.RunAsync("--config", _run.WriteConfig(config.ToJsonString()), "--once")).Should().Be(0, _run.Everything);
+        (await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once")).Should().Be(0, Run.Everything);
     }
 
     private IReadOnlyList<(string Path, string Body)> Points() =>
-        _cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "POST" && entry.RequestMessage.Path.EndsWith("/points", StringComparison.Ordinal))
+        Cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "POST" && entry.RequestMessage.Path.EndsWith("/points", StringComparison.Ordinal))
             .Select(entry => (entry.RequestMessage.Path, entry.RequestMessage.Body ?? "")).OrderBy(point => point.Path).ToList();
 
     [Fact]
@@ -48,7 +45,7 @@ public sealed class MetricCycleTests : IDisposable
     {
         await CycleAsync();
 
-        var created = _cachet.Requests("POST", "/api/v1/metrics").Select(request => JsonNode.Parse(request.Body)!).ToList();
+        var created = Cachet.Requests("POST", "/api/v1/metrics").Select(request => JsonNode.Parse(request.Body)!).ToList();
         created.Select(metric => metric["name"]!.GetValue<string>()).Should().BeEquivalentTo("a latency", "b latency");
         created.Should().OnlyContain(metric => metric["calc_type"]!.GetValue<int>() == 1 && metric["suffix"]!.GetValue<string>() == "ms");
         Points().Select(point => point.Path).Should().Equal("/api/v1/metrics/1/points", "/api/v1/metrics/2/points");
@@ -61,19 +58,19 @@ public sealed class MetricCycleTests : IDisposable
         await CycleAsync();
         await CycleAsync();
 
-        _cachet.Requests("POST", "/api/v1/metrics").Should().HaveCount(2);
+        Cachet.Requests("POST", "/api/v1/metrics").Should().HaveCount(2);
         Points().Should().HaveCount(4);
     }
 
     [Fact]
     public async Task A_summing_metric_gets_no_latency_and_a_warning()
     {
-        _cachet.WithMetric("a latency", calcType: 0);
+        Cachet.WithMetric("a latency", calcType: 0);
 
         await CycleAsync();
 
         Points().Select(point => point.Path).Should().Equal("/api/v1/metrics/2/points");
-        _run.Logs.Lines.Should().ContainSingle(line => line.Contains("sums its points; latency needs an average"));
+        Run.Logs.Lines.Should().ContainSingle(line => line.Contains("sums its points; latency needs an average"));
     }
 
     [Fact]
@@ -82,13 +79,6 @@ public sealed class MetricCycleTests : IDisposable
         await CycleAsync(metricIdForB: 42);
 
         Points().Select(point => point.Path).Should().Contain("/api/v1/metrics/42/points");
-        _cachet.Requests("POST", "/api/v1/metrics").Should().ContainSingle("only a's metric is created");
-    }
-
-    public void Dispose()
-    {
-        _run.Dispose();
-        _targets.Dispose();
-        _cachet.Dispose();
+        Cachet.Requests("POST", "/api/v1/metrics").Should().ContainSingle("only a's metric is created");
     }
 }

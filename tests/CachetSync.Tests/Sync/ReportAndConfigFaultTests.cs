@@ -7,30 +7,27 @@ using WireMock.Server;
 namespace CachetSync.Tests.Sync;
 
 /// <summary>A broken report source and every kind of bad configuration, through the whole program.</summary>
-public sealed class ReportAndConfigFaultTests : IDisposable
+public sealed class ReportAndConfigFaultTests : LoopbackProgramTest
 {
-    private readonly CachetStub _cachet = new();
-    private readonly WireMockServer _targets = Loopback.StartWireMock();
-    private readonly TestRun _run = new();
 
     public ReportAndConfigFaultTests()
     {
-        _targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
-        _cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites();
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        Cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1).ServeComponents().AcceptStatusWrites();
     }
 
     private JsonObject Config(string reportsUrl, string reportsTimeout = "2s") => new()
     {
-        ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+        ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
         ["Reports"] = new JsonObject { ["Source"] = "Http", ["Url"] = reportsUrl, ["Timeout"] = reportsTimeout },
         ["Servers"] = new JsonArray(
-            new JsonObject { ["Name"] = "web-1", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
-            new JsonObject { ["Name"] = "web-2", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 2 }),
+            new JsonObject { ["Name"] = "web-1", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
+            new JsonObject { ["Name"] = "web-2", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 2 }),
         ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Debug" } },
     };
 
     private void Reports(IResponseBuilder response) =>
-        _targets.Given(Request.Create().WithPath("/reports").UsingGet()).RespondWith(response);
+        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).RespondWith(response);
 
     [Theory]
     [InlineData("down", "request failed")]
@@ -39,7 +36,7 @@ public sealed class ReportAndConfigFaultTests : IDisposable
     [InlineData("500", "answered HTTP 500")]
     public async Task Report_source_failure_is_a_warning_and_the_cycle_uses_probe_only_statuses(string fault, string reason)
     {
-        var url = _targets.Urls[0] + "/reports";
+        var url = Targets.Urls[0] + "/reports";
         switch (fault)
         {
             case "down":
@@ -56,12 +53,12 @@ public sealed class ReportAndConfigFaultTests : IDisposable
                 break;
         }
 
-        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(Config(url, "300ms").ToJsonString()), "--once");
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(Config(url, "300ms").ToJsonString()), "--once");
 
         exitCode.Should().Be(0, "a report source is an input, not the job");
-        _run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Warning", StringComparison.Ordinal)
+        Run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Warning", StringComparison.Ordinal)
             && line.Contains("Report source HTTP") && line.Contains(reason) && line.Contains("probe-only"));
-        _run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 200\s+\d+ ms\s+-\s+Operational -> Operational\s+unchanged");
+        Run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 200\s+\d+ ms\s+-\s+Operational -> Operational\s+unchanged");
     }
 
     [Fact]
@@ -69,13 +66,13 @@ public sealed class ReportAndConfigFaultTests : IDisposable
     {
         Reports(Response.Create().WithStatusCode(200).WithBody("""{ "web-1": -3, "web-2": 60, "web-9": 4, "old-name": "lots" }"""));
 
-        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(Config(_targets.Urls[0] + "/reports").ToJsonString()), "--once");
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(Config(Targets.Urls[0] + "/reports").ToJsonString()), "--once");
 
         exitCode.Should().Be(0);
-        _cachet.Puts().Should().Equal((2, """{"status":4}"""));
-        _run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 200\s+\d+ ms\s+-\s+Operational -> Operational");
-        _run.Logs.Lines.Should().ContainSingle(line => line.Contains("count for web-1 ignored: -3 is not a count"));
-        _run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Debug", StringComparison.Ordinal)
+        Cachet.Puts().Should().Equal((2, """{"status":4}"""));
+        Run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 200\s+\d+ ms\s+-\s+Operational -> Operational");
+        Run.Logs.Lines.Should().ContainSingle(line => line.Contains("count for web-1 ignored: -3 is not a count"));
+        Run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Debug", StringComparison.Ordinal)
             && line.Contains("2 keys match no server: old-name, web-9"));
     }
 
@@ -98,12 +95,12 @@ public sealed class ReportAndConfigFaultTests : IDisposable
                 { "Name": "orphan", "Url": "http://EDGE_URL/ok" }
               ]
             }
-            """.Replace("EDGE_URL", _targets.Urls[0][7..], StringComparison.Ordinal);
+            """.Replace("EDGE_URL", Targets.Urls[0][7..], StringComparison.Ordinal);
 
-        var exitCode = await _run.RunAsync("--config", _run.WriteConfig(config), "--once");
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(config), "--once");
 
         exitCode.Should().Be(1);
-        var problems = _run.Error.ToString();
+        var problems = Run.Error.ToString();
         foreach (var expected in new[]
         {
             "Cachet.BaseUrl: \"status.example.com\" is not an absolute http(s) URL",
@@ -127,14 +124,7 @@ public sealed class ReportAndConfigFaultTests : IDisposable
         }
 
         problems.Should().Contain("invalid configuration (15 problems)");
-        _cachet.RequestCount.Should().Be(0);
-        _targets.LogEntries.Should().BeEmpty();
-    }
-
-    public void Dispose()
-    {
-        _run.Dispose();
-        _targets.Dispose();
-        _cachet.Dispose();
+        Cachet.RequestCount.Should().Be(0);
+        Targets.LogEntries.Should().BeEmpty();
     }
 }

@@ -9,29 +9,26 @@ using WireMock.Server;
 namespace CachetSync.Tests.Sync;
 
 /// <summary>Full cycles whose statuses change because of user reports, from each kind of report source.</summary>
-public sealed class ReportSourceCycleTests : IDisposable
+public sealed class ReportSourceCycleTests : LoopbackProgramTest
 {
     private const string ReportsToken = "reports-bearer-5b9e1f0c77";
     private const string ReportsKey = "reports-api-key-a41d09";
-    private readonly CachetStub _cachet = new();
-    private readonly WireMockServer _targets = Loopback.StartWireMock();
-    private readonly TestRun _run = new();
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"cachetsync-cycle-{Guid.NewGuid():N}.db");
 
     public ReportSourceCycleTests()
     {
-        _targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
-        _cachet.WithComponent(1, "edge-1", 1).WithComponent(2, "edge-2", 1).WithComponent(3, "edge-3", 1).ServeComponents().AcceptStatusWrites();
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        Cachet.WithComponent(1, "edge-1", 1).WithComponent(2, "edge-2", 1).WithComponent(3, "edge-3", 1).ServeComponents().AcceptStatusWrites();
     }
 
     private JsonObject Config(JsonObject reports) => new()
     {
-        ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+        ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
         ["Reports"] = reports,
         ["Servers"] = new JsonArray(
-            new JsonObject { ["Name"] = "edge-1", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
-            new JsonObject { ["Name"] = "edge-2", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 2, ["ReportKey"] = "e2" },
-            new JsonObject { ["Name"] = "edge-3", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 3 }),
+            new JsonObject { ["Name"] = "edge-1", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
+            new JsonObject { ["Name"] = "edge-2", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 2, ["ReportKey"] = "e2" },
+            new JsonObject { ["Name"] = "edge-3", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 3 }),
         ["Logging"] = new JsonObject
         {
             ["LogLevel"] = new JsonObject { ["Default"] = "Trace", ["System.Net.Http.HttpClient"] = "Trace", ["Microsoft"] = "Trace" },
@@ -39,7 +36,7 @@ public sealed class ReportSourceCycleTests : IDisposable
     };
 
     private async Task<int> RunAsync(JsonObject reports) =>
-        await _run.RunAsync("--config", _run.WriteConfig(Config(reports).ToJsonString()), "--once");
+        await Run.RunAsync("--config", Run.WriteConfig(Config(reports).ToJsonString()), "--once");
 
     [Fact]
     public async Task Sqlite_reports_move_statuses_through_the_thresholds()
@@ -63,9 +60,9 @@ public sealed class ReportSourceCycleTests : IDisposable
             ["Sql"] = new JsonObject { ["Provider"] = "Sqlite", ["ConnectionString"] = $"Data Source={_database};Pooling=False" },
         });
 
-        exitCode.Should().Be(0, _run.Everything);
-        _cachet.Puts().Should().Equal((1, """{"status":2}"""), (2, """{"status":4}"""));
-        _run.Out.ToString().Should().MatchRegex(@"edge-3\s+HTTP 200\s+\d+ ms\s+0\s+Operational -> Operational\s+unchanged", "its 80 reports are three hours old");
+        exitCode.Should().Be(0, Run.Everything);
+        Cachet.Puts().Should().Equal((1, """{"status":2}"""), (2, """{"status":4}"""));
+        Run.Out.ToString().Should().MatchRegex(@"edge-3\s+HTTP 200\s+\d+ ms\s+0\s+Operational -> Operational\s+unchanged", "its 80 reports are three hours old");
     }
 
     [Fact]
@@ -74,24 +71,24 @@ public sealed class ReportSourceCycleTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         var reports = Enumerable.Range(0, 21).Select(i => new JsonObject { ["host"] = "edge-1", ["time"] = now.AddMinutes(-i - 1).ToString("O") })
             .Append(new JsonObject { ["host"] = "e2", ["time"] = now.AddHours(-5).ToString("O") });
-        _targets.Given(Request.Create().WithPath("/reports").UsingGet()
+        Targets.Given(Request.Create().WithPath("/reports").UsingGet()
                 .WithHeader("Authorization", $"Bearer {ReportsToken}").WithHeader("X-Api-Key", ReportsKey))
             .RespondWith(Response.Create().WithStatusCode(200).WithBody(new JsonArray(reports.Select(r => (JsonNode)r).ToArray()).ToJsonString()));
 
         var exitCode = await RunAsync(new JsonObject
         {
-            ["Source"] = "Http", ["Url"] = _targets.Urls[0] + "/reports?from={since}&to={until}",
+            ["Source"] = "Http", ["Url"] = Targets.Urls[0] + "/reports?from={since}&to={until}",
             ["Format"] = "ReportList", ["ServerProperty"] = "host", ["TimeProperty"] = "time",
             ["BearerToken"] = ReportsToken, ["Headers"] = new JsonObject { ["X-Api-Key"] = ReportsKey },
         });
 
-        exitCode.Should().Be(0, _run.Everything);
-        _cachet.Puts().Should().Equal((1, """{"status":3}"""));
-        var query = _targets.LogEntries.Single(entry => entry.RequestMessage.Path == "/reports").RequestMessage.Query!;
+        exitCode.Should().Be(0, Run.Everything);
+        Cachet.Puts().Should().Equal((1, """{"status":3}"""));
+        var query = Targets.LogEntries.Single(entry => entry.RequestMessage.Path == "/reports").RequestMessage.Query!;
         DateTimeOffset.Parse(query["to"].Single(), CultureInfo.InvariantCulture).Should().BeCloseTo(now, TimeSpan.FromMinutes(1));
         DateTimeOffset.Parse(query["from"].Single(), CultureInfo.InvariantCulture).Should().BeCloseTo(now.AddHours(-2), TimeSpan.FromMinutes(1));
-        _run.Logs.Lines.Should().Contain(line => line.Contains("Authorization: *"), "request headers are logged at Trace, redacted");
-        _run.Everything.Should().NotContain(ReportsToken).And.NotContain(ReportsKey);
+        Run.Logs.Lines.Should().Contain(line => line.Contains("Authorization: *"), "request headers are logged at Trace, redacted");
+        Run.Everything.Should().NotContain(ReportsToken).And.NotContain(ReportsKey);
     }
 
     [Fact]
@@ -103,8 +100,8 @@ public sealed class ReportSourceCycleTests : IDisposable
         {
             var exitCode = await RunAsync(new JsonObject { ["Source"] = "File", ["Path"] = file, ["Format"] = "CountList" });
 
-            exitCode.Should().Be(0, _run.Everything);
-            _cachet.Puts().Should().Equal((3, """{"status":4}"""));
+            exitCode.Should().Be(0, Run.Everything);
+            Cachet.Puts().Should().Equal((3, """{"status":4}"""));
         }
         finally
         {
@@ -126,17 +123,15 @@ public sealed class ReportSourceCycleTests : IDisposable
         });
 
         exitCode.Should().Be(0);
-        _run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Warning", StringComparison.Ordinal)
+        Run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Warning", StringComparison.Ordinal)
             && line.Contains("Report source SQL PostgreSql (127.0.0.1)") && line.Contains("probe-only"));
-        _run.Everything.Should().NotContain("pg-secret-99");
-        _cachet.Puts().Should().BeEmpty();
+        Run.Everything.Should().NotContain("pg-secret-99");
+        Cachet.Puts().Should().BeEmpty();
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _run.Dispose();
-        _targets.Dispose();
-        _cachet.Dispose();
         File.Delete(_database);
+        base.Dispose();
     }
 }

@@ -8,23 +8,20 @@ using WireMock.Server;
 namespace CachetSync.Tests.Sync;
 
 /// <summary>SIGTERM / Ctrl+C during a cycle, and the long-running worker mode, through the real program.</summary>
-public sealed class StopTests : IDisposable
+public sealed class StopTests : LoopbackProgramTest
 {
-    private readonly CachetStub _cachet = new();
-    private readonly WireMockServer _targets = Loopback.StartWireMock();
-    private readonly TestRun _run = new();
     private readonly CancellationTokenSource _stop = new();
 
     public StopTests()
     {
-        _targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        Targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
     }
 
     private JsonObject Config(JsonArray servers, string probeTimeout = "2s") => new()
     {
         ["Cachet"] = new JsonObject
         {
-            ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = CachetStub.Token, ["Timeout"] = "5s", ["MaxParallelWrites"] = 1,
+            ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token, ["Timeout"] = "5s", ["MaxParallelWrites"] = 1,
             ["Resilience"] = new JsonObject { ["MaxRetries"] = 0 },
         },
         ["Probe"] = new JsonObject { ["Timeout"] = probeTimeout },
@@ -38,32 +35,32 @@ public sealed class StopTests : IDisposable
     public async Task Stop_during_probes_cancels_them_writes_nothing_and_prints_the_partial_summary()
     {
         using var silent = new RawTcpServer(RawTcpServer.Behaviour.Silent);
-        _cachet.WithComponent(1, "a", 1).WithComponent(2, "b", 1).WithComponent(3, "c", 1).ServeComponents().AcceptStatusWrites();
+        Cachet.WithComponent(1, "a", 1).WithComponent(2, "b", 1).WithComponent(3, "c", 1).ServeComponents().AcceptStatusWrites();
         var config = Config(
-            [Server("a", _targets.Urls[0] + "/down", 1), Server("b", silent.Url, 2), Server("c", silent.Url, 3)],
+            [Server("a", Targets.Urls[0] + "/down", 1), Server("b", silent.Url, 2), Server("c", silent.Url, 3)],
             probeTimeout: "60s");
 
-        var run = _run.RunAsync(_stop.Token, "--config", _run.WriteConfig(config.ToJsonString()), "--once");
+        var run = Run.RunAsync(_stop.Token, "--config", Run.WriteConfig(config.ToJsonString()), "--once");
         await Eventually.Until(() => silent.Accepted == 2, "both hanging probes to connect");
         await _stop.CancelAsync();
         var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(20));
 
         exitCode.Should().Be(2, "the cycle was not applied");
-        _cachet.Puts().Should().BeEmpty();
-        var summary = _run.Out.ToString();
+        Cachet.Puts().Should().BeEmpty();
+        var summary = Run.Out.ToString();
         summary.Should().MatchRegex(@"b\s+Stopped .* skipped\s+stopped before the probe finished");
         summary.Should().MatchRegex(@"c\s+Stopped .* skipped\s+stopped before the probe finished");
         // The fast server's probe may or may not have finished when the stop came; either way nothing was written.
         summary.Should().MatchRegex(@"a\s+(HTTP 503 .* skipped\s+stopped before writing|Stopped .* skipped)");
-        _run.Logs.Lines.Should().Contain(line => line.Contains("Stopped during the cycle: 3 servers skipped"));
+        Run.Logs.Lines.Should().Contain(line => line.Contains("Stopped during the cycle: 3 servers skipped"));
     }
 
     [Fact]
     public async Task Stop_during_writes_lets_the_write_in_flight_finish_and_starts_no_other()
     {
         var firstPut = new TaskCompletionSource();
-        _cachet.WithComponent(1, "a", 1).WithComponent(2, "b", 1).WithComponent(3, "c", 1).ServeComponents().AcceptStatusWrites();
-        _cachet.Server.Given(Request.Create().WithPath("/api/v1/components/*").UsingPut()).AtPriority(1)
+        Cachet.WithComponent(1, "a", 1).WithComponent(2, "b", 1).WithComponent(3, "c", 1).ServeComponents().AcceptStatusWrites();
+        Cachet.Server.Given(Request.Create().WithPath("/api/v1/components/*").UsingPut()).AtPriority(1)
             .RespondWith(Response.Create()
                 .WithCallback(request =>
                 {
@@ -80,17 +77,17 @@ public sealed class StopTests : IDisposable
                     };
                 })
                 .WithDelay(TimeSpan.FromMilliseconds(1500)));
-        var down = _targets.Urls[0] + "/down";
+        var down = Targets.Urls[0] + "/down";
         var config = Config([Server("a", down, 1), Server("b", down, 2), Server("c", down, 3)]);
 
-        var run = _run.RunAsync(_stop.Token, "--config", _run.WriteConfig(config.ToJsonString()), "--once", "--output", "json");
+        var run = Run.RunAsync(_stop.Token, "--config", Run.WriteConfig(config.ToJsonString()), "--once", "--output", "json");
         await firstPut.Task.WaitAsync(TimeSpan.FromSeconds(20));
         await _stop.CancelAsync();
         var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(20));
 
         exitCode.Should().Be(2);
-        _cachet.Puts().Should().ContainSingle();
-        using var json = JsonDocument.Parse(_run.Out.ToString());
+        Cachet.Puts().Should().ContainSingle();
+        using var json = JsonDocument.Parse(Run.Out.ToString());
         var actions = json.RootElement.GetProperty("servers").EnumerateArray()
             .Select(server => (server.GetProperty("action").GetString(), server.GetProperty("error").GetString())).ToList();
         actions.Should().ContainSingle(action => action.Item1 == "updated" && action.Item2 == null);
@@ -101,28 +98,26 @@ public sealed class StopTests : IDisposable
     [Fact]
     public async Task Worker_runs_a_cycle_at_each_cron_occurrence_and_exits_0_when_stopped()
     {
-        _cachet.WithComponent(1, "a", 1).ServeComponents().AcceptStatusWrites();
-        var config = Config([Server("a", _targets.Urls[0] + "/down", 1)]);
+        Cachet.WithComponent(1, "a", 1).ServeComponents().AcceptStatusWrites();
+        var config = Config([Server("a", Targets.Urls[0] + "/down", 1)]);
         config["Schedule"] = new JsonObject { ["Cron"] = "* * * * * *" };
 
-        var run = _run.RunAsync(_stop.Token, "--config", _run.WriteConfig(config.ToJsonString()), "--output", "json");
-        await Eventually.Until(() => _run.Out.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 2, "two worker cycles");
+        var run = Run.RunAsync(_stop.Token, "--config", Run.WriteConfig(config.ToJsonString()), "--output", "json");
+        await Eventually.Until(() => Run.Out.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 2, "two worker cycles");
         await _stop.CancelAsync();
         var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(20));
 
         exitCode.Should().Be(0);
-        var cycles = _run.Out.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var cycles = Run.Out.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
         cycles[0].GetProperty("totals").GetProperty("updated").GetInt32().Should().Be(1);
         cycles[1].GetProperty("totals").GetProperty("unchanged").GetInt32().Should().Be(1, "the second cycle finds the status already written");
-        _cachet.Puts().Should().ContainSingle();
-        _run.Logs.Lines.Should().Contain(line => line.Contains("Next cycle at"));
+        Cachet.Puts().Should().ContainSingle();
+        Run.Logs.Lines.Should().Contain(line => line.Contains("Next cycle at"));
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _stop.Dispose();
-        _run.Dispose();
-        _targets.Dispose();
-        _cachet.Dispose();
+        base.Dispose();
     }
 }
