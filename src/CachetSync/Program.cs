@@ -172,7 +172,12 @@ public static class Program
             .AddSingleton(provider => new SyncCycle(
                 settings,
                 provider.GetRequiredService<ServerProber>(),
-                provider.GetService<IReportSource>(),
+                new ReportReader(
+                    provider.GetService<IReportSource>(),
+                    settings.Reports,
+                    settings.Servers,
+                    provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<ILogger<ReportReader>>()),
                 provider.GetService<CachetClient>(),
                 provider.GetRequiredService<StateStore>(),
                 provider.GetService<CachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics

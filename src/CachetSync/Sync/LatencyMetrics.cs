@@ -13,6 +13,8 @@ namespace CachetSync.Sync;
 /// </summary>
 public sealed class LatencyMetrics(CachetClient cachet, MetricSettings settings, TimeProvider time, ILogger<LatencyMetrics> logger)
 {
+    // Finding or creating a metric is serialized: two servers whose names map to one metric must not create it twice.
+    private readonly SemaphoreSlim _resolving = new(1, 1);
     private Dictionary<string, CachetMetric>? _byName;
 
     public async Task PostAsync(IReadOnlyList<ServerSettings> servers, IReadOnlyList<ServerOutcome> outcomes, CancellationToken cancellationToken)
@@ -53,21 +55,25 @@ public sealed class LatencyMetrics(CachetClient cachet, MetricSettings settings,
         }
 
         var name = IncidentText.Fill(settings.Name, outcome);
-        var known = await KnownMetricsAsync(cancellationToken);
-        CachetMetric? metric;
-        lock (known)
+        CachetMetric metric;
+        await _resolving.WaitAsync(cancellationToken);
+        try
         {
-            known.TryGetValue(name, out metric);
-        }
-
-        if (metric is null)
-        {
-            metric = await cachet.CreateMetricAsync(
-                new NewMetric(name, settings.Suffix, $"Probe latency of {server.Name}, by CachetSync", 0, 1, CachetMetric.Average), cancellationToken);
-            lock (known)
+            var known = _byName ??= (await cachet.ReadAllMetricsAsync(cancellationToken))
+                .GroupBy(existing => existing.Name, StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+            if (!known.TryGetValue(name, out var found))
             {
-                known[name] = metric;
+                found = await cachet.CreateMetricAsync(
+                    new NewMetric(name, settings.Suffix, $"Probe latency of {server.Name}, by CachetSync", 0, 1, CachetMetric.Average), cancellationToken);
+                known[name] = found;
             }
+
+            metric = found;
+        }
+        finally
+        {
+            _resolving.Release();
         }
 
         if (metric.CalcType != CachetMetric.Average)
@@ -78,16 +84,5 @@ public sealed class LatencyMetrics(CachetClient cachet, MetricSettings settings,
         }
 
         return metric.Id;
-    }
-
-    private async Task<Dictionary<string, CachetMetric>> KnownMetricsAsync(CancellationToken cancellationToken)
-    {
-        if (_byName is { } cached)
-        {
-            return cached;
-        }
-
-        var metrics = await cachet.ReadAllMetricsAsync(cancellationToken);
-        return _byName = metrics.GroupBy(metric => metric.Name, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
     }
 }

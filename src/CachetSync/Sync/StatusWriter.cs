@@ -1,6 +1,8 @@
 using CachetSync.Cachet;
 using CachetSync.Configuration;
+using CachetSync.State;
 using CachetSync.Thresholds;
+using Microsoft.Extensions.Logging;
 
 namespace CachetSync.Sync;
 
@@ -9,8 +11,74 @@ namespace CachetSync.Sync;
 /// the status (one call on Cachet 2.4), and the way back to Operational marks that incident Fixed. Never two open
 /// incidents for a component: the one CachetSync opened is remembered, and found again by its marker if not.
 /// </summary>
-public sealed class StatusWriter(CachetClient cachet, IncidentSettings incidents)
+public sealed class StatusWriter(CachetClient cachet, CachetSettings settings, IncidentSettings incidents, ILogger logger)
 {
+    public const string StoppedBeforeWriting = "stopped before writing";
+
+    /// <summary>
+    /// Writes every planned update, at most MaxParallelWrites at a time. After a 401 no further write is sent; after a
+    /// stop request none starts, and those in flight get one Cachet timeout to be confirmed. Each outcome says what
+    /// happened; <paramref name="memories"/> learn which incident is open.
+    /// </summary>
+    public async Task<ServerOutcome[]> WriteAllAsync(ServerOutcome[] plans, ComponentMemory?[] memories, CancellationToken stopping)
+    {
+        var writes = Enumerable.Range(0, plans.Length).Where(i => plans[i].Action == SyncAction.Updated).ToList();
+        var tokenRejected = 0;
+
+        // Writes in flight when a stop comes get one Cachet timeout to finish, so none is cut off half-sent.
+        using var writeBudget = new CancellationTokenSource();
+        await using var grace = stopping.Register(() => writeBudget.CancelAfter(settings.Timeout));
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelWrites };
+        await Parallel.ForEachAsync(writes, options, async (index, _) =>
+        {
+            var plan = plans[index];
+            if (stopping.IsCancellationRequested)
+            {
+                plans[index] = plan with { Action = SyncAction.Skipped, Error = StoppedBeforeWriting };
+                return;
+            }
+
+            if (Volatile.Read(ref tokenRejected) == 1)
+            {
+                plans[index] = plan with { Action = SyncAction.Failed, Error = "not sent: Cachet rejected the API token" };
+                return;
+            }
+
+            try
+            {
+                var memory = memories[index] ?? ComponentMemory.Empty;
+                var incident = await WriteAsync(plan, memory.OpenIncident, writeBudget.Token);
+                memories[index] = memory with { OpenIncident = incident };
+                logger.LogInformation(
+                    "{Server}: component #{ComponentId} {Current} -> {Desired} ({Reason})",
+                    plan.Server, plan.ComponentId, plan.Current, plan.Desired.Status, plan.Desired.Reason);
+            }
+            catch (CachetException ex)
+            {
+                if (ex.TokenRejected && Interlocked.Exchange(ref tokenRejected, 1) == 0)
+                {
+                    logger.LogError("Cachet rejected the API token: no status can be written until it is fixed");
+                }
+
+                if (!ex.TokenRejected)
+                {
+                    logger.LogWarning("{Server}: write failed: {Error}", plan.Server, ex.Message);
+                }
+
+                plans[index] = plan with { Action = SyncAction.Failed, Error = ex.Message };
+            }
+            catch (OperationCanceledException) when (writeBudget.IsCancellationRequested)
+            {
+                const string error = "stopped while writing: Cachet did not confirm in time; the status may or may not be set";
+                logger.LogWarning("{Server}: {Error}", plan.Server, error);
+                plans[index] = plan with { Action = SyncAction.Failed, Error = error };
+            }
+        });
+        return plans;
+    }
+
+
     /// <returns>The incident open for the component after the write, if any.</returns>
     public async Task<int?> WriteAsync(ServerOutcome plan, int? openIncident, CancellationToken cancellationToken)
     {

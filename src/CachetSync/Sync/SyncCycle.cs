@@ -22,16 +22,17 @@ namespace CachetSync.Sync;
 public sealed class SyncCycle(
     CachetSyncSettings settings,
     ServerProber prober,
-    IReportSource? reportSource,
+    ReportReader reports,
     CachetClient? cachet,
     StateStore state,
     LatencyMetrics? metrics,
     TimeProvider time,
     ILogger<SyncCycle> logger)
 {
-    private const string StoppedBeforeWriting = "stopped before writing";
     private readonly ChangeGate _gate = new(settings.Damping ?? DampingSettings.Immediate, settings.Cachet);
-    private readonly StatusWriter? _writer = cachet is null ? null : new StatusWriter(cachet, settings.Incidents ?? IncidentSettings.Disabled);
+    private readonly StatusWriter? _writer = cachet is null
+        ? null
+        : new StatusWriter(cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger);
 
     public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken stopping)
     {
@@ -39,10 +40,10 @@ public sealed class SyncCycle(
         var started = time.GetTimestamp();
         var servers = settings.Servers;
         var probesTask = ProbeEnabledAsync(servers, stopping);
-        var reportsTask = ReadReportsAsync(stopping);
+        var reportsTask = reports.ReadAsync(stopping);
         var componentsTask = ReadComponentsAsync(stopping);
         var probes = await probesTask;
-        var reports = await reportsTask;
+        var counts = await reportsTask;
         var (components, cachetError) = await componentsTask;
 
         var plans = new ServerOutcome[servers.Count];
@@ -50,7 +51,7 @@ public sealed class SyncCycle(
         for (var i = 0; i < servers.Count; i++)
         {
             var server = servers[i];
-            var count = reports?.For(server.ReportKey);
+            var count = counts?.For(server.ReportKey);
             var desired = probes[i].Kind is ProbeKind.Stopped or ProbeKind.NotProbed
                 ? new StatusDecision(ComponentStatus.Unknown, probes[i].Detail)
                 : ThresholdMapper.Map(probes[i], count, server.Thresholds);
@@ -59,8 +60,9 @@ public sealed class SyncCycle(
         }
 
         var outcomes = stopping.IsCancellationRequested
-            ? plans.Select(plan => plan.Action == SyncAction.Updated ? plan with { Action = SyncAction.Skipped, Error = StoppedBeforeWriting } : plan).ToArray()
-            : await WriteChangesAsync(plans, memories, stopping);
+            ? plans.Select(plan => plan.Action == SyncAction.Updated ? plan with { Action = SyncAction.Skipped, Error = StatusWriter.StoppedBeforeWriting } : plan).ToArray()
+            : _writer is null ? plans // no Cachet (a dry run without one): nothing can have been planned for writing
+            : await _writer.WriteAllAsync(plans, memories, stopping);
         if (!dryRun)
         {
             Remember(outcomes, memories);
@@ -158,113 +160,6 @@ public sealed class SyncCycle(
             : dryRun ? SyncAction.DryRun
             : SyncAction.Updated;
         return outcome with { ComponentId = component.Id, Current = current, Action = action };
-    }
-
-    private async Task<ServerOutcome[]> WriteChangesAsync(ServerOutcome[] plans, ComponentMemory?[] memories, CancellationToken stopping)
-    {
-        var writes = Enumerable.Range(0, plans.Length).Where(i => plans[i].Action == SyncAction.Updated).ToList();
-        var tokenRejected = 0;
-
-        // Writes in flight when a stop comes get one Cachet timeout to finish, so none is cut off half-sent.
-        using var writeBudget = new CancellationTokenSource();
-        await using var grace = stopping.Register(() => writeBudget.CancelAfter(settings.Cachet.Timeout));
-
-        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Cachet.MaxParallelWrites };
-        await Parallel.ForEachAsync(writes, options, async (index, _) =>
-        {
-            var plan = plans[index];
-            if (stopping.IsCancellationRequested)
-            {
-                plans[index] = plan with { Action = SyncAction.Skipped, Error = StoppedBeforeWriting };
-                return;
-            }
-
-            if (Volatile.Read(ref tokenRejected) == 1)
-            {
-                plans[index] = plan with { Action = SyncAction.Failed, Error = "not sent: Cachet rejected the API token" };
-                return;
-            }
-
-            try
-            {
-                var memory = memories[index] ?? ComponentMemory.Empty;
-                var incident = await _writer!.WriteAsync(plan, memory.OpenIncident, writeBudget.Token);
-                memories[index] = memory with { OpenIncident = incident };
-                logger.LogInformation(
-                    "{Server}: component #{ComponentId} {Current} -> {Desired} ({Reason})",
-                    plan.Server, plan.ComponentId, plan.Current, plan.Desired.Status, plan.Desired.Reason);
-            }
-            catch (CachetException ex)
-            {
-                if (ex.TokenRejected && Interlocked.Exchange(ref tokenRejected, 1) == 0)
-                {
-                    logger.LogError("Cachet rejected the API token: no status can be written until it is fixed");
-                }
-
-                if (!ex.TokenRejected)
-                {
-                    logger.LogWarning("{Server}: write failed: {Error}", plan.Server, ex.Message);
-                }
-
-                plans[index] = plan with { Action = SyncAction.Failed, Error = ex.Message };
-            }
-            catch (OperationCanceledException) when (writeBudget.IsCancellationRequested)
-            {
-                const string error = "stopped while writing: Cachet did not confirm in time; the status may or may not be set";
-                logger.LogWarning("{Server}: {Error}", plan.Server, error);
-                plans[index] = plan with { Action = SyncAction.Failed, Error = error };
-            }
-        });
-        return plans;
-    }
-
-    private async Task<ReportCounts?> ReadReportsAsync(CancellationToken stopping)
-    {
-        if (reportSource is null)
-        {
-            return null;
-        }
-
-        var now = time.GetUtcNow();
-        var window = new ReportWindow(now - settings.Reports.Window, now);
-        try
-        {
-            var counts = await reportSource.ReadAsync(window, stopping);
-            foreach (var (key, reason) in counts.Rejected)
-            {
-                logger.LogWarning("Report source {Source}: count for {ReportKey} ignored: {Reason}; probe-only status for it",
-                    reportSource.Description, key, reason);
-            }
-
-            LogUnmatchedKeys(counts);
-            return counts;
-        }
-        catch (ReportSourceException ex)
-        {
-            logger.LogWarning("Report source {Source} {Reason}; this cycle uses probe-only statuses",
-                reportSource.Description, ex.Message);
-            return null;
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Keys no server uses: usually a server renamed on one side only, so worth a line when debugging.</summary>
-    private void LogUnmatchedKeys(ReportCounts counts)
-    {
-        if (!logger.IsEnabled(LogLevel.Debug))
-        {
-            return;
-        }
-
-        var used = settings.Servers.Select(server => server.ReportKey).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var unmatched = counts.Counts.Keys.Concat(counts.Rejected.Keys).Where(key => !used.Contains(key)).Order(StringComparer.Ordinal).ToList();
-        if (unmatched.Count > 0)
-        {
-            logger.LogDebug("Report source {Source}: {Count} keys match no server: {Keys}", reportSource!.Description, unmatched.Count, string.Join(", ", unmatched));
-        }
     }
 
     private async Task<(ComponentResolver? Components, string? Error)> ReadComponentsAsync(CancellationToken stopping)

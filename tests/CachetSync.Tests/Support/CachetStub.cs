@@ -127,7 +127,12 @@ public sealed class CachetStub : IDisposable
 
     public CachetStub WithMetric(string name, int calcType)
     {
-        Metrics.Add(new JsonObject { ["id"] = Metrics.Count + 1, ["name"] = name, ["calc_type"] = calcType, ["suffix"] = "ms", ["threshold"] = 5 });
+        // WireMock answers requests concurrently.
+        lock (Metrics)
+        {
+            Metrics.Add(new JsonObject { ["id"] = Metrics.Count + 1, ["name"] = name, ["calc_type"] = calcType, ["suffix"] = "ms", ["threshold"] = 5 });
+        }
+
         return this;
     }
 
@@ -138,15 +143,23 @@ public sealed class CachetStub : IDisposable
             .RespondWith(Response.Create().WithCallback(_ =>
             {
                 var pagination = new JsonObject { ["total"] = Metrics.Count, ["count"] = Metrics.Count, ["per_page"] = 1000, ["current_page"] = 1, ["total_pages"] = 1 };
-                var data = new JsonArray(Metrics.Select(metric => (JsonNode)metric.DeepClone()).ToArray());
+                JsonArray data;
+                lock (Metrics)
+                {
+                    data = new JsonArray(Metrics.Select(metric => (JsonNode)metric.DeepClone()).ToArray());
+                }
+
                 return Message(200, new JsonObject { ["meta"] = new JsonObject { ["pagination"] = pagination }, ["data"] = data }.ToJsonString());
             }));
         Server.Given(Request.Create().WithPath("/api/v1/metrics").UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithCallback(request =>
             {
                 var body = JsonNode.Parse(request.Body!)!;
-                WithMetric(body["name"]!.GetValue<string>(), body["calc_type"]?.GetValue<int>() ?? 0);
-                return Message(200, new JsonObject { ["data"] = Metrics[^1].DeepClone() }.ToJsonString());
+                lock (Metrics)
+                {
+                    WithMetric(body["name"]!.GetValue<string>(), body["calc_type"]?.GetValue<int>() ?? 0);
+                    return Message(200, new JsonObject { ["data"] = Metrics[^1].DeepClone() }.ToJsonString());
+                }
             }));
         Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/metrics/\d+/points$")).UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithCallback(request =>

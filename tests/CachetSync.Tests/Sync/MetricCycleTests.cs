@@ -16,7 +16,7 @@ public sealed class MetricCycleTests : LoopbackProgramTest
         Cachet.WithComponent(1, "a", 1).WithComponent(2, "b", 1).WithComponent(3, "c", 1).ServeComponents().AcceptStatusWrites().ServeMetrics();
     }
 
-    private async Task CycleAsync(int? metricIdForB = null)
+    private async Task CycleAsync(int? metricIdForB = null, string? metricName = null)
     {
         var b = new JsonObject { ["Name"] = "b", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 2 };
         if (metricIdForB is { } id)
@@ -27,7 +27,7 @@ public sealed class MetricCycleTests : LoopbackProgramTest
         var config = new JsonObject
         {
             ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
-            ["Metrics"] = new JsonObject { ["Enabled"] = true },
+            ["Metrics"] = metricName is null ? new JsonObject { ["Enabled"] = true } : new JsonObject { ["Enabled"] = true, ["Name"] = metricName },
             ["Servers"] = new JsonArray(
                 new JsonObject { ["Name"] = "a", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
                 b,
@@ -71,6 +71,15 @@ public sealed class MetricCycleTests : LoopbackProgramTest
 
         Points().Select(point => point.Path).Should().Equal("/api/v1/metrics/2/points");
         Run.Logs.Lines.Should().ContainSingle(line => line.Contains("sums its points; latency needs an average"));
+    }
+
+    [Fact]
+    public async Task Servers_sharing_a_metric_name_create_it_once()
+    {
+        await CycleAsync(metricName: "fleet latency");
+
+        Cachet.Requests("POST", "/api/v1/metrics").Should().ContainSingle();
+        Points().Select(point => point.Path).Should().Equal("/api/v1/metrics/1/points", "/api/v1/metrics/1/points");
     }
 
     [Fact]

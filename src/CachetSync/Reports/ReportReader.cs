@@ -1,0 +1,61 @@
+using CachetSync.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace CachetSync.Reports;
+
+/// <summary>
+/// Reads the report counts for one cycle, or says why it cannot: a failing source is a warning and the cycle
+/// goes on with probe-only statuses; a single unusable count is a warning for its server only.
+/// </summary>
+public sealed class ReportReader(
+    IReportSource? source, ReportSettings settings, IReadOnlyList<ServerSettings> servers, TimeProvider time, ILogger<ReportReader> logger)
+{
+    public async Task<ReportCounts?> ReadAsync(CancellationToken stopping)
+    {
+        if (source is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var window = new ReportWindow(now - settings.Window, now);
+        try
+        {
+            var counts = await source.ReadAsync(window, stopping);
+            foreach (var (key, reason) in counts.Rejected)
+            {
+                logger.LogWarning("Report source {Source}: count for {ReportKey} ignored: {Reason}; probe-only status for it",
+                    source.Description, key, reason);
+            }
+
+            LogUnmatchedKeys(counts);
+            return counts;
+        }
+        catch (ReportSourceException ex)
+        {
+            logger.LogWarning("Report source {Source} {Reason}; this cycle uses probe-only statuses",
+                source.Description, ex.Message);
+            return null;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Keys no server uses: usually a server renamed on one side only, so worth a line when debugging.</summary>
+    private void LogUnmatchedKeys(ReportCounts counts)
+    {
+        if (!logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        var used = servers.Select(server => server.ReportKey).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unmatched = counts.Counts.Keys.Concat(counts.Rejected.Keys).Where(key => !used.Contains(key)).Order(StringComparer.Ordinal).ToList();
+        if (unmatched.Count > 0)
+        {
+            logger.LogDebug("Report source {Source}: {Count} keys match no server: {Keys}", source!.Description, unmatched.Count, string.Join(", ", unmatched));
+        }
+    }
+}
