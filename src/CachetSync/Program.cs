@@ -8,11 +8,9 @@ using CachetSync.Reports;
 using CachetSync.Scheduling;
 using CachetSync.State;
 using CachetSync.Sync;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 /// <summary>
 /// cachetsync: command line → configuration (validated before any network call) → one cycle (<c>--once</c>) or
@@ -77,7 +75,7 @@ public static class Program
         using var host = BuildHost(settings, configuration, environment, commandLine);
         if (commandLine.ListComponents)
         {
-            return await ListComponentsAsync(host.Services.GetRequiredService<CachetClient>(), commandLine, environment, stopping);
+            return await ComponentListing.RunAsync(host.Services.GetRequiredService<CachetClient>(), commandLine.Output, environment, stopping);
         }
 
         if (settings.Cachet.SendsTokenInClear)
@@ -95,31 +93,6 @@ public static class Program
         }
 
         return await RunOnceAsync(host.Services.GetRequiredService<SyncCycle>(), settings, commandLine, environment, stopping);
-    }
-
-    private static async Task<int> ListComponentsAsync(
-        CachetClient cachet, CommandLine commandLine, RunEnvironment environment, CancellationToken stopping)
-    {
-        try
-        {
-            var components = await cachet.ReadAllComponentsAsync(stopping);
-            var groups = await cachet.ReadAllGroupsAsync(stopping);
-            if (commandLine.Output == OutputFormat.Json)
-            {
-                ComponentListing.WriteJson(environment.Out, components, groups);
-            }
-            else
-            {
-                ComponentListing.WriteTable(environment.Out, components, groups);
-            }
-
-            return CycleSummary.ExitApplied;
-        }
-        catch (CachetException ex)
-        {
-            await environment.Error.WriteLineAsync($"cachetsync: {ex.Message}");
-            return CycleSummary.ExitCachetFailed;
-        }
     }
 
     private static async Task<int> RunOnceAsync(
@@ -159,7 +132,7 @@ public static class Program
     internal static IHost BuildHost(CachetSyncSettings settings, ConfigTree configuration, RunEnvironment environment, CommandLine commandLine)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        ConfigureLogging(builder.Logging, configuration, environment);
+        ConsoleLogging.Configure(builder.Logging, configuration, environment);
         builder.Services
             .Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout)
             .AddSingleton(settings)
@@ -195,38 +168,6 @@ public static class Program
         }
 
         return builder.Build();
-    }
-
-    private static void ConfigureLogging(ILoggingBuilder logging, ConfigTree configuration, RunEnvironment environment)
-    {
-        // Quiet defaults for the libraries: a per-request line at thousands of servers drowns what matters.
-        logging.SetMinimumLevel(LogLevel.Information);
-        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        logging.AddFilter("Microsoft", LogLevel.Warning);
-        // Polly logs every retried attempt as a warning with a stack trace; CachetSync's own lines already say what failed.
-        logging.AddFilter("Polly", LogLevel.Error);
-        var loggingSection = configuration.Child("Logging")?.Flatten("Logging") ?? [];
-        logging.AddConfiguration(new ConfigurationBuilder().AddInMemoryCollection(loggingSection).Build().GetSection("Logging"));
-        if (environment.ConfigureLogging is { } configure)
-        {
-            configure(logging);
-            return;
-        }
-
-        // Logs go to stderr so stdout carries only the summary. Logging:Console:FormatterName=json switches to JSON lines.
-        logging.AddConsole();
-        logging.Services.Configure<SimpleConsoleFormatterOptions>(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            options.UseUtcTimestamp = true;
-        });
-        logging.Services.Configure<ConsoleLoggerOptions>(options =>
-        {
-            options.LogToStandardErrorThreshold = LogLevel.Trace;
-            // Without a formatter name the console logger falls back to its old options and ignores the ones above.
-            options.FormatterName ??= ConsoleFormatterNames.Simple;
-        });
     }
 
     private static string Version =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CachetSync.Configuration;
 using CachetSync.Thresholds;
 
 namespace CachetSync.Cachet;
@@ -6,6 +7,31 @@ namespace CachetSync.Cachet;
 /// <summary>Prints Cachet's components for <c>--list-components</c>: what an operator needs to write <c>Servers</c>.</summary>
 public static class ComponentListing
 {
+    /// <summary>Reads every component and group and prints them; exit code 0, or 2 when Cachet cannot be read.</summary>
+    public static async Task<int> RunAsync(CachetClient cachet, OutputFormat format, RunEnvironment environment, CancellationToken stopping)
+    {
+        try
+        {
+            var components = await cachet.ReadAllComponentsAsync(stopping);
+            var groups = await cachet.ReadAllGroupsAsync(stopping);
+            if (format == OutputFormat.Json)
+            {
+                WriteJson(environment.Out, components, groups);
+            }
+            else
+            {
+                WriteTable(environment.Out, components, groups);
+            }
+
+            return Sync.CycleSummary.ExitApplied;
+        }
+        catch (CachetException ex)
+        {
+            await environment.Error.WriteLineAsync($"cachetsync: {ex.Message}");
+            return Sync.CycleSummary.ExitCachetFailed;
+        }
+    }
+
     public static void WriteTable(TextWriter output, IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetGroup> groups)
     {
         var names = groups.ToDictionary(group => group.Id, group => group.Name);

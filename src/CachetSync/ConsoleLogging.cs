@@ -1,0 +1,43 @@
+using CachetSync.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace CachetSync;
+
+/// <summary>Logging for the process: quiet library defaults, the configuration's Logging section, the console on stderr.</summary>
+public static class ConsoleLogging
+{
+    public static void Configure(ILoggingBuilder logging, ConfigTree configuration, RunEnvironment environment)
+    {
+        // Quiet defaults for the libraries: a per-request line at thousands of servers drowns what matters.
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        // Polly logs every retried attempt as a warning with a stack trace; CachetSync's own lines already say what failed.
+        logging.AddFilter("Polly", LogLevel.Error);
+        var loggingSection = configuration.Child("Logging")?.Flatten("Logging") ?? [];
+        logging.AddConfiguration(new ConfigurationBuilder().AddInMemoryCollection(loggingSection).Build().GetSection("Logging"));
+        if (environment.ConfigureLogging is { } configure)
+        {
+            configure(logging);
+            return;
+        }
+
+        // Logs go to stderr so stdout carries only the summary. Logging:Console:FormatterName=json switches to JSON lines.
+        logging.AddConsole();
+        logging.Services.Configure<SimpleConsoleFormatterOptions>(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            options.UseUtcTimestamp = true;
+        });
+        logging.Services.Configure<ConsoleLoggerOptions>(options =>
+        {
+            options.LogToStandardErrorThreshold = LogLevel.Trace;
+            // Without a formatter name the console logger falls back to its old options and ignores the ones above.
+            options.FormatterName ??= ConsoleFormatterNames.Simple;
+        });
+    }
+}
