@@ -14,6 +14,9 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
     public Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken) =>
         ReadAllPagesAsync("/components/groups", page => api.GetGroupsAsync(pageSize, page, cancellationToken), group => group.Id, cancellationToken);
 
+    public Task<IReadOnlyList<CachetSchedule>> ReadAllSchedulesAsync(CancellationToken cancellationToken) =>
+        ReadAllPagesAsync("/schedules", page => api.GetSchedulesAsync(pageSize, page, cancellationToken), schedule => schedule.Id, cancellationToken);
+
     public Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken) =>
         ReadAllPagesAsync("/incidents", page => api.GetIncidentsAsync(componentId, pageSize, page, cancellationToken), incident => incident.Id, cancellationToken);
 

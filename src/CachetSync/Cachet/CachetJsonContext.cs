@@ -17,6 +17,7 @@ namespace CachetSync.Cachet;
 [JsonSerializable(typeof(NewIncident))]
 [JsonSerializable(typeof(NewIncidentUpdate))]
 [JsonSerializable(typeof(CachetPage<CachetMetric>))]
+[JsonSerializable(typeof(CachetPage<CachetSchedule>))]
 [JsonSerializable(typeof(CachetItem<CachetMetric>))]
 [JsonSerializable(typeof(NewMetric))]
 [JsonSerializable(typeof(NewMetricPoint))]

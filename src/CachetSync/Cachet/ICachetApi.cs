@@ -18,6 +18,9 @@ public interface ICachetApi
         int page,
         CancellationToken cancellationToken);
 
+    [Get("/schedules")]
+    Task<CachetPage<CachetSchedule>> GetSchedulesAsync([AliasAs("per_page")] int perPage, int page, CancellationToken cancellationToken);
+
     [Get("/incidents")]
     Task<CachetPage<CachetIncident>> GetIncidentsAsync(
         [AliasAs("component_id")] int componentId,

@@ -12,10 +12,11 @@ public sealed record CachetSettings(
     int BreakAfter = 10,
     TimeSpan? BreakFor = null,
     bool RespectManualStatus = false,
-    TimeSpan ManualHoldFor = default)
+    TimeSpan ManualHoldFor = default,
+    bool RespectMaintenance = true)
 {
     public static readonly string[] Keys =
-        ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience", "RespectManualStatus", "ManualHoldFor"];
+        ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience", "RespectManualStatus", "ManualHoldFor", "RespectMaintenance"];
 
     public static readonly string[] ResilienceKeys = ["MaxRetries", "RetryDelay", "BreakAfter", "BreakFor"];
 
@@ -48,7 +49,8 @@ public sealed record CachetSettings(
             ReadBreakAfter(resilience),
             resilience.Duration("BreakFor") ?? DefaultBreakFor,
             node.Bool("RespectManualStatus") ?? false,
-            node.Duration("ManualHoldFor") ?? TimeSpan.FromHours(1));
+            node.Duration("ManualHoldFor") ?? TimeSpan.FromHours(1),
+            node.Bool("RespectMaintenance") ?? true);
     }
 
     private static int ReadBreakAfter(ConfigNode resilience)

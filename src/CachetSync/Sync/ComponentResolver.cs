@@ -8,12 +8,24 @@ public sealed class ComponentResolver
 {
     private readonly Dictionary<int, CachetComponent> _byId;
     private readonly ILookup<string, CachetComponent> _byName;
+    private readonly Dictionary<int, string> _maintenance = [];
 
-    public ComponentResolver(IReadOnlyList<CachetComponent> components)
+    /// <param name="schedules">Maintenance schedules; the in-progress ones put their components under maintenance.</param>
+    public ComponentResolver(IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetSchedule>? schedules = null)
     {
         _byId = components.ToDictionary(component => component.Id);
         _byName = components.ToLookup(component => component.Name, StringComparer.Ordinal);
+        foreach (var schedule in (schedules ?? []).Where(schedule => schedule.IsInProgress))
+        {
+            foreach (var covered in schedule.Components ?? [])
+            {
+                _maintenance.TryAdd(covered.ComponentId, schedule.Name ?? $"schedule #{schedule.Id}");
+            }
+        }
     }
+
+    /// <summary>The name of the in-progress maintenance covering the component, if any.</summary>
+    public string? MaintenanceOf(int componentId) => _maintenance.GetValueOrDefault(componentId);
 
     /// <returns>The component, or null with an error an operator can act on.</returns>
     public (CachetComponent? Component, string? Error) Resolve(ServerSettings server)

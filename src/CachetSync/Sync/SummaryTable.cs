@@ -10,7 +10,7 @@ public static class SummaryTable
 
     /// <summary>What needs attention first: writes made and failed, then what was left as it was.</summary>
     private static readonly SyncAction[] TotalsOrder =
-        [SyncAction.Updated, SyncAction.Failed, SyncAction.DryRun, SyncAction.Skipped, SyncAction.Held, SyncAction.Damped, SyncAction.Unchanged, SyncAction.Disabled];
+        [SyncAction.Updated, SyncAction.Failed, SyncAction.DryRun, SyncAction.Skipped, SyncAction.Maintenance, SyncAction.Held, SyncAction.Damped, SyncAction.Unchanged, SyncAction.Disabled];
 
     public static void Write(TextWriter output, CycleSummary summary)
     {

@@ -26,4 +26,7 @@ public enum SyncAction
 
     /// <summary>The server is configured with Enabled: false: not probed, not written.</summary>
     Disabled,
+
+    /// <summary>The component is under a Cachet maintenance schedule in progress: left alone.</summary>
+    Maintenance,
 }

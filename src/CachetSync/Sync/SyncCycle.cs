@@ -155,11 +155,45 @@ public sealed class SyncCycle(
         }
 
         var current = (ComponentStatus)component.Status;
+        if (components.MaintenanceOf(component.Id) is { } maintenance && current != desired.Status)
+        {
+            return outcome with
+            {
+                ComponentId = component.Id, Current = current, Action = SyncAction.Maintenance, Note = $"under maintenance: {maintenance}",
+            };
+        }
+
         var action = probe.Kind == ProbeKind.Stopped ? SyncAction.Skipped
             : current == desired.Status ? SyncAction.Unchanged
             : dryRun ? SyncAction.DryRun
             : SyncAction.Updated;
         return outcome with { ComponentId = component.Id, Current = current, Action = action };
+    }
+
+    /// <summary>
+    /// The maintenance schedules, when components under maintenance are to be left alone. If they cannot be read the
+    /// cycle goes on without them, with a warning: statuses are the job, and a Cachet without schedules is common.
+    /// </summary>
+    private async Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceAsync(CancellationToken stopping)
+    {
+        if (!settings.Cachet.RespectMaintenance)
+        {
+            return [];
+        }
+
+        try
+        {
+            return await cachet!.ReadAllSchedulesAsync(stopping);
+        }
+        catch (CachetException ex)
+        {
+            logger.LogWarning("Maintenance schedules could not be read, so none is respected this cycle: {Error}", ex.Message);
+            return [];
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return [];
+        }
     }
 
     private async Task<(ComponentResolver? Components, string? Error)> ReadComponentsAsync(CancellationToken stopping)
@@ -171,9 +205,11 @@ public sealed class SyncCycle(
 
         try
         {
+            // One after the other, not at once: after an outage the circuit breaker lets one trial call through,
+            // and that call must be the one the cycle cannot do without.
             var components = await cachet.ReadAllComponentsAsync(stopping);
             logger.LogDebug("Read {Count} components from Cachet", components.Count);
-            return (new ComponentResolver(components), null);
+            return (new ComponentResolver(components, await ReadMaintenanceAsync(stopping)), null);
         }
         catch (CachetException ex)
         {

@@ -25,6 +25,7 @@ public sealed class CachetStub : IDisposable
     {
         _token = token;
         Server = Loopback.StartWireMock();
+        ServeSchedules();
     }
 
     public WireMockServer Server { get; }
@@ -174,6 +175,34 @@ public sealed class CachetStub : IDisposable
             .OrderBy(entry => entry.RequestMessage.DateTime)
             .Select(entry => (entry.RequestMessage.Path, entry.RequestMessage.Body ?? ""))
             .ToList();
+
+    /// <summary>
+    /// Serves GET /api/v1/schedules as Cachet 2.4 shapes it: each schedule with its schedule_components rows
+    /// (component_id, component_status). With no arguments (the default every stub starts with): no schedules.
+    /// </summary>
+    public CachetStub ServeSchedules(params (int Id, string Name, int Status, int[] ComponentIds)[] schedules)
+    {
+        var data = schedules.Select(schedule => (JsonNode)new JsonObject
+        {
+            ["id"] = schedule.Id, ["name"] = schedule.Name, ["message"] = "", ["status"] = schedule.Status,
+            ["scheduled_at"] = "2026-11-23 06:00:00", ["completed_at"] = schedule.Status == 2 ? "2026-11-23 07:00:00" : null,
+            ["created_at"] = "2026-11-23 05:00:00", ["updated_at"] = "2026-11-23 05:00:00", ["deleted_at"] = null,
+            ["components"] = new JsonArray(schedule.ComponentIds.Select((component, i) => (JsonNode)new JsonObject
+            {
+                ["id"] = i + 1, ["schedule_id"] = schedule.Id, ["component_id"] = component, ["component_status"] = 4,
+                ["created_at"] = "2026-11-23 05:00:00", ["updated_at"] = "2026-11-23 05:00:00",
+            }).ToArray()),
+            ["human_status"] = schedule.Status switch { 0 => "Upcoming", 1 => "In Progress", _ => "Complete" },
+        }).ToArray();
+        var pagination = new JsonObject
+        {
+            ["total"] = data.Length, ["count"] = data.Length, ["per_page"] = 1000, ["current_page"] = 1, ["total_pages"] = 1,
+            ["links"] = new JsonObject { ["next_page"] = null, ["previous_page"] = null },
+        };
+        Server.Given(Request.Create().WithPath("/api/v1/schedules").UsingGet()).AtPriority(schedules.Length == 0 ? 100 : 5)
+            .RespondWith(Json(200, new JsonObject { ["meta"] = new JsonObject { ["pagination"] = pagination }, ["data"] = new JsonArray(data) }.ToJsonString()));
+        return this;
+    }
 
     /// <summary>What a human does on the dashboard: sets a component's status directly.</summary>
     public void SetStatusByHand(int id, int status)

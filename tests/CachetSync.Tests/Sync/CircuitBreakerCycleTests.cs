@@ -24,8 +24,13 @@ public sealed class CircuitBreakerCycleTests : LoopbackProgramTest
     {
         Targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
         Cachet.WithComponent(1, "web-1", 1).WithComponent(2, "web-2", 1);
-        Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(503).WithBody(CachetStub.ServerError));
+        // Cachet down: every read fails, the components and the maintenance schedules alike.
+        foreach (var read in new[] { "/api/v1/components", "/api/v1/schedules" })
+        {
+            Cachet.Server.Given(Request.Create().WithPath(read).UsingGet()).AtPriority(1)
+                .RespondWith(Response.Create().WithStatusCode(503).WithBody(CachetStub.ServerError));
+        }
+
         var config = new JsonObject
         {
             ["Cachet"] = new JsonObject
@@ -43,7 +48,7 @@ public sealed class CircuitBreakerCycleTests : LoopbackProgramTest
         var environment = new RunEnvironment(Run.Out, Run.Error, Run.EnvironmentPrefix, logging => logging.AddProvider(Run.Logs), _clock);
         using var host = Program.BuildHost(settings, configuration, environment, new CommandLine(path, Once: false, DryRun: false, Help: false, Version: false));
         var cycle = host.Services.GetRequiredService<SyncCycle>();
-        var gets = () => Cachet.Server.LogEntries.Count(entry => entry.RequestMessage.Method == "GET");
+        var gets = () => Cachet.Server.LogEntries.Count(entry => entry.RequestMessage.Method == "GET" && entry.RequestMessage.Path == "/api/v1/components");
 
         for (var failing = 1; failing <= 3; failing++)
         {
@@ -58,7 +63,7 @@ public sealed class CircuitBreakerCycleTests : LoopbackProgramTest
         Run.Logs.Lines.Should().Contain(line => line.Contains("Cachet could not be read, nothing will be written") && line.Contains("circuit open"));
 
         Cachet.Server.ResetMappings();
-        Cachet.ServeComponents().AcceptStatusWrites();
+        Cachet.ServeComponents().AcceptStatusWrites().ServeSchedules();
         _clock.Advance(TimeSpan.FromMinutes(5));
 
         var recovered = await cycle.RunAsync(dryRun: false, CancellationToken.None);

@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using CachetSync.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CachetSync.Tests.Sync;
+
+/// <summary>Components under a Cachet maintenance schedule in progress are left alone.</summary>
+public sealed class MaintenanceCycleTests : LoopbackProgramTest
+{
+    public MaintenanceCycleTests()
+    {
+        Targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        Cachet.WithComponent(1, "a", 1).WithComponent(2, "b", 1).WithComponent(3, "c", 1).ServeComponents().AcceptStatusWrites();
+    }
+
+    private async Task<int> CycleAsync(bool respectMaintenance = true)
+    {
+        var config = new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token, ["RespectMaintenance"] = respectMaintenance },
+            ["Servers"] = new JsonArray(
+                new JsonObject { ["Name"] = "a", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 1 },
+                new JsonObject { ["Name"] = "b", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 2 },
+                new JsonObject { ["Name"] = "c", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 3 }),
+        };
+        return await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once");
+    }
+
+    [Fact]
+    public async Task Component_under_maintenance_in_progress_is_not_written()
+    {
+        Cachet.ServeSchedules((1, "Kernel upgrade", 1, [1]), (2, "Last week's move", 2, [2]), (3, "Tomorrow", 0, [3]));
+
+        (await CycleAsync()).Should().Be(0, Run.Everything);
+
+        Cachet.Puts().Select(put => put.Id).Should().Equal(2, 3);
+        Run.Out.ToString().Should().MatchRegex(@"a .* Operational -> MajorOutage\s+maintenance\s+under maintenance: Kernel upgrade");
+        Run.Out.ToString().Should().Contain("2 updated, 1 maintenance");
+    }
+
+    [Fact]
+    public async Task Maintenance_can_be_ignored_by_configuration()
+    {
+        Cachet.ServeSchedules((1, "Kernel upgrade", 1, [1]));
+
+        (await CycleAsync(respectMaintenance: false)).Should().Be(0);
+
+        Cachet.Puts().Select(put => put.Id).Should().Equal(1, 2, 3);
+        Cachet.Server.LogEntries.Should().NotContain(entry => entry.RequestMessage.Path == "/api/v1/schedules");
+    }
+
+    [Fact]
+    public async Task Unreadable_schedules_are_a_warning_and_the_writes_go_on()
+    {
+        Cachet.Server.Given(Request.Create().WithPath("/api/v1/schedules").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(404).WithBody("""{"errors":[{"status":404,"title":"Not Found","detail":"Not Found"}]}"""));
+
+        (await CycleAsync()).Should().Be(0);
+
+        Cachet.Puts().Should().HaveCount(3);
+        Run.Logs.Lines.Should().ContainSingle(line => line.Contains("Maintenance schedules could not be read") && line.Contains("HTTP 404"));
+    }
+}
