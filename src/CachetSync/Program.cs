@@ -148,7 +148,6 @@ public static class Program
                 new ReportReader(
                     provider.GetService<IReportSource>(),
                     settings.Reports,
-                    settings.Servers,
                     provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<ReportReader>>()),
                 provider.GetService<CachetClient>(),

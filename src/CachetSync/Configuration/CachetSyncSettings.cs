@@ -16,7 +16,8 @@ public sealed record CachetSyncSettings(
     DampingSettings? Damping = null,
     StateSettings? State = null,
     IncidentSettings? Incidents = null,
-    MetricSettings? Metrics = null)
+    MetricSettings? Metrics = null,
+    IReadOnlyList<ServerTemplate>? Templates = null)
 {
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
 }

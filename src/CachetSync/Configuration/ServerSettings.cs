@@ -15,7 +15,7 @@ public sealed record ServerSettings(
     int? MetricId = null)
 {
     public static readonly string[] Keys =
-        ["Name", "Url", "ComponentId", "Component", "ReportKey", "VerifyTls", "Enabled", "MetricId", "Thresholds"];
+        ["Name", "Url", "ComponentId", "Component", "Group", "ReportKey", "VerifyTls", "Enabled", "MetricId", "Thresholds"];
 
     public bool IsTcp => Url.Scheme == "tcp";
 
@@ -25,7 +25,7 @@ public sealed record ServerSettings(
     /// <returns>The server, or null when it is too broken to probe (the problems are recorded).</returns>
     public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults)
     {
-        node.RejectUnknownKeys(Keys);
+        node.RejectUnknownKeys(Keys.Except(["Group"]).ToArray());
         var name = node.String("Name");
         if (name is null)
         {

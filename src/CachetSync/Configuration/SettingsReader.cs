@@ -22,7 +22,7 @@ public static class SettingsReader
         var probe = ProbeSettings.Read(root.Child("Probe"));
         var reports = ReportSettings.Read(root.Child("Reports"));
         var thresholds = ThresholdSettings.Read(root.Child("Thresholds"), ThresholdSettings.BuiltIn, mergeStatusCodes: false);
-        var servers = ReadServers(root.Child("Servers"), thresholds);
+        var (servers, templates) = ReadServers(root.Child("Servers"), thresholds);
 
         var shutdownTimeout = root.Duration("ShutdownTimeout") ?? CachetSyncSettings.DefaultShutdownTimeout;
 
@@ -31,17 +31,28 @@ public static class SettingsReader
         var incidents = IncidentSettings.Read(root.Child("Incidents"));
         var metrics = MetricSettings.Read(root.Child("Metrics"));
 
-        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics);
+        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics, templates);
         return problems.Count == 0 ? (settings, problems) : (null, problems);
     }
 
-    private static List<ServerSettings> ReadServers(ConfigNode node, ThresholdSettings defaults)
+    private static (List<ServerSettings> Servers, List<ServerTemplate> Templates) ReadServers(ConfigNode node, ThresholdSettings defaults)
     {
         var servers = new List<ServerSettings>();
+        var templates = new List<ServerTemplate>();
         var namesSeen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var componentIdsSeen = new Dictionary<int, string>();
         foreach (var item in node.Items())
         {
+            if (item.String("Group") is not null)
+            {
+                if (ServerTemplate.Read(item, defaults) is { } template)
+                {
+                    templates.Add(template);
+                }
+
+                continue;
+            }
+
             // Uniqueness is checked on what was written, so a server with another mistake still gets this one named.
             if (item.String("Name") is { } name && !namesSeen.TryAdd(name, item.Path))
             {
@@ -62,6 +73,6 @@ public static class SettingsReader
             servers.Add(server);
         }
 
-        return servers;
+        return (servers, templates);
     }
 }

@@ -7,10 +7,9 @@ namespace CachetSync.Reports;
 /// Reads the report counts for one cycle, or says why it cannot: a failing source is a warning and the cycle
 /// goes on with probe-only statuses; a single unusable count is a warning for its server only.
 /// </summary>
-public sealed class ReportReader(
-    IReportSource? source, ReportSettings settings, IReadOnlyList<ServerSettings> servers, TimeProvider time, ILogger<ReportReader> logger)
+public sealed class ReportReader(IReportSource? source, ReportSettings settings, TimeProvider time, ILogger<ReportReader> logger)
 {
-    public async Task<ReportCounts?> ReadAsync(CancellationToken stopping)
+    public async Task<ReportCounts?> ReadAsync(IReadOnlyList<ServerSettings> servers, CancellationToken stopping)
     {
         if (source is null)
         {
@@ -28,7 +27,7 @@ public sealed class ReportReader(
                     source.Description, key, reason);
             }
 
-            LogUnmatchedKeys(counts);
+            LogUnmatchedKeys(counts, servers);
             return counts;
         }
         catch (ReportSourceException ex)
@@ -44,7 +43,7 @@ public sealed class ReportReader(
     }
 
     /// <summary>Keys no server uses: usually a server renamed on one side only, so worth a line when debugging.</summary>
-    private void LogUnmatchedKeys(ReportCounts counts)
+    private void LogUnmatchedKeys(ReportCounts counts, IReadOnlyList<ServerSettings> servers)
     {
         if (!logger.IsEnabled(LogLevel.Debug))
         {

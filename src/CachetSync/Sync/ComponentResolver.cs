@@ -11,8 +11,11 @@ public sealed class ComponentResolver
     private readonly Dictionary<int, string> _maintenance = [];
 
     /// <param name="schedules">Maintenance schedules; the in-progress ones put their components under maintenance.</param>
-    public ComponentResolver(IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetSchedule>? schedules = null)
+    public ComponentResolver(
+        IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetSchedule>? schedules = null, IReadOnlyList<CachetGroup>? groups = null)
     {
+        Components = components;
+        Groups = groups ?? [];
         _byId = components.ToDictionary(component => component.Id);
         _byName = components.ToLookup(component => component.Name, StringComparer.Ordinal);
         foreach (var schedule in (schedules ?? []).Where(schedule => schedule.IsInProgress))
@@ -23,6 +26,11 @@ public sealed class ComponentResolver
             }
         }
     }
+
+    public IReadOnlyList<CachetComponent> Components { get; }
+
+    /// <summary>The component groups, read only when some server entry names a group.</summary>
+    public IReadOnlyList<CachetGroup> Groups { get; }
 
     /// <summary>The name of the in-progress maintenance covering the component, if any.</summary>
     public string? MaintenanceOf(int componentId) => _maintenance.GetValueOrDefault(componentId);

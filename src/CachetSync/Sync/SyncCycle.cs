@@ -38,10 +38,10 @@ public sealed class SyncCycle(
     {
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
-        var servers = settings.Servers;
-        var probesTask = ProbeEnabledAsync(servers, stopping);
-        var reportsTask = reports.ReadAsync(stopping);
         var componentsTask = ReadComponentsAsync(stopping);
+        var servers = await ServersAsync(componentsTask);
+        var probesTask = ProbeEnabledAsync(servers, stopping);
+        var reportsTask = reports.ReadAsync(servers, stopping);
         var probes = await probesTask;
         var counts = await reportsTask;
         var (components, cachetError) = await componentsTask;
@@ -80,6 +80,34 @@ public sealed class SyncCycle(
         var summary = new CycleSummary(outcomes, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested);
         logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
         return summary;
+    }
+
+    /// <summary>
+    /// The servers of this cycle. Entries naming a component group need Cachet's components first; without such
+    /// entries the probes start at once, while Cachet is still being read.
+    /// </summary>
+    private async Task<IReadOnlyList<ServerSettings>> ServersAsync(Task<(ComponentResolver? Components, string? Error)> componentsTask)
+    {
+        var templates = settings.Templates ?? [];
+        if (templates.Count == 0)
+        {
+            return settings.Servers;
+        }
+
+        if ((await componentsTask).Components is not { } components)
+        {
+            logger.LogWarning("{Count} group entries of Servers need Cachet's components to find their servers; skipped this cycle", templates.Count);
+            return settings.Servers;
+        }
+
+        var (servers, problems) = ServerDiscovery.Expand(settings.Servers, templates, components.Components, components.Groups);
+        foreach (var problem in problems)
+        {
+            logger.LogWarning("{Problem}", problem);
+        }
+
+        logger.LogDebug("{Count} servers found through component groups", servers.Count - settings.Servers.Count);
+        return servers;
     }
 
     private async Task<ProbeResult[]> ProbeEnabledAsync(IReadOnlyList<ServerSettings> servers, CancellationToken stopping)
@@ -209,7 +237,8 @@ public sealed class SyncCycle(
             // and that call must be the one the cycle cannot do without.
             var components = await cachet.ReadAllComponentsAsync(stopping);
             logger.LogDebug("Read {Count} components from Cachet", components.Count);
-            return (new ComponentResolver(components, await ReadMaintenanceAsync(stopping)), null);
+            var groups = settings.Templates is { Count: > 0 } ? await cachet.ReadAllGroupsAsync(stopping) : [];
+            return (new ComponentResolver(components, await ReadMaintenanceAsync(stopping), groups), null);
         }
         catch (CachetException ex)
         {

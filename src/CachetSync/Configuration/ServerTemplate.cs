@@ -1,0 +1,55 @@
+using CachetSync.Thresholds;
+
+namespace CachetSync.Configuration;
+
+/// <summary>
+/// A <c>Servers</c> entry naming a Cachet component group instead of one server: every enabled component of
+/// the group becomes a server, probed at <see cref="UrlTemplate"/> with <c>{name}</c> (the component's name, as
+/// written), <c>{slug}</c> (lower case, runs of other characters as "-") or <c>{id}</c> filled in.
+/// </summary>
+public sealed record ServerTemplate(string Path, string Group, string UrlTemplate, ThresholdSettings Thresholds, bool? VerifyTls, bool Enabled)
+{
+    public static ServerTemplate? Read(ConfigNode node, ThresholdSettings defaults)
+    {
+        node.RejectUnknownKeys("Group", "Url", "VerifyTls", "Enabled", "Thresholds");
+        var group = node.String("Group")!;
+        var url = node.String("Url");
+        if (url is null)
+        {
+            node.Problem("Url", "is required: a template such as https://{slug}.example.com/health");
+        }
+        else if (!url.Contains('{', StringComparison.Ordinal) || Fill(url, "sample-name", 1) is not { } sample
+                 || !Uri.TryCreate(sample, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "tcp"))
+        {
+            node.Problem("Url", $"\"{url}\" is not a URL template using {{name}}, {{slug}} or {{id}}");
+            url = null;
+        }
+
+        var thresholds = ThresholdSettings.Read(node.Child("Thresholds"), defaults, mergeStatusCodes: true);
+        return url is null ? null : new ServerTemplate(node.Path, group, url, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true);
+    }
+
+    /// <returns>The URL for one component, or null when its name cannot make one.</returns>
+    public static string? Fill(string template, string name, int id) => template
+        .Replace("{name}", name, StringComparison.OrdinalIgnoreCase)
+        .Replace("{slug}", Slug(name), StringComparison.OrdinalIgnoreCase)
+        .Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase);
+
+    public static string Slug(string name)
+    {
+        var slug = new System.Text.StringBuilder(name.Length);
+        foreach (var character in name.Trim().ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(character))
+            {
+                slug.Append(character);
+            }
+            else if (slug.Length > 0 && slug[^1] != '-')
+            {
+                slug.Append('-');
+            }
+        }
+
+        return slug.ToString().TrimEnd('-');
+    }
+}
