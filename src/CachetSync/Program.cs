@@ -75,7 +75,7 @@ public static class Program
         using var host = BuildHost(settings, configuration, environment, commandLine);
         if (commandLine.ListComponents)
         {
-            return await ComponentListing.RunAsync(host.Services.GetRequiredService<CachetClient>(), commandLine.Output, environment, stopping);
+            return await ComponentListing.RunAsync(host.Services.GetRequiredService<ICachetClient>(), commandLine.Output, environment, stopping);
         }
 
         if (settings.Cachet.SendsTokenInClear)
@@ -150,7 +150,7 @@ public static class Program
                     settings.Reports,
                     provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<ReportReader>>()),
-                provider.GetService<CachetClient>(),
+                provider.GetService<ICachetClient>(),
                 provider.GetRequiredService<StateStore>(),
                 provider.GetService<CachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
                     ? new LatencyMetrics(cachet, metrics, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<LatencyMetrics>>())

@@ -3,7 +3,7 @@ using CachetSync.Thresholds;
 namespace CachetSync.Cachet;
 
 /// <summary>What CachetSync needs from Cachet: every component and group (all pages), and verified status writes.</summary>
-public sealed class CachetClient(ICachetApi api, int pageSize)
+public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
 {
     /// <summary>A guard against a Cachet whose pagination never ends: 10 000 pages of 1000 is ten million components.</summary>
     public const int MaxPages = 10_000;
@@ -24,7 +24,7 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
     public async Task<int> CreateIncidentAsync(NewIncident incident, CancellationToken cancellationToken)
     {
         const string operation = "POST /incidents";
-        var answer = await CallAsync(() => api.CreateIncidentAsync(incident, cancellationToken), operation, cancellationToken);
+        var answer = await CachetErrorTranslator.CallAsync(() => api.CreateIncidentAsync(incident, cancellationToken), operation, cancellationToken);
         return answer?.Data?.Id is { } id and > 0
             ? id
             : throw new CachetException($"{operation}: Cachet answered without the new incident's id");
@@ -33,7 +33,7 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
     public async Task UpdateIncidentAsync(int incidentId, NewIncidentUpdate update, CancellationToken cancellationToken)
     {
         var operation = $"POST /incidents/{incidentId}/updates";
-        await CallAsync(() => api.UpdateIncidentAsync(incidentId, update, cancellationToken), operation, cancellationToken);
+        await CachetErrorTranslator.CallAsync(() => api.UpdateIncidentAsync(incidentId, update, cancellationToken), operation, cancellationToken);
     }
 
     public Task<IReadOnlyList<CachetMetric>> ReadAllMetricsAsync(CancellationToken cancellationToken) =>
@@ -42,7 +42,7 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
     public async Task<CachetMetric> CreateMetricAsync(NewMetric metric, CancellationToken cancellationToken)
     {
         const string operation = "POST /metrics";
-        var answer = await CallAsync(() => api.CreateMetricAsync(metric, cancellationToken), operation, cancellationToken);
+        var answer = await CachetErrorTranslator.CallAsync(() => api.CreateMetricAsync(metric, cancellationToken), operation, cancellationToken);
         return answer?.Data is { Id: > 0 } created
             ? created
             : throw new CachetException($"{operation}: Cachet answered without the new metric");
@@ -51,7 +51,7 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
     public async Task AddMetricPointAsync(int metricId, NewMetricPoint point, CancellationToken cancellationToken)
     {
         var operation = $"POST /metrics/{metricId}/points";
-        await CallAsync(() => api.AddMetricPointAsync(metricId, point, cancellationToken), operation, cancellationToken);
+        await CachetErrorTranslator.CallAsync(() => api.AddMetricPointAsync(metricId, point, cancellationToken), operation, cancellationToken);
     }
 
     /// <summary>Walks a paginated list to its last page, trusting only the first page's page count.</summary>
@@ -64,7 +64,7 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
         for (var page = 1; page <= totalPages; page++)
         {
             var operation = $"GET {path} page {page}";
-            var answer = await CallAsync(() => readPage(page), operation, cancellationToken);
+            var answer = await CachetErrorTranslator.CallAsync(() => readPage(page), operation, cancellationToken);
             if (answer?.Data is null)
             {
                 throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
@@ -101,7 +101,7 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
     public async Task SetStatusAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
     {
         var operation = $"PUT /components/{componentId}";
-        var answer = await CallAsync(
+        var answer = await CachetErrorTranslator.CallAsync(
             () => api.UpdateComponentAsync(componentId, new ComponentStatusUpdate((int)status), cancellationToken),
             operation,
             cancellationToken);
@@ -110,18 +110,6 @@ public sealed class CachetClient(ICachetApi api, int pageSize)
         {
             throw new CachetException(
                 $"{operation}: Cachet answered but the status is {applied?.ToString() ?? "missing"}, not {(int)status}: not applied");
-        }
-    }
-
-    private static async Task<T> CallAsync<T>(Func<Task<T>> call, string operation, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw CachetErrorTranslator.Translate(ex, operation);
         }
     }
 }

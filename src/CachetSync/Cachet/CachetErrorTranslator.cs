@@ -9,6 +9,19 @@ namespace CachetSync.Cachet;
 /// <summary>Turns whatever a Cachet call threw into one <see cref="CachetException"/> an operator can act on.</summary>
 public static class CachetErrorTranslator
 {
+    /// <summary>Runs one Cachet call; whatever it throws (but the caller's own cancellation) becomes a <see cref="CachetException"/>.</summary>
+    public static async Task<T> CallAsync<T>(Func<Task<T>> call, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Translate(ex, operation);
+        }
+    }
+
     public static CachetException Translate(Exception exception, string operation) => exception switch
     {
         // Refit wraps transport failures; what happened is the inner exception.
@@ -46,6 +59,13 @@ public static class CachetErrorTranslator
         try
         {
             using var document = JsonDocument.Parse(content);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
+            {
+                // Cachet 3 answers errors the Laravel way: {"message": "...", "errors": {"field": ["..."]}}.
+                return $" ({message.GetString()})";
+            }
+
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("errors", out var errors)
                 || errors.ValueKind != JsonValueKind.Array

@@ -1,3 +1,4 @@
+using CachetSync.Cachet.V3;
 using CachetSync.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -24,24 +25,46 @@ public static class CachetServiceCollectionExtensions
             return services;
         }
 
-        services
-            // Buffered bodies go out with Content-Length: PHP behind some FastCGI setups cannot read a chunked body.
-            .AddRefitGeneratedClient<ICachetApi>(CachetJsonContext.Default, _ => BufferedJsonSettings())
-            .ConfigureHttpClient(client =>
+        // Buffered bodies go out with Content-Length: PHP behind some FastCGI setups cannot read a chunked body.
+        if (settings.ApiVersion == 3)
+        {
+            // Cachet 3: /api (no v1), a Sanctum token as Bearer.
+            Configure(
+                services.AddRefitGeneratedClient<ICachet3Api>(Cachet3JsonContext.Default, _ => BufferedJsonSettings(Cachet3JsonContext.Default)),
+                settings, Cachet3Address(settings.BaseUrl), "Authorization", token => $"Bearer {token}");
+            services.AddSingleton<ICachetClient>(provider => new Cachet3Client(provider.GetRequiredService<ICachet3Api>(), settings.PageSize));
+            return services;
+        }
+
+        Configure(
+            services.AddRefitGeneratedClient<ICachetApi>(CachetJsonContext.Default, _ => BufferedJsonSettings(CachetJsonContext.Default)),
+            settings, ApiAddress(settings.BaseUrl), TokenHeader, token => token);
+        services.AddSingleton(provider => new CachetClient(provider.GetRequiredService<ICachetApi>(), settings.PageSize));
+        services.AddSingleton<ICachetClient>(provider => provider.GetRequiredService<CachetClient>());
+        return services;
+    }
+
+    /// <summary>The one place every Cachet client gets its address, token header, log redaction and resilience.</summary>
+    private static void Configure(IHttpClientBuilder client, CachetSettings settings, Uri address, string tokenHeader, Func<string, string> tokenValue) =>
+        client
+            .ConfigureHttpClient(http =>
             {
-                client.BaseAddress = ApiAddress(settings.BaseUrl);
+                http.BaseAddress = address;
                 // The resilience pipeline owns timeouts; HttpClient's own 100 s limit would only get in its way.
-                client.Timeout = Timeout.InfiniteTimeSpan;
+                http.Timeout = Timeout.InfiniteTimeSpan;
                 if (settings.ApiToken is { } token)
                 {
-                    client.DefaultRequestHeaders.TryAddWithoutValidation(TokenHeader, token.Reveal());
+                    http.DefaultRequestHeaders.TryAddWithoutValidation(tokenHeader, tokenValue(token.Reveal()));
                 }
             })
-            .RedactLoggedHeaders([TokenHeader])
+            .RedactLoggedHeaders([tokenHeader])
             .AddStandardResilienceHandler(options => ConfigureResilience(options, settings));
 
-        services.AddSingleton(provider => new CachetClient(provider.GetRequiredService<ICachetApi>(), settings.PageSize));
-        return services;
+    /// <summary>The Cachet 3 API root: the configured address with <c>/api</c> added unless already there.</summary>
+    public static Uri Cachet3Address(Uri baseUrl)
+    {
+        var text = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return new Uri(text.EndsWith("/api", StringComparison.OrdinalIgnoreCase) ? text : text + "/api");
     }
 
     /// <summary>The Cachet 2.x API root: the configured page address with <c>/api/v1</c> added unless already there.</summary>
@@ -51,9 +74,9 @@ public static class CachetServiceCollectionExtensions
         return new Uri(text.EndsWith("/api/v1", StringComparison.OrdinalIgnoreCase) ? text : text + "/api/v1");
     }
 
-    private static RefitSettings BufferedJsonSettings()
+    private static RefitSettings BufferedJsonSettings(System.Text.Json.Serialization.JsonSerializerContext context)
     {
-        var settings = RefitSettings.ForJsonContext(CachetJsonContext.Default);
+        var settings = RefitSettings.ForJsonContext(context);
         settings.Buffered = true;
         return settings;
     }

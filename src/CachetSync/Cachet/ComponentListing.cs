@@ -8,7 +8,7 @@ namespace CachetSync.Cachet;
 public static class ComponentListing
 {
     /// <summary>Reads every component and group and prints them; exit code 0, or 2 when Cachet cannot be read.</summary>
-    public static async Task<int> RunAsync(CachetClient cachet, OutputFormat format, RunEnvironment environment, CancellationToken stopping)
+    public static async Task<int> RunAsync(ICachetClient cachet, OutputFormat format, RunEnvironment environment, CancellationToken stopping)
     {
         try
         {

@@ -13,10 +13,11 @@ public sealed record CachetSettings(
     TimeSpan? BreakFor = null,
     bool RespectManualStatus = false,
     TimeSpan ManualHoldFor = default,
-    bool RespectMaintenance = true)
+    bool RespectMaintenance = true,
+    int ApiVersion = 2)
 {
     public static readonly string[] Keys =
-        ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience", "RespectManualStatus", "ManualHoldFor", "RespectMaintenance"];
+        ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience", "RespectManualStatus", "ManualHoldFor", "RespectMaintenance", "ApiVersion"];
 
     public static readonly string[] ResilienceKeys = ["MaxRetries", "RetryDelay", "BreakAfter", "BreakFor"];
 
@@ -38,6 +39,13 @@ public sealed record CachetSettings(
             node.Problem("ApiToken", "is required to write to Cachet (set CACHETSYNC_Cachet__ApiToken, or use --dry-run)");
         }
 
+        var apiVersion = node.Int("ApiVersion", 2, 3) ?? 2;
+        var respectMaintenance = node.Bool("RespectMaintenance");
+        if (apiVersion == 3 && respectMaintenance == true)
+        {
+            node.Problem("RespectMaintenance", "is not supported with ApiVersion 3 yet (Cachet 3 marks such components Under Maintenance itself)");
+        }
+
         return new CachetSettings(
             baseUrl,
             token is null ? null : new Secret(token),
@@ -50,7 +58,8 @@ public sealed record CachetSettings(
             resilience.Duration("BreakFor") ?? DefaultBreakFor,
             node.Bool("RespectManualStatus") ?? false,
             node.Duration("ManualHoldFor") ?? TimeSpan.FromHours(1),
-            node.Bool("RespectMaintenance") ?? true);
+            respectMaintenance ?? apiVersion == 2,
+            apiVersion);
     }
 
     private static int ReadBreakAfter(ConfigNode resilience)

@@ -18,6 +18,11 @@ public sealed class ComponentResolver
         Groups = groups ?? [];
         _byId = components.ToDictionary(component => component.Id);
         _byName = components.ToLookup(component => component.Name, StringComparer.Ordinal);
+        foreach (var component in components.Where(component => component.UnderMaintenance))
+        {
+            _maintenance.TryAdd(component.Id, "its status is Under Maintenance");
+        }
+
         foreach (var schedule in (schedules ?? []).Where(schedule => schedule.IsInProgress))
         {
             foreach (var covered in schedule.Components ?? [])

@@ -11,8 +11,12 @@ namespace CachetSync.Sync;
 /// the status (one call on Cachet 2.4), and the way back to Operational marks that incident Fixed. Never two open
 /// incidents for a component: the one CachetSync opened is remembered, and found again by its marker if not.
 /// </summary>
-public sealed class StatusWriter(CachetClient cachet, CachetSettings settings, IncidentSettings incidents, ILogger logger)
+public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, IncidentSettings incidents, ILogger logger)
 {
+    /// <summary>Incidents are a Cachet 2.x feature here; configuration refuses them for ApiVersion 3.</summary>
+    private CachetClient IncidentApi => cachet as CachetClient
+        ?? throw new InvalidOperationException("incidents are only written to Cachet 2.x");
+
     public const string StoppedBeforeWriting = "stopped before writing";
 
     /// <summary>
@@ -95,7 +99,7 @@ public sealed class StatusWriter(CachetClient cachet, CachetSettings settings, I
             openIncident ??= await FindOpenIncidentAsync(componentId, cancellationToken);
             if (openIncident is null)
             {
-                return await cachet.CreateIncidentAsync(
+                return await IncidentApi.CreateIncidentAsync(
                     new NewIncident(
                         IncidentText.Fill(incidents.Name, plan),
                         IncidentText.MarkedMessage(incidents.Message, plan),
@@ -111,7 +115,7 @@ public sealed class StatusWriter(CachetClient cachet, CachetSettings settings, I
         await cachet.SetStatusAsync(componentId, desired, cancellationToken);
         if (desired == ComponentStatus.Operational && (openIncident ?? await FindOpenIncidentAsync(componentId, cancellationToken)) is { } incident)
         {
-            await cachet.UpdateIncidentAsync(incident, new NewIncidentUpdate(CachetIncident.Fixed, IncidentText.Fill(incidents.FixedMessage, plan)), cancellationToken);
+            await IncidentApi.UpdateIncidentAsync(incident, new NewIncidentUpdate(CachetIncident.Fixed, IncidentText.Fill(incidents.FixedMessage, plan)), cancellationToken);
             return null;
         }
 
@@ -123,7 +127,7 @@ public sealed class StatusWriter(CachetClient cachet, CachetSettings settings, I
     private async Task<int?> FindOpenIncidentAsync(int componentId, CancellationToken cancellationToken)
     {
         var marker = IncidentText.Marker(componentId);
-        var incidentsOfComponent = await cachet.ReadIncidentsAsync(componentId, cancellationToken);
+        var incidentsOfComponent = await IncidentApi.ReadIncidentsAsync(componentId, cancellationToken);
         return incidentsOfComponent
             .Where(incident => incident.Status != CachetIncident.Fixed && incident.Message?.Contains(marker, StringComparison.Ordinal) == true)
             .Select(incident => (int?)incident.Id)

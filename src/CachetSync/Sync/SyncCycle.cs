@@ -23,7 +23,7 @@ public sealed class SyncCycle(
     CachetSyncSettings settings,
     ServerProber prober,
     ReportReader reports,
-    CachetClient? cachet,
+    ICachetClient? cachet,
     StateStore state,
     LatencyMetrics? metrics,
     TimeProvider time,
@@ -209,9 +209,14 @@ public sealed class SyncCycle(
             return [];
         }
 
+        if (cachet is not CachetClient withSchedules)
+        {
+            return []; // Cachet 3 reports maintenance in each component's own status instead.
+        }
+
         try
         {
-            return await cachet!.ReadAllSchedulesAsync(stopping);
+            return await withSchedules.ReadAllSchedulesAsync(stopping);
         }
         catch (CachetException ex)
         {

@@ -1,0 +1,93 @@
+using System.Globalization;
+using CachetSync.Thresholds;
+
+namespace CachetSync.Cachet.V3;
+
+/// <summary>
+/// Cachet 3 behind <see cref="ICachetClient"/>: lists are walked page by page until <c>links.next</c> is null
+/// (there is no total), at most 100 per page (the server clamps there); status 5 (Unknown) reads as Unknown and
+/// 6 (Under Maintenance) marks the component as under maintenance.
+/// </summary>
+public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
+{
+    private const int UnknownStatus = 5;
+    private const int UnderMaintenanceStatus = 6;
+    private readonly int _perPage = Math.Clamp(pageSize, 1, 100);
+
+    public async Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken)
+    {
+        var resources = await ReadAllPagesAsync(
+            "/components", page => api.GetComponentsAsync(_perPage, page, "group", cancellationToken), component => component.Id, cancellationToken);
+        return resources.Select(resource => resource.Attributes is { } attributes
+                ? new CachetComponent(
+                    attributes.Id,
+                    attributes.Name ?? "",
+                    attributes.Status is UnknownStatus or UnderMaintenanceStatus ? (int)ComponentStatus.Unknown : attributes.Status,
+                    int.TryParse(resource.Relationships?.Group?.Data?.Id, CultureInfo.InvariantCulture, out var group) ? group : null,
+                    attributes.Enabled,
+                    attributes.Status == UnderMaintenanceStatus)
+                : throw new CachetException($"GET /components: a component without \"attributes\" (id {resource.Id})"))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken)
+    {
+        var resources = await ReadAllPagesAsync(
+            "/component-groups", page => api.GetGroupsAsync(_perPage, page, cancellationToken), group => group.Id, cancellationToken);
+        return resources.Where(resource => resource.Attributes is not null)
+            .Select(resource => new CachetGroup(resource.Attributes!.Id, resource.Attributes.Name ?? ""))
+            .ToList();
+    }
+
+    public async Task SetStatusAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
+    {
+        var operation = $"PUT /components/{componentId}";
+        if (status is ComponentStatus.Unknown)
+        {
+            // Cachet 3 has no 0; its Unknown (5) is no status for a probe to set.
+            throw new CachetException($"{operation}: Unknown is never written to Cachet 3");
+        }
+
+        var answer = await CachetErrorTranslator.CallAsync(
+            () => api.UpdateComponentAsync(componentId, new ComponentStatusUpdate((int)status), cancellationToken), operation, cancellationToken);
+        var applied = answer?.Data?.Attributes?.Status;
+        if (applied != (int)status)
+        {
+            throw new CachetException(
+                $"{operation}: Cachet answered but the status is {applied?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, not {(int)status}: not applied");
+        }
+    }
+
+    private static async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
+        string path, Func<int, Task<Cachet3List<T>>> readPage, Func<T, string> id, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var page = 1; ; page++)
+        {
+            var operation = $"GET {path} page {page}";
+            if (page > CachetClient.MaxPages)
+            {
+                throw new CachetException($"{operation}: more than {CachetClient.MaxPages} pages; its pagination never ends");
+            }
+
+            var answer = await CachetErrorTranslator.CallAsync(() => readPage(page), operation, cancellationToken);
+            if (answer?.Data is null)
+            {
+                throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
+            }
+
+            var before = items.Count;
+            items.AddRange(answer.Data.Where(item => seen.Add(id(item))));
+            if (answer.Links?.Next is null || answer.Data.Count == 0)
+            {
+                return items;
+            }
+
+            if (items.Count == before)
+            {
+                throw new CachetException($"{operation}: Cachet answered only items already read; its pagination is broken");
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using CachetSync.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace CachetSync.Tests.Cachet;
+
+/// <summary>Cachet.ApiVersion 3 through the whole program, against a stub faithful to the cachethq/core sources.</summary>
+public sealed class Cachet3Tests : IDisposable
+{
+    private readonly Cachet3Stub _cachet = new();
+    private readonly WireMockServer _targets = Loopback.StartWireMock();
+    private readonly TestRun _run = new();
+
+    public Cachet3Tests()
+    {
+        _targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        _targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        _cachet.WithGroup(9, "Edge EU")
+            .WithComponent(1, "edge-1", 1, group: 9).WithComponent(2, "edge-2", 1, group: 9)
+            .WithComponent(3, "edge-3", 4).WithComponent(4, "edge-4", 6);
+    }
+
+    private string Config(string token = Cachet3Stub.Token, int pageSize = 1000, JsonObject? extra = null)
+    {
+        var config = new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = token, ["ApiVersion"] = 3, ["PageSize"] = pageSize, ["Resilience"] = new JsonObject { ["MaxRetries"] = 0 } },
+            ["Servers"] = new JsonArray(
+                new JsonObject { ["Name"] = "edge-1", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
+                new JsonObject { ["Name"] = "edge-2", ["Url"] = _targets.Urls[0] + "/down", ["ComponentId"] = 2 },
+                new JsonObject { ["Name"] = "edge-3", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 3 },
+                new JsonObject { ["Name"] = "edge-4", ["Url"] = _targets.Urls[0] + "/down", ["ComponentId"] = 4 }),
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            config[key] = value!.DeepClone();
+        }
+
+        return _run.WriteConfig(config.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Statuses_are_read_through_every_page_and_only_changes_are_written(bool plainStatus)
+    {
+        _cachet.PlainStatus = plainStatus;
+
+        var exitCode = await _run.RunAsync("--config", Config(pageSize: 1000), "--once");
+
+        exitCode.Should().Be(0, _run.Everything);
+        _cachet.Puts().Should().Equal((2, """{"status":4}"""), (3, """{"status":1}"""));
+        var reads = _cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "GET").Select(entry => entry.RequestMessage).ToList();
+        reads.Should().OnlyContain(read => read.Path == "/api/components" && read.Query!["per_page"].Single() == "100" && read.Query!["include"].Single() == "group");
+        _run.Out.ToString().Should().MatchRegex(@"edge-4 .* Unknown -> MajorOutage\s+maintenance\s+under maintenance: its status is Under Maintenance");
+    }
+
+    [Fact]
+    public async Task Small_pages_are_followed_until_links_next_is_null()
+    {
+        (await _run.RunAsync("--config", Config(pageSize: 1), "--once")).Should().Be(0, _run.Everything);
+
+        _cachet.Server.LogEntries.Count(entry => entry.RequestMessage.Path == "/api/components").Should().Be(4);
+        _cachet.Puts().Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Writes_carry_the_bearer_token_and_never_the_2x_header()
+    {
+        (await _run.RunAsync("--config", Config(), "--once")).Should().Be(0);
+
+        var put = _cachet.Server.LogEntries.First(entry => entry.RequestMessage.Method == "PUT").RequestMessage;
+        put.Headers!["Authorization"].Should().Equal($"Bearer {Cachet3Stub.Token}");
+        put.Headers.Keys.Should().NotContain(key => key.Equals("X-Cachet-Token", StringComparison.OrdinalIgnoreCase));
+        _run.Everything.Should().NotContain(Cachet3Stub.Token);
+    }
+
+    [Fact]
+    public async Task Rejected_token_is_said_plainly()
+    {
+        (await _run.RunAsync("--config", Config(token: "3|wrong"), "--once")).Should().Be(2);
+
+        _run.Logs.Lines.Count(line => line.Contains("Cachet rejected the API token")).Should().Be(1);
+        _run.Out.ToString().Should().Contain("PUT /components/2: Cachet rejected the API token (HTTP 401)");
+    }
+
+    [Fact]
+    public async Task Component_listing_shows_groups_from_the_relationships()
+    {
+        (await _run.RunAsync("--config", Config(), "--list-components")).Should().Be(0, _run.Everything);
+
+        _run.Out.ToString().Should().MatchRegex(@"1\s+edge-1\s+Edge EU \(#9\)\s+Operational").And.Contain("4 components in 1 groups.");
+    }
+
+    [Fact]
+    public async Task Features_not_yet_spoken_to_cachet_3_are_refused_in_the_configuration()
+    {
+        var extra = new JsonObject { ["Incidents"] = new JsonObject { ["Enabled"] = true }, ["Metrics"] = new JsonObject { ["Enabled"] = true } };
+
+        (await _run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(1);
+
+        _run.Error.ToString().Should().Contain("Incidents: Enabled: not supported with Cachet.ApiVersion 3 yet")
+            .And.Contain("Metrics: Enabled: not supported with Cachet.ApiVersion 3 yet");
+        _cachet.Server.LogEntries.Should().BeEmpty();
+    }
+
+    public void Dispose()
+    {
+        _run.Dispose();
+        _targets.Dispose();
+        _cachet.Dispose();
+    }
+}
