@@ -152,7 +152,7 @@ public static class Program
                     provider.GetRequiredService<ILogger<ReportReader>>()),
                 provider.GetService<ICachetClient>(),
                 provider.GetRequiredService<StateStore>(),
-                provider.GetService<CachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
+                provider.GetService<ICachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
                     ? new LatencyMetrics(cachet, metrics, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<LatencyMetrics>>())
                     : null,
                 provider.GetRequiredService<TimeProvider>(),

@@ -8,6 +8,8 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
     /// <summary>A guard against a Cachet whose pagination never ends: 10 000 pages of 1000 is ten million components.</summary>
     public const int MaxPages = 10_000;
 
+    public bool IncidentSetsComponentStatus => true;
+
     public Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken) =>
         ReadAllPagesAsync("/components", page => api.GetComponentsAsync(pageSize, page, cancellationToken), component => component.Id, cancellationToken);
 

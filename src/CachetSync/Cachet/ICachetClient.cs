@@ -3,16 +3,33 @@ using CachetSync.Thresholds;
 namespace CachetSync.Cachet;
 
 /// <summary>
-/// What every Cachet flavour gives a cycle: its components and groups (all pages), and verified status writes.
-/// Cachet 2.x (<see cref="CachetClient"/>) also serves incidents, metrics and schedules; Cachet 3
-/// (<see cref="V3.Cachet3Client"/>) does not yet.
+/// What CachetSync asks of Cachet, whichever flavour: components and groups (all pages), verified status writes,
+/// incidents and metrics. Cachet 2.x is <see cref="CachetClient"/>, Cachet 3 <see cref="V3.Cachet3Client"/>;
+/// maintenance schedules are read from 2.x only (3.x marks maintenance in the component's status).
 /// </summary>
 public interface ICachetClient
 {
+    /// <summary>Cachet 2.4 sets the component from an incident's component_status; Cachet 3 does not.</summary>
+    bool IncidentSetsComponentStatus { get; }
+
     Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken);
 
     Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken);
 
     /// <summary>Writes a status and checks that Cachet really took it.</summary>
     Task SetStatusAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken);
+
+    /// <summary>Incidents that may concern the component (2.x filters by component; 3.x lists all).</summary>
+    Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken);
+
+    /// <summary>Opens an incident (never retried: a POST is not idempotent); returns its id.</summary>
+    Task<int> CreateIncidentAsync(NewIncident incident, CancellationToken cancellationToken);
+
+    Task UpdateIncidentAsync(int incidentId, NewIncidentUpdate update, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CachetMetric>> ReadAllMetricsAsync(CancellationToken cancellationToken);
+
+    Task<CachetMetric> CreateMetricAsync(NewMetric metric, CancellationToken cancellationToken);
+
+    Task AddMetricPointAsync(int metricId, NewMetricPoint point, CancellationToken cancellationToken);
 }

@@ -30,19 +30,6 @@ public static class SettingsReader
         var state = StateSettings.Read(root.Child("State"));
         var incidents = IncidentSettings.Read(root.Child("Incidents"));
         var metrics = MetricSettings.Read(root.Child("Metrics"));
-        if (cachet.ApiVersion == 3)
-        {
-            // Their Cachet 3 shapes are not stubbed and tested yet: refuse rather than guess.
-            if (incidents.Enabled)
-            {
-                root.Problem("Incidents", "Enabled: not supported with Cachet.ApiVersion 3 yet");
-            }
-
-            if (metrics.Enabled)
-            {
-                root.Problem("Metrics", "Enabled: not supported with Cachet.ApiVersion 3 yet");
-            }
-        }
 
         var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics, templates);
         return problems.Count == 0 ? (settings, problems) : (null, problems);

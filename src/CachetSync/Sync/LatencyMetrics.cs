@@ -11,7 +11,7 @@ namespace CachetSync.Sync;
 /// Failed probes post nothing: a timeout's "latency" is the timeout, and would flatten the chart into a lie.
 /// Failures here are logged, never fail the cycle: the statuses are the job, the chart is a courtesy.
 /// </summary>
-public sealed class LatencyMetrics(CachetClient cachet, MetricSettings settings, TimeProvider time, ILogger<LatencyMetrics> logger)
+public sealed class LatencyMetrics(ICachetClient cachet, MetricSettings settings, TimeProvider time, ILogger<LatencyMetrics> logger)
 {
     // Finding or creating a metric is serialized: two servers whose names map to one metric must not create it twice.
     private readonly SemaphoreSlim _resolving = new(1, 1);

@@ -8,14 +8,12 @@ namespace CachetSync.Sync;
 
 /// <summary>
 /// Writes one component's new status. With incidents on, Operational → outage opens an incident that also sets
-/// the status (one call on Cachet 2.4), and the way back to Operational marks that incident Fixed. Never two open
+/// the status (one call on Cachet 2.4; on Cachet 3 a status write follows), and the way back to Operational marks
+/// that incident Fixed. Never two open
 /// incidents for a component: the one CachetSync opened is remembered, and found again by its marker if not.
 /// </summary>
 public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, IncidentSettings incidents, ILogger logger)
 {
-    /// <summary>Incidents are a Cachet 2.x feature here; configuration refuses them for ApiVersion 3.</summary>
-    private CachetClient IncidentApi => cachet as CachetClient
-        ?? throw new InvalidOperationException("incidents are only written to Cachet 2.x");
 
     public const string StoppedBeforeWriting = "stopped before writing";
 
@@ -99,7 +97,7 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
             openIncident ??= await FindOpenIncidentAsync(componentId, cancellationToken);
             if (openIncident is null)
             {
-                return await IncidentApi.CreateIncidentAsync(
+                var opened = await cachet.CreateIncidentAsync(
                     new NewIncident(
                         IncidentText.Fill(incidents.Name, plan),
                         IncidentText.MarkedMessage(incidents.Message, plan),
@@ -109,13 +107,21 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
                         (int)desired,
                         incidents.Notify),
                     cancellationToken);
+
+                // On Cachet 3 the incident only links the component: its own status still needs a write.
+                if (!cachet.IncidentSetsComponentStatus)
+                {
+                    await cachet.SetStatusAsync(componentId, desired, cancellationToken);
+                }
+
+                return opened;
             }
         }
 
         await cachet.SetStatusAsync(componentId, desired, cancellationToken);
         if (desired == ComponentStatus.Operational && (openIncident ?? await FindOpenIncidentAsync(componentId, cancellationToken)) is { } incident)
         {
-            await IncidentApi.UpdateIncidentAsync(incident, new NewIncidentUpdate(CachetIncident.Fixed, IncidentText.Fill(incidents.FixedMessage, plan)), cancellationToken);
+            await cachet.UpdateIncidentAsync(incident, new NewIncidentUpdate(CachetIncident.Fixed, IncidentText.Fill(incidents.FixedMessage, plan)), cancellationToken);
             return null;
         }
 
@@ -127,7 +133,7 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
     private async Task<int?> FindOpenIncidentAsync(int componentId, CancellationToken cancellationToken)
     {
         var marker = IncidentText.Marker(componentId);
-        var incidentsOfComponent = await IncidentApi.ReadIncidentsAsync(componentId, cancellationToken);
+        var incidentsOfComponent = await cachet.ReadIncidentsAsync(componentId, cancellationToken);
         return incidentsOfComponent
             .Where(incident => incident.Status != CachetIncident.Fixed && incident.Message?.Contains(marker, StringComparison.Ordinal) == true)
             .Select(incident => (int?)incident.Id)

@@ -16,7 +16,7 @@ public sealed class Cachet3Tests : IDisposable
     public Cachet3Tests()
     {
         _targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
-        _targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        _targets.Given(Request.Create().WithPath("/down").UsingGet()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(503));
         _cachet.WithGroup(9, "Edge EU")
             .WithComponent(1, "edge-1", 1, group: 9).WithComponent(2, "edge-2", 1, group: 9)
             .WithComponent(3, "edge-3", 4).WithComponent(4, "edge-4", 6);
@@ -95,15 +95,39 @@ public sealed class Cachet3Tests : IDisposable
     }
 
     [Fact]
-    public async Task Features_not_yet_spoken_to_cachet_3_are_refused_in_the_configuration()
+    public async Task Outage_opens_a_cachet_3_incident_and_also_writes_the_status_then_recovery_fixes_it()
     {
-        var extra = new JsonObject { ["Incidents"] = new JsonObject { ["Enabled"] = true }, ["Metrics"] = new JsonObject { ["Enabled"] = true } };
+        var extra = new JsonObject { ["Incidents"] = new JsonObject { ["Enabled"] = true, ["Notify"] = true } };
 
-        (await _run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(1);
+        (await _run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(0, _run.Everything);
 
-        _run.Error.ToString().Should().Contain("Incidents: Enabled: not supported with Cachet.ApiVersion 3 yet")
-            .And.Contain("Metrics: Enabled: not supported with Cachet.ApiVersion 3 yet");
-        _cachet.Server.LogEntries.Should().BeEmpty();
+        var created = JsonNode.Parse(_cachet.Posts().Single(post => post.Path == "/api/incidents").Body)!;
+        created["component_id"]!.GetValue<int>().Should().Be(2);
+        created["component_status"]!.GetValue<int>().Should().Be(4);
+        created["notifications"]!.GetValue<bool>().Should().BeTrue("3.x calls notify 'notifications'");
+        created["visible"]!.GetValue<bool>().Should().BeTrue();
+        _cachet.Puts().Should().Contain((2, """{"status":4}"""), "on 3.x the incident does not set the component");
+        _cachet.ComponentStatus(2).Should().Be(4);
+
+        _targets.Given(Request.Create().WithPath("/down").UsingGet()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(200));
+        (await _run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(0, _run.Everything);
+
+        _cachet.Posts().Should().ContainSingle(post => post.Path == "/api/incidents/1/updates");
+        _cachet.Incidents.Single()["status"]!.GetValue<int>().Should().Be(4);
+        _cachet.ComponentStatus(2).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Latency_goes_to_averaged_cachet_3_metrics()
+    {
+        var extra = new JsonObject { ["Metrics"] = new JsonObject { ["Enabled"] = true } };
+
+        (await _run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(0, _run.Everything);
+
+        var created = _cachet.Posts().Where(post => post.Path == "/api/metrics").Select(post => JsonNode.Parse(post.Body)!).ToList();
+        created.Select(metric => metric["name"]!.GetValue<string>()).Should().BeEquivalentTo("edge-1 latency", "edge-2 latency", "edge-3 latency", "edge-4 latency");
+        created.Should().OnlyContain(metric => metric["calc_type"]!.GetValue<int>() == 1);
+        _cachet.Posts().Count(post => post.Path.EndsWith("/points", StringComparison.Ordinal)).Should().Be(4);
     }
 
     public void Dispose()

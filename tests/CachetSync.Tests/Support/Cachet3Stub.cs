@@ -27,6 +27,104 @@ public sealed class Cachet3Stub : IDisposable
         Server.Given(Request.Create().WithPath("/api/component-groups").UsingGet()).RespondWith(Response.Create().WithCallback(GroupPage));
         Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/components/\d+$")).UsingPut())
             .RespondWith(Response.Create().WithCallback(Put));
+        Server.Given(Request.Create().WithPath("/api/incidents").UsingGet()).RespondWith(Response.Create().WithCallback(request =>
+        {
+            lock (Incidents)
+            {
+                return Page(request, "/api/incidents", Incidents.Select(incident => (JsonNode)IncidentResource(incident)).ToList());
+            }
+        }));
+        Server.Given(Request.Create().WithPath("/api/incidents").UsingPost()).RespondWith(Response.Create().WithCallback(CreateIncident));
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/incidents/\d+/updates$")).UsingPost())
+            .RespondWith(Response.Create().WithCallback(UpdateIncident));
+        Server.Given(Request.Create().WithPath("/api/metrics").UsingGet()).RespondWith(Response.Create().WithCallback(request =>
+        {
+            lock (Metrics)
+            {
+                return Page(request, "/api/metrics", Metrics.Select(metric => (JsonNode)MetricResource(metric)).ToList());
+            }
+        }));
+        Server.Given(Request.Create().WithPath("/api/metrics").UsingPost()).RespondWith(Response.Create().WithCallback(CreateMetric));
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/metrics/\d+/points$")).UsingPost())
+            .RespondWith(Response.Create().WithCallback(request => Authorized(request)
+                ? Message(201, """{"data":{"id":"1","type":"metric_points","attributes":{"id":1}}}""")
+                : Message(401, """{"message":"Unauthenticated."}""")));
+    }
+
+    /// <summary>Incidents as stored: the POSTed fields plus id; status follows updates.</summary>
+    public List<JsonObject> Incidents { get; } = [];
+
+    /// <summary>Metrics as stored: id, name, calc_type.</summary>
+    public List<JsonObject> Metrics { get; } = [];
+
+    public int ComponentStatus(int id) => _components[id].Status;
+
+    public IReadOnlyList<(string Path, string Body)> Posts() =>
+        Server.LogEntries.Where(entry => entry.RequestMessage.Method == "POST")
+            .OrderBy(entry => entry.RequestMessage.DateTime)
+            .Select(entry => (entry.RequestMessage.Path, entry.RequestMessage.Body ?? "")).ToList();
+
+    private static JsonObject IncidentResource(JsonObject incident) => new()
+    {
+        ["id"] = incident["id"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["type"] = "incidents",
+        ["attributes"] = new JsonObject
+        {
+            ["id"] = incident["id"]!.DeepClone(), ["guid"] = Guid.NewGuid().ToString(), ["name"] = incident["name"]!.DeepClone(),
+            ["message"] = incident["message"]!.DeepClone(), ["component_id"] = incident["component_id"]?.DeepClone(),
+            ["visible"] = incident["visible"]?.DeepClone(), ["notifications"] = incident["notifications"]?.DeepClone(),
+            ["status"] = new JsonObject { ["human"] = "status", ["value"] = incident["status"]!.DeepClone() },
+        },
+    };
+
+    private ResponseMessage CreateIncident(IRequestMessage request)
+    {
+        if (!Authorized(request))
+        {
+            return Message(401, """{"message":"Unauthenticated."}""");
+        }
+
+        var body = JsonNode.Parse(request.Body!)!.AsObject();
+        lock (Incidents)
+        {
+            // Cachet 3 links the component to the incident; the component's own status does not change.
+            var incident = body.DeepClone().AsObject();
+            incident["id"] = Incidents.Count + 1;
+            Incidents.Add(incident);
+            return Message(201, new JsonObject { ["data"] = IncidentResource(incident) }.ToJsonString());
+        }
+    }
+
+    private ResponseMessage UpdateIncident(IRequestMessage request)
+    {
+        var id = int.Parse(request.Path.Split('/')[^2]);
+        lock (Incidents)
+        {
+            Incidents[id - 1]["status"] = JsonNode.Parse(request.Body!)!["status"]!.GetValue<int>();
+        }
+
+        return Message(201, """{"data":{"id":"1","type":"incident_updates","attributes":{"id":1}}}""");
+    }
+
+    private static JsonObject MetricResource(JsonObject metric) => new()
+    {
+        ["id"] = metric["id"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["type"] = "metrics",
+        ["attributes"] = new JsonObject
+        {
+            ["id"] = metric["id"]!.DeepClone(), ["name"] = metric["name"]!.DeepClone(), ["suffix"] = "ms", ["calc_type"] = metric["calc_type"]!.DeepClone(),
+        },
+    };
+
+    private ResponseMessage CreateMetric(IRequestMessage request)
+    {
+        var body = JsonNode.Parse(request.Body!)!;
+        lock (Metrics)
+        {
+            var metric = new JsonObject { ["id"] = Metrics.Count + 1, ["name"] = body["name"]!.DeepClone(), ["calc_type"] = body["calc_type"]?.DeepClone() ?? 0 };
+            Metrics.Add(metric);
+            return Message(201, new JsonObject { ["data"] = MetricResource(metric) }.ToJsonString());
+        }
     }
 
     public WireMockServer Server { get; }

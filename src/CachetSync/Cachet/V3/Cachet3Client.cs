@@ -6,13 +6,67 @@ namespace CachetSync.Cachet.V3;
 /// <summary>
 /// Cachet 3 behind <see cref="ICachetClient"/>: lists are walked page by page until <c>links.next</c> is null
 /// (there is no total), at most 100 per page (the server clamps there); status 5 (Unknown) reads as Unknown and
-/// 6 (Under Maintenance) marks the component as under maintenance.
+/// 6 (Under Maintenance) marks the component as under maintenance. Incidents and metrics speak the 3.x bodies.
 /// </summary>
 public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
 {
     private const int UnknownStatus = 5;
     private const int UnderMaintenanceStatus = 6;
     private readonly int _perPage = Math.Clamp(pageSize, 1, 100);
+
+    public bool IncidentSetsComponentStatus => false;
+
+    public async Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken)
+    {
+        var resources = await ReadAllPagesAsync(
+            "/incidents", page => api.GetIncidentsAsync(_perPage, page, cancellationToken), incident => incident.Id, cancellationToken);
+        return resources.Where(resource => resource.Attributes is not null)
+            .Select(resource => resource.Attributes!)
+            .Select(incident => new CachetIncident(incident.Id, incident.Name, incident.Status, incident.ComponentId, incident.Message))
+            .ToList();
+    }
+
+    public async Task<int> CreateIncidentAsync(NewIncident incident, CancellationToken cancellationToken)
+    {
+        const string operation = "POST /incidents";
+        var body = new NewIncident3(
+            incident.Name, incident.Message, incident.Status, incident.Visible == 1, incident.Notify, incident.ComponentId, incident.ComponentStatus);
+        var answer = await CachetErrorTranslator.CallAsync(() => api.CreateIncidentAsync(body, cancellationToken), operation, cancellationToken);
+        return answer?.Data?.Attributes?.Id is { } id and > 0
+            ? id
+            : throw new CachetException($"{operation}: Cachet answered without the new incident's id");
+    }
+
+    public Task UpdateIncidentAsync(int incidentId, NewIncidentUpdate update, CancellationToken cancellationToken) =>
+        CachetErrorTranslator.CallAsync(
+            async () => { await api.UpdateIncidentAsync(incidentId, update, cancellationToken); return true; },
+            $"POST /incidents/{incidentId}/updates",
+            cancellationToken);
+
+    public async Task<IReadOnlyList<CachetMetric>> ReadAllMetricsAsync(CancellationToken cancellationToken)
+    {
+        var resources = await ReadAllPagesAsync(
+            "/metrics", page => api.GetMetricsAsync(_perPage, page, cancellationToken), metric => metric.Id, cancellationToken);
+        return resources.Where(resource => resource.Attributes is not null)
+            .Select(resource => new CachetMetric(resource.Attributes!.Id, resource.Attributes.Name ?? "", resource.Attributes.CalcType))
+            .ToList();
+    }
+
+    public async Task<CachetMetric> CreateMetricAsync(NewMetric metric, CancellationToken cancellationToken)
+    {
+        const string operation = "POST /metrics";
+        var body = new NewMetric3(metric.Name, metric.Suffix, metric.Description, metric.CalcType, metric.DisplayChart == 1);
+        var answer = await CachetErrorTranslator.CallAsync(() => api.CreateMetricAsync(body, cancellationToken), operation, cancellationToken);
+        return answer?.Data?.Attributes is { Id: > 0 } created
+            ? new CachetMetric(created.Id, created.Name ?? metric.Name, created.CalcType)
+            : throw new CachetException($"{operation}: Cachet answered without the new metric");
+    }
+
+    public Task AddMetricPointAsync(int metricId, NewMetricPoint point, CancellationToken cancellationToken) =>
+        CachetErrorTranslator.CallAsync(
+            async () => { await api.AddMetricPointAsync(metricId, point, cancellationToken); return true; },
+            $"POST /metrics/{metricId}/points",
+            cancellationToken);
 
     public async Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken)
     {

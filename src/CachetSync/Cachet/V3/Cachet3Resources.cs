@@ -30,6 +30,21 @@ public sealed record Cachet3Group(string Id, Cachet3GroupAttributes? Attributes)
 
 public sealed record Cachet3GroupAttributes(int Id, string? Name);
 
+public sealed record Cachet3Incident(string Id, Cachet3IncidentAttributes? Attributes);
+
+public sealed record Cachet3IncidentAttributes(
+    int Id, string? Name, string? Message, [property: JsonConverter(typeof(Cachet3StatusConverter))] int Status, int? ComponentId);
+
+public sealed record Cachet3Metric(string Id, Cachet3MetricAttributes? Attributes);
+
+public sealed record Cachet3MetricAttributes(int Id, string? Name, [property: JsonConverter(typeof(Cachet3StatusConverter))] int CalcType);
+
+/// <summary>POST /incidents on 3.x: <c>notify</c> is <c>notifications</c>, and the component status only links an impact.</summary>
+public sealed record NewIncident3(string Name, string Message, int Status, bool Visible, bool Notifications, int ComponentId, int ComponentStatus);
+
+/// <summary>POST /metrics on 3.x.</summary>
+public sealed record NewMetric3(string Name, string Suffix, string Description, int CalcType, bool DisplayChart);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
@@ -37,4 +52,12 @@ public sealed record Cachet3GroupAttributes(int Id, string? Name);
 [JsonSerializable(typeof(Cachet3List<Cachet3Group>))]
 [JsonSerializable(typeof(Cachet3Item<Cachet3Component>))]
 [JsonSerializable(typeof(ComponentStatusUpdate))]
+[JsonSerializable(typeof(Cachet3List<Cachet3Incident>))]
+[JsonSerializable(typeof(Cachet3Item<Cachet3Incident>))]
+[JsonSerializable(typeof(NewIncident3))]
+[JsonSerializable(typeof(NewIncidentUpdate))]
+[JsonSerializable(typeof(Cachet3List<Cachet3Metric>))]
+[JsonSerializable(typeof(Cachet3Item<Cachet3Metric>))]
+[JsonSerializable(typeof(NewMetric3))]
+[JsonSerializable(typeof(NewMetricPoint))]
 public sealed partial class Cachet3JsonContext : JsonSerializerContext;
