@@ -46,6 +46,12 @@ public sealed class FakeCachet : IAsyncDisposable
             await next(context);
         });
         app.MapGet("/api/v1/components", (int? per_page, int? page) => cachet.Page(per_page ?? 20, page ?? 1));
+        // No maintenance in progress: CachetSync reads the schedules once per cycle (Cachet.RespectMaintenance).
+        app.MapGet("/api/v1/schedules", () => Json(new JsonObject
+        {
+            ["meta"] = new JsonObject { ["pagination"] = new JsonObject { ["total"] = 0, ["count"] = 0, ["per_page"] = 1000, ["current_page"] = 1, ["total_pages"] = 1 } },
+            ["data"] = new JsonArray(),
+        }));
         app.MapPut("/api/v1/components/{id:int}", async (int id, HttpRequest request) =>
         {
             if (!statuses.ContainsKey(id))

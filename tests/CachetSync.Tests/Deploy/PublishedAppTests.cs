@@ -163,5 +163,20 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
         error.Should().NotContain("info:", "Logging:LogLevel:Default=Warning is honoured");
     }
 
+    [Fact]
+    public void Native_build_reads_cachet_3_resources_with_their_status_objects()
+    {
+        using var cachet = new Cachet3Stub();
+        cachet.WithGroup(4, "Ingest").WithComponent(8, "rtmp-1", 3, group: 4).WithComponent(9, "rtmp-2", 6);
+        Config($$"""{ "Cachet": { "BaseUrl": "{{cachet.BaseUrl}}", "ApiVersion": 3 } }""");
+
+        var (exitCode, output, error) = Run("--list-components --output json");
+
+        exitCode.Should().Be(0, error);
+        using var json = JsonDocument.Parse(output);
+        json.RootElement[0].GetProperty("group").GetString().Should().Be("Ingest");
+        json.RootElement[0].GetProperty("status").GetString().Should().Be("PartialOutage");
+    }
+
     public void Dispose() => Directory.Delete(_work, recursive: true);
 }
