@@ -19,9 +19,6 @@ public sealed record ServerSettings(
 
     public bool IsTcp => Url.Scheme == "tcp";
 
-    /// <summary>How the summary names the component this server drives.</summary>
-    public string ComponentLabel => ComponentId is { } id ? $"#{id}" : $"\"{Component}\"";
-
     /// <returns>The server, or null when it is too broken to probe (the problems are recorded).</returns>
     public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults)
     {

@@ -6,10 +6,6 @@ namespace CachetSync.Reports;
 /// </summary>
 public sealed record ReportCounts(IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, string> Rejected)
 {
-    public static ReportCounts Empty { get; } = new(
-        new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase),
-        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
-
     /// <summary>
     /// The count for a server: the reported number, 0 when the source does not mention the key
     /// (no reports), or null when the source's value for it was unusable.

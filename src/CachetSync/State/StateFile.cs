@@ -12,8 +12,6 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
 {
     private const int CurrentVersion = 1;
 
-    public string Path => path;
-
     public SyncState Load()
     {
         if (!File.Exists(path))

@@ -19,11 +19,6 @@ public sealed class LatencyMetrics(ICachetClient cachet, MetricSettings settings
 
     public async Task PostAsync(IReadOnlyList<ServerSettings> servers, IReadOnlyList<ServerOutcome> outcomes, CancellationToken cancellationToken)
     {
-        if (!settings.Enabled)
-        {
-            return;
-        }
-
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         var options = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, servers.Count), options, async (i, token) =>

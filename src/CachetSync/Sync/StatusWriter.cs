@@ -7,14 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace CachetSync.Sync;
 
 /// <summary>
-/// Writes one component's new status. With incidents on, Operational → outage opens an incident that also sets
+/// Writes the cycle's status changes. With incidents on, Operational → outage opens an incident that also sets
 /// the status (one call on Cachet 2.4; on Cachet 3 a status write follows), and the way back to Operational marks
-/// that incident Fixed. Never two open
-/// incidents for a component: the one CachetSync opened is remembered, and found again by its marker if not.
+/// that incident Fixed. Never two open incidents for a component: the one CachetSync opened is remembered, and
+/// found again by its marker if not.
 /// </summary>
 public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, IncidentSettings incidents, ILogger logger)
 {
-
     public const string StoppedBeforeWriting = "stopped before writing";
 
     /// <summary>
@@ -80,7 +79,7 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
         return plans;
     }
 
-
+    /// <summary>Writes one component's new status.</summary>
     /// <returns>The incident open for the component after the write, if any.</returns>
     public async Task<int?> WriteAsync(ServerOutcome plan, int? openIncident, CancellationToken cancellationToken)
     {

@@ -41,6 +41,4 @@ public static class ComponentStatusNames
         ComponentStatus.MajorOutage => "Major outage",
         _ => "Unknown",
     };
-
-    public static ComponentStatus Worse(ComponentStatus a, ComponentStatus b) => a >= b ? a : b;
 }
