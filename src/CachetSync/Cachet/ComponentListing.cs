@@ -60,8 +60,7 @@ public static class ComponentListing
     public static void WriteJson(TextWriter output, IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetGroup> groups)
     {
         var names = groups.ToDictionary(group => group.Id, group => group.Name);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        JsonLine.Write(output, json =>
         {
             json.WriteStartArray();
             foreach (var component in components.OrderBy(component => component.Id))
@@ -77,9 +76,7 @@ public static class ComponentListing
             }
 
             json.WriteEndArray();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        });
     }
 
     private static string GroupLabel(int? groupId, Dictionary<int, string> names) =>

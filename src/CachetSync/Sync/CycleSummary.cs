@@ -1,3 +1,5 @@
+using CachetSync.Probing;
+
 namespace CachetSync.Sync;
 
 /// <summary>The result of one cycle, and the exit code a scheduler reads from it.</summary>
@@ -18,4 +20,7 @@ public sealed record CycleSummary(
     public int ExitCode => CachetError is not null || Stopped || Count(SyncAction.Failed) > 0 ? ExitCachetFailed : ExitApplied;
 
     public int Count(SyncAction action) => Servers.Count(server => server.Action == action);
+
+    /// <summary>Probes that got no answer; a disabled server was not probed, so it does not count.</summary>
+    public int ProbesFailed => Servers.Count(server => server.Probe.Kind is not (ProbeKind.Ok or ProbeKind.NotProbed));
 }

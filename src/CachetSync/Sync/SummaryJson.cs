@@ -11,8 +11,7 @@ public static class SummaryJson
 {
     public static void Write(TextWriter output, CycleSummary summary)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        JsonLine.Write(output, json =>
         {
             json.WriteStartObject();
             json.WriteString("startedAt", summary.StartedAt);
@@ -23,7 +22,7 @@ public static class SummaryJson
             WriteStringOrNull(json, "cachetError", summary.CachetError);
             json.WriteStartObject("totals");
             json.WriteNumber("servers", summary.Servers.Count);
-            json.WriteNumber("probesFailed", summary.Servers.Count(server => server.Probe.Kind is not (ProbeKind.Ok or ProbeKind.NotProbed)));
+            json.WriteNumber("probesFailed", summary.ProbesFailed);
             foreach (var action in Enum.GetValues<SyncAction>())
             {
                 json.WriteNumber(JsonNamingPolicy.CamelCase.ConvertName(action.ToString()), summary.Count(action));
@@ -38,9 +37,7 @@ public static class SummaryJson
 
             json.WriteEndArray();
             json.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        });
     }
 
     private static void WriteServer(Utf8JsonWriter json, ServerOutcome server)

@@ -38,10 +38,9 @@ public static class SummaryTable
 
     public static string Totals(CycleSummary summary)
     {
-        var probesFailed = summary.Servers.Count(server => server.Probe.Kind is not (ProbeKind.Ok or ProbeKind.NotProbed));
         var cachet = summary.CachetError is null ? "" : $" Cachet: {summary.CachetError}.";
         var dryRun = summary.DryRun ? " (dry run: nothing written)" : "";
-        return $"{summary.Servers.Count} servers in {summary.Duration.TotalSeconds:0.0} s, {probesFailed} probes failed: "
+        return $"{summary.Servers.Count} servers in {summary.Duration.TotalSeconds:0.0} s, {summary.ProbesFailed} probes failed: "
             + $"{Counts(summary)}{dryRun}.{cachet} Exit code {summary.ExitCode}.";
     }
 
