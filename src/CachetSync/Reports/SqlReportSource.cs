@@ -11,6 +11,12 @@ namespace CachetSync.Reports;
 /// database's own ADO.NET provider. The connection string never reaches a message: errors are said without it,
 /// and a password that a provider echoes is blotted out.
 /// </summary>
+/// <remarks>
+/// The query only ever reads: it runs in a read-only transaction that is rolled back (PostgreSQL, MySQL) or on a
+/// read-only connection (SQLite), so a <c>DELETE … RETURNING</c> fails instead of deleting — dry run or not. The
+/// session's time zone is UTC: <c>@since</c>/<c>@until</c> are UTC, and so a <c>timestamp without time zone</c>
+/// (PostgreSQL) or <c>DATETIME</c> (MySQL) column is read as UTC, and a MySQL <c>TIMESTAMP</c> compares rightly.
+/// </remarks>
 public sealed class SqlReportSource(SqlReportSettings sql, TimeSpan timeout) : IReportSource
 {
     public string Description => $"SQL {sql.Provider} ({Where()})";
@@ -23,7 +29,9 @@ public sealed class SqlReportSource(SqlReportSettings sql, TimeSpan timeout) : I
         {
             await using var connection = Connect();
             await connection.OpenAsync(budget.Token);
+            await using var transaction = await BeginReadOnlyAsync(connection, budget.Token);
             await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = sql.Query;
             command.CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds);
             AddParameter(command, "@since", window.Since.UtcDateTime);
@@ -81,9 +89,36 @@ public sealed class SqlReportSource(SqlReportSettings sql, TimeSpan timeout) : I
         }
     }
 
+    /// <summary>Starts the transaction the query runs in: read only, UTC. Disposing it unread rolls it back.</summary>
+    private async Task<DbTransaction?> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        switch (sql.Provider)
+        {
+            case SqlProvider.PostgreSql:
+                var postgres = await connection.BeginTransactionAsync(cancellationToken);
+                await ExecuteAsync(connection, postgres, "SET TRANSACTION READ ONLY; SET LOCAL TIME ZONE 'UTC'", cancellationToken);
+                return postgres;
+            case SqlProvider.MySql:
+                // Session-wide as well: a statement that commits implicitly (DDL) starts its new transaction read-only too.
+                await ExecuteAsync(connection, null, "SET SESSION TRANSACTION READ ONLY; SET time_zone = '+00:00'", cancellationToken);
+                return await ((MySqlConnection)connection).BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, isReadOnly: true, cancellationToken);
+            default:
+                return null; // SQLite: the connection itself is read-only (Mode=ReadOnly).
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string statement, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = statement;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private DbConnection Connect() => sql.Provider switch
     {
-        SqlProvider.Sqlite => new SqliteConnection(sql.ConnectionString.Reveal()),
+        SqlProvider.Sqlite => new SqliteConnection(
+            new SqliteConnectionStringBuilder(sql.ConnectionString.Reveal()) { Mode = SqliteOpenMode.ReadOnly }.ConnectionString),
         SqlProvider.PostgreSql => new NpgsqlConnection(sql.ConnectionString.Reveal()),
         SqlProvider.MySql => new MySqlConnection(sql.ConnectionString.Reveal()),
         _ => throw new ArgumentOutOfRangeException(nameof(sql), sql.Provider, "unknown provider"),

@@ -30,6 +30,34 @@ public sealed class MySqlReportSourceTests : SqlReportSourceContract
     public Task Broken_query_fails_clearly() => Broken_query_is_one_clear_error();
 
     [DatabaseFact(Variable)]
+    public Task Deleting_query_deletes_nothing() => Query_that_deletes_fails_and_deletes_nothing();
+
+    [DatabaseFact(Variable)]
+    public Task Dropping_query_drops_nothing() => Query_that_drops_the_table_fails_and_drops_nothing();
+
+    [DatabaseFact(Variable)]
+    public async Task Timestamp_column_compares_in_utc_whatever_the_server_zone()
+    {
+        // The test server's default zone is +09:00 (.ci/start-databases): a TIMESTAMP is compared in the session's zone.
+        var stamped = $"{Table}_ts";
+        await ExecuteAsync($"CREATE TABLE {stamped} (server VARCHAR(200) NOT NULL, reported_at TIMESTAMP NOT NULL)");
+        try
+        {
+            await ExecuteAsync($"SET time_zone = '+00:00'; INSERT INTO {stamped} VALUES ('web-1', {Timestamp(Until - TimeSpan.FromMinutes(10))}), " +
+                $"('web-1', {Timestamp(Window.Since + TimeSpan.FromMinutes(5))}), ('web-1', {Timestamp(Until + TimeSpan.FromMinutes(5))}), " +
+                $"('web-1', {Timestamp(Window.Since - TimeSpan.FromMinutes(5))})");
+
+            var counts = await Source(DefaultQuery.Replace(Table, stamped, StringComparison.Ordinal)).ReadAsync(Window, CancellationToken.None);
+
+            counts.For("web-1").Should().Be(2, "the two UTC times inside the window count, the two just outside do not");
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP TABLE {stamped}");
+        }
+    }
+
+    [DatabaseFact(Variable)]
     public async Task Wrong_password_is_one_clear_error_without_the_password()
     {
         var builder = new MySqlConnectionStringBuilder(ConnectionString) { Password = "not-the-password-4711" };

@@ -17,7 +17,8 @@ public sealed class PostgreSqlReportSourceTests : SqlReportSourceContract
 
     protected override string CreateTable => $"CREATE TABLE {Table} (server text NOT NULL, reported_at timestamptz NOT NULL)";
 
-    protected override string Timestamp(DateTimeOffset moment) => $"{base.Timestamp(moment)}::timestamptz";
+    /// <summary>With its zone: the test server runs in Asia/Tokyo, where a bare literal would mean Tokyo time.</summary>
+    protected override string Timestamp(DateTimeOffset moment) => $"{base.Timestamp(moment)[..^1]}+00'::timestamptz";
 
     [DatabaseFact(Variable)]
     public Task Counts_exactly_the_reports_inside_the_window() => Default_query_counts_exactly_the_reports_inside_the_window();
@@ -30,6 +31,35 @@ public sealed class PostgreSqlReportSourceTests : SqlReportSourceContract
 
     [DatabaseFact(Variable)]
     public Task Broken_query_fails_clearly() => Broken_query_is_one_clear_error();
+
+    [DatabaseFact(Variable)]
+    public Task Deleting_query_deletes_nothing() => Query_that_deletes_fails_and_deletes_nothing();
+
+    [DatabaseFact(Variable)]
+    public Task Dropping_query_drops_nothing() => Query_that_drops_the_table_fails_and_drops_nothing();
+
+    [DatabaseFact(Variable)]
+    public async Task Timestamp_without_time_zone_is_read_as_utc_whatever_the_session_zone()
+    {
+        // The test server runs in Asia/Tokyo (.ci/start-databases); this session is told New York on top.
+        var naive = $"{Table}_naive";
+        await ExecuteAsync($"CREATE TABLE {naive} (server text NOT NULL, reported_at timestamp without time zone NOT NULL)");
+        try
+        {
+            await ExecuteAsync($"INSERT INTO {naive} VALUES ('web-1', {base.Timestamp(Until - TimeSpan.FromMinutes(10))}), " +
+                $"('web-1', {base.Timestamp(Window.Since + TimeSpan.FromMinutes(5))}), ('web-1', {base.Timestamp(Until + TimeSpan.FromMinutes(5))}), " +
+                $"('web-1', {base.Timestamp(Window.Since - TimeSpan.FromMinutes(5))})");
+            var inNewYork = new NpgsqlConnectionStringBuilder(ConnectionString) { Timezone = "America/New_York" }.ConnectionString;
+
+            var counts = await Source(DefaultQuery.Replace(Table, naive, StringComparison.Ordinal), inNewYork).ReadAsync(Window, CancellationToken.None);
+
+            counts.For("web-1").Should().Be(2, "the two UTC times inside the window count, the two just outside do not");
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP TABLE {naive}");
+        }
+    }
 
     [DatabaseFact(Variable)]
     public async Task Wrong_password_is_one_clear_error_without_the_password()

@@ -93,6 +93,35 @@ public abstract class SqlReportSourceContract : IAsyncLifetime
         counts.Rejected["web-1"].Should().Contain("not a whole number");
     }
 
+    /// <summary>The rows InitializeAsync inserted, counted on a connection of the test's own.</summary>
+    protected async Task<long> RowCountAsync(string? table = null)
+    {
+        await using var connection = Open();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table ?? Table}";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    protected async Task Query_that_deletes_fails_and_deletes_nothing()
+    {
+        var before = await RowCountAsync();
+
+        var act = () => Source($"DELETE FROM {Table} WHERE reported_at >= @since RETURNING server, 1").ReadAsync(Window, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ReportSourceException>()).Which.Message.Should().MatchRegex("(?i)read.?only");
+        before.Should().Be(32);
+        (await RowCountAsync()).Should().Be(before, "the source only reads");
+    }
+
+    protected async Task Query_that_drops_the_table_fails_and_drops_nothing()
+    {
+        var act = () => Source($"DROP TABLE {Table}").ReadAsync(Window, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ReportSourceException>()).Which.Message.Should().MatchRegex("(?i)read.?only");
+        (await RowCountAsync()).Should().Be(32, "the table is still there");
+    }
+
     protected async Task Broken_query_is_one_clear_error()
     {
         var act = () => Source($"SELEC server FROM {Table} WHERE reported_at >= @since").ReadAsync(Window, CancellationToken.None);

@@ -36,6 +36,12 @@ public sealed class SqliteReportSourceTests : SqlReportSourceContract
     public Task Broken_query_fails_clearly() => Broken_query_is_one_clear_error();
 
     [Fact]
+    public Task Deleting_query_deletes_nothing() => Query_that_deletes_fails_and_deletes_nothing();
+
+    [Fact]
+    public Task Dropping_query_drops_nothing() => Query_that_drops_the_table_fails_and_drops_nothing();
+
+    [Fact]
     public async Task Missing_database_file_is_one_clear_error()
     {
         var act = () => Source(connectionString: "Data Source=/nonexistent/dir/reports.db;Mode=ReadOnly").ReadAsync(Window, CancellationToken.None);
