@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using CachetSync;
 using CachetSync.Cachet;
 using CachetSync.Configuration;
+using CachetSync.Output;
 using CachetSync.Probing;
 using CachetSync.Reports;
 using CachetSync.Scheduling;
@@ -28,6 +29,8 @@ public static class Program
 
     public static async Task<int> RunAsync(string[] args, RunEnvironment environment, CancellationToken stopping)
     {
+        // Everything printed passes one place that masks secrets and escapes control characters.
+        environment = environment with { Out = new SafeTextWriter(environment.Out), Error = new SafeTextWriter(environment.Error) };
         var (commandLine, argumentError) = CommandLine.Parse(args);
         if (commandLine is null)
         {
@@ -41,7 +44,7 @@ public static class Program
             return CycleSummary.ExitApplied;
         }
 
-        ConfigTree configuration;
+        LoadedConfiguration configuration;
         try
         {
             configuration = ConfigLoader.Load(commandLine.ConfigFile, environment.EnvironmentPrefix);
@@ -54,13 +57,20 @@ public static class Program
 
         // Validate everything before any network call: a half-valid configuration never touches Cachet.
         // Listing components only reads, so like a dry run it needs no token.
-        var (settings, problems) = SettingsReader.Read(configuration, commandLine.DryRun || commandLine.ListComponents);
+        var (settings, problems) = SettingsReader.Read(
+            configuration.Tree, commandLine.DryRun || commandLine.ListComponents, commandLine.Once, requireServers: !commandLine.ListComponents);
         if (settings is null)
         {
             await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({problems.Count} problems):");
             foreach (var problem in problems)
             {
                 await environment.Error.WriteLineAsync($"  {problem}");
+            }
+
+            if (configuration.FileRead is null)
+            {
+                await environment.Error.WriteLineAsync(
+                    $"No configuration file was read: {configuration.FileLookedFor} does not exist. Pass --config FILE, or configure through CACHETSYNC_* variables.");
             }
 
             return CycleSummary.ExitInvalidConfiguration;
@@ -72,7 +82,8 @@ public static class Program
             return CycleSummary.ExitInvalidConfiguration;
         }
 
-        using var host = BuildHost(settings, configuration, environment, commandLine);
+        using var host = BuildHost(settings, configuration.Tree, environment, commandLine);
+        LogSkippedVariables(host.Services.GetRequiredService<ILogger<CachetSyncSettings>>(), configuration);
         if (commandLine.ListComponents)
         {
             return await ComponentListing.RunAsync(host.Services.GetRequiredService<ICachetClient>(), commandLine.Output, environment, stopping);
@@ -87,12 +98,22 @@ public static class Program
 
         if (!commandLine.Once)
         {
-            // Worker mode: the host runs CronWorker until stopped, then waits up to ShutdownTimeout for the cycle.
+            // Worker mode: the host runs CronWorker until stopped, then waits up to ShutdownTimeout for the cycle; the
+            // process exits with the code of the cycle the stop cut short (0 when it stopped between cycles).
+            var exit = host.Services.GetRequiredService<WorkerExit>();
             await host.RunAsync(stopping);
-            return CycleSummary.ExitApplied;
+            return exit.Code;
         }
 
         return await RunOnceAsync(host.Services.GetRequiredService<SyncCycle>(), settings, commandLine, environment, stopping);
+    }
+
+    private static void LogSkippedVariables(ILogger logger, LoadedConfiguration configuration)
+    {
+        foreach (var name in configuration.SkippedVariables)
+        {
+            logger.LogDebug("Environment variable {Name} is not a configuration path (Section__Key); ignored", name);
+        }
     }
 
     private static async Task<int> RunOnceAsync(
@@ -103,7 +124,7 @@ public static class Program
         await using var onStop = stopping.Register(() => giveUp.CancelAfter(settings.ShutdownTimeout));
         try
         {
-            return await RunCycleAsync(cycle, commandLine, environment.Out, stopping).WaitAsync(giveUp.Token);
+            return (await RunCycleAsync(cycle, commandLine, environment.Out, worker: false, stopping).WaitAsync(giveUp.Token)).ExitCode;
         }
         catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
         {
@@ -113,9 +134,9 @@ public static class Program
         }
     }
 
-    private static async Task<int> RunCycleAsync(SyncCycle cycle, CommandLine commandLine, TextWriter output, CancellationToken stopping)
+    private static async Task<CycleSummary> RunCycleAsync(SyncCycle cycle, CommandLine commandLine, TextWriter output, bool worker, CancellationToken stopping)
     {
-        var summary = await cycle.RunAsync(commandLine.DryRun, stopping);
+        var summary = await cycle.RunAsync(commandLine.DryRun, stopping) with { Worker = worker };
         if (commandLine.Output == OutputFormat.Json)
         {
             SummaryJson.Write(output, summary);
@@ -126,7 +147,7 @@ public static class Program
         }
 
         await output.FlushAsync(CancellationToken.None);
-        return summary.ExitCode;
+        return summary;
     }
 
     internal static IHost BuildHost(CachetSyncSettings settings, ConfigTree configuration, RunEnvironment environment, CommandLine commandLine)
@@ -159,9 +180,18 @@ public static class Program
                 provider.GetRequiredService<ILogger<SyncCycle>>()));
         if (!commandLine.Once)
         {
+            var exit = new WorkerExit();
+            builder.Services.AddSingleton(exit);
             builder.Services.AddHostedService(provider => new CronWorker(
                 settings.Schedule,
-                stopping => RunCycleAsync(provider.GetRequiredService<SyncCycle>(), commandLine, environment.Out, stopping),
+                async stopping =>
+                {
+                    var summary = await RunCycleAsync(provider.GetRequiredService<SyncCycle>(), commandLine, environment.Out, worker: true, stopping);
+                    if (summary.Stopped)
+                    {
+                        exit.Code = summary.ExitCode;
+                    }
+                },
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<CronWorker>>()));
         }

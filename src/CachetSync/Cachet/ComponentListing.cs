@@ -27,7 +27,7 @@ public static class ComponentListing
         }
         catch (CachetException ex)
         {
-            await environment.Error.WriteLineAsync($"cachetsync: {ex.Message}");
+            await environment.Error.WriteLineAsync($"cachetsync: {Output.TerminalText.Escape(ex.Message)}");
             return Sync.CycleSummary.ExitCachetFailed;
         }
     }
@@ -45,6 +45,7 @@ public static class ComponentListing
                 ((ComponentStatus)component.Status).ToString(),
                 component.Enabled ? "yes" : "no",
             })
+            .Select(row => row.Select(Output.TerminalText.Escape).ToArray())
             .Prepend(["ID", "NAME", "GROUP", "STATUS", "ENABLED"])
             .ToList();
         var widths = Enumerable.Range(0, 5).Select(column => rows.Max(row => row[column].Length)).ToArray();

@@ -23,6 +23,13 @@ public sealed record CachetSettings(
 
     public static readonly TimeSpan DefaultBreakFor = TimeSpan.FromMinutes(5);
 
+    // The bounds Polly's own option validators hold the pipeline to, tightened so that the derived values hold too:
+    // the whole request (Timeout × 11 attempts + back-off) and the breaker's window (2 × Timeout) stay within a day.
+    private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MinBreakFor = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Plain http to anything but this machine: the token crosses the network readable by anyone on the path.</summary>
     public bool SendsTokenInClear => BaseUrl is { Scheme: "http" } url && ApiToken is not null && !url.IsLoopback;
 
@@ -33,7 +40,7 @@ public sealed record CachetSettings(
         resilience.RejectUnknownKeys(ResilienceKeys);
 
         var baseUrl = ReadBaseUrl(node, dryRun);
-        var token = node.String("ApiToken");
+        var token = node.Secret("ApiToken");
         if (token is null && !dryRun)
         {
             node.Problem("ApiToken", "is required to write to Cachet (set CACHETSYNC_Cachet__ApiToken, or use --dry-run)");
@@ -48,16 +55,16 @@ public sealed record CachetSettings(
 
         return new CachetSettings(
             baseUrl,
-            token is null ? null : new Secret(token),
-            node.Duration("Timeout") ?? TimeSpan.FromSeconds(10),
+            token,
+            node.Duration("Timeout", MinTimeout, MaxTimeout) ?? TimeSpan.FromSeconds(10),
             node.Int("PageSize", 1, 100_000) ?? 1000,
             node.Int("MaxParallelWrites", 1, 64) ?? 4,
             resilience.Int("MaxRetries", 0, 10) ?? 3,
-            resilience.Duration("RetryDelay") ?? TimeSpan.FromSeconds(1),
+            resilience.Duration("RetryDelay", max: MaxRetryDelay) ?? TimeSpan.FromSeconds(1),
             ReadBreakAfter(resilience),
-            resilience.Duration("BreakFor") ?? DefaultBreakFor,
+            resilience.Duration("BreakFor", MinBreakFor) ?? DefaultBreakFor,
             node.Bool("RespectManualStatus") ?? false,
-            node.Duration("ManualHoldFor") ?? TimeSpan.FromHours(1),
+            node.Duration("ManualHoldFor", max: TimeSpan.FromDays(366)) ?? TimeSpan.FromHours(1),
             respectMaintenance ?? apiVersion == 2,
             apiVersion);
     }
@@ -89,7 +96,17 @@ public sealed record CachetSettings(
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            node.Problem("BaseUrl", $"\"{text}\" is not an absolute http(s) URL");
+            node.Problem("BaseUrl", $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
+            return null;
+        }
+
+        // Neither would be sent (the API root is built from the path alone), and both would be printed in messages.
+        if (uri.UserInfo.Length > 0 || uri.Query.Length > 0)
+        {
+            UrlText.RegisterSecrets(uri);
+            Output.Redaction.Register(uri.Query.TrimStart('?'));
+            node.Problem("BaseUrl", $"\"{UrlText.Masked(text)}\" carries {(uri.UserInfo.Length > 0 ? "user info (user:password@)" : "a query (?…)")}: "
+                + "CachetSync does not send either. Give the status page's plain address, and the key in Cachet.ApiToken");
             return null;
         }
 

@@ -12,21 +12,28 @@ public static class ConfigLoader
     public const string EnvironmentPrefix = "CACHETSYNC_";
     public const string DefaultFile = "appsettings.json";
 
+    /// <summary>A configuration file larger than this is not a configuration (e.g. <c>--config /dev/zero</c>).</summary>
+    public const int MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>A file that does not answer within this (a FIFO nobody writes to) is given up on.</summary>
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
+
     /// <exception cref="ConfigFileException">The file is missing (when named), unreadable or not valid JSON.</exception>
-    public static ConfigTree Load(string? configFile, string environmentPrefix)
+    public static LoadedConfiguration Load(string? configFile, string environmentPrefix)
     {
         var name = configFile ?? DefaultFile;
         var path = Path.GetFullPath(name);
+        var found = configFile is not null || File.Exists(path);
         ConfigTree tree;
         try
         {
-            tree = configFile is null && !File.Exists(path) ? new ConfigTree() : ConfigTree.Parse(File.ReadAllText(path));
+            tree = found ? ConfigTree.Parse(BoundedFile.ReadAllBytes(path, MaxFileBytes, ReadTimeout)) : new ConfigTree();
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new ConfigFileException($"{name}: file not found");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
         {
             throw new ConfigFileException($"{name}: cannot be read ({ex.Message})");
         }
@@ -35,8 +42,8 @@ public static class ConfigLoader
             throw new ConfigFileException($"{name}: not valid JSON: {Describe(ex)}");
         }
 
-        tree.OverlayEnvironment(environmentPrefix, Environment.GetEnvironmentVariables());
-        return tree;
+        var skipped = tree.OverlayEnvironment(environmentPrefix, Environment.GetEnvironmentVariables(), SettingsReader.TopLevelKeys);
+        return new LoadedConfiguration(tree, found ? path : null, path, skipped);
     }
 
     private static string Describe(JsonException json) =>

@@ -40,6 +40,26 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
+    /// <summary>A secret value (token, header value): refused with a control character, which would split a header.</summary>
+    public Secret? Secret(string key)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var secret = new Secret(text);
+        if (text.Any(char.IsControl))
+        {
+            // The value itself is not quoted: it is a secret.
+            Problem(key, "contains a control character (a line break?); a header value cannot carry one");
+            return null;
+        }
+
+        return secret;
+    }
+
     public int? Int(string key, int min, int max)
     {
         var text = String(key);
@@ -80,8 +100,14 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         return null;
     }
 
-    /// <summary>A positive duration: "00:00:05", "5s", "1500ms", "2m" or "1h".</summary>
-    public TimeSpan? Duration(string key)
+    /// <summary>
+    /// The longest duration any key takes unless it says otherwise. Timers throw beyond ~49 days and Polly refuses
+    /// more than a day, so a value that passed here must never crash whatever consumes it later.
+    /// </summary>
+    public static readonly TimeSpan DefaultMaxDuration = TimeSpan.FromDays(1);
+
+    /// <summary>A positive duration up to <paramref name="max"/> (default one day): "00:00:05", "5s", "1500ms", "2m" or "1h".</summary>
+    public TimeSpan? Duration(string key, TimeSpan? min = null, TimeSpan? max = null)
     {
         var text = String(key);
         if (text is null)
@@ -98,6 +124,14 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         if (value <= TimeSpan.Zero)
         {
             Problem(key, $"must be positive, got \"{text}\"");
+            return null;
+        }
+
+        var lowest = min ?? TimeSpan.Zero;
+        var highest = max ?? DefaultMaxDuration;
+        if (value < lowest || value > highest)
+        {
+            Problem(key, $"\"{text}\" is out of range ({DurationText.Format(lowest)} to {DurationText.Format(highest)})");
             return null;
         }
 

@@ -22,7 +22,10 @@ public sealed class ConfigTree
     public ConfigTree? Child(string key) => _children.GetValueOrDefault(key);
 
     /// <exception cref="JsonException">The text is not JSON.</exception>
-    public static ConfigTree Parse(string json)
+    public static ConfigTree Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
+
+    /// <exception cref="JsonException">The UTF-8 bytes are not JSON.</exception>
+    public static ConfigTree Parse(ReadOnlyMemory<byte> json)
     {
         var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         using var document = JsonDocument.Parse(json, options);
@@ -31,17 +34,40 @@ public sealed class ConfigTree
         return tree;
     }
 
-    /// <summary>Overlays variables named <c>PREFIX_Section__Key</c>: they win over the file.</summary>
-    public void OverlayEnvironment(string prefix, IDictionary variables)
+    /// <summary>
+    /// Overlays variables named <c>PREFIX_Section__Key</c> (or <c>PREFIX_TopLevelKey</c>): they win over the file.
+    /// Variables with the prefix that are not shaped like a configuration path are not configuration: Kubernetes
+    /// injects <c>CACHETSYNC_DB_PORT_5432_TCP_ADDR</c> for a Service named cachetsync-db. Those are skipped.
+    /// </summary>
+    /// <returns>The names of the variables skipped.</returns>
+    public IReadOnlyList<string> OverlayEnvironment(string prefix, IDictionary variables, IReadOnlyCollection<string> topLevelKeys)
     {
+        var skipped = new List<string>();
         foreach (DictionaryEntry variable in variables)
         {
-            if (variable.Key is string name && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            if (variable.Key is not string name || !name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
-                Set(name[prefix.Length..].Split("__"), variable.Value as string);
+                continue;
+            }
+
+            var path = name[prefix.Length..].Split("__");
+            if (IsConfigurationPath(path, topLevelKeys))
+            {
+                Set(path, variable.Value as string);
+            }
+            else
+            {
+                skipped.Add(name);
             }
         }
+
+        return skipped;
     }
+
+    /// <summary>Section__Key__0__Key, or a top-level key alone; every segment a name or an array index.</summary>
+    private static bool IsConfigurationPath(string[] path, IReadOnlyCollection<string> topLevelKeys) =>
+        path.All(segment => segment.Length > 0 && segment.All(char.IsAsciiLetterOrDigit))
+        && (path.Length > 1 || topLevelKeys.Contains(path[0], StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The entries below this node as flat "a:b:c" keys (for libraries that read IConfiguration).</summary>
     public IEnumerable<KeyValuePair<string, string?>> Flatten(string path)

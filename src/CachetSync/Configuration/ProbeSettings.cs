@@ -26,7 +26,7 @@ public sealed record ProbeSettings(
     {
         node.RejectUnknownKeys(Keys);
         return new ProbeSettings(
-            node.Duration("Timeout") ?? TimeSpan.FromSeconds(5),
+            node.Duration("Timeout", max: TimeSpan.FromHours(1)) ?? TimeSpan.FromSeconds(5),
             node.Int("MaxConcurrency", 1, 100_000) ?? DefaultMaxConcurrency,
             ReadMethod(node),
             node.Bool("FollowRedirects") ?? true,

@@ -37,19 +37,19 @@ public sealed record ReportSettings(
         }
 
         var sql = source == ReportSourceKind.Sql ? SqlReportSettings.Read(node.Child("Sql")) : null;
-        var bearer = node.String("BearerToken");
+        var bearer = node.Secret("BearerToken");
         return new ReportSettings(
             source,
             url,
             path,
-            node.Duration("Window") ?? None.Window,
-            node.Duration("Timeout") ?? None.Timeout,
+            node.Duration("Window", max: TimeSpan.FromDays(366)) ?? None.Window,
+            node.Duration("Timeout", max: TimeSpan.FromHours(1)) ?? None.Timeout,
             new ReportShape(
                 node.Enum<ReportFormat>("Format") ?? ReportFormat.CountMap,
                 node.String("ServerProperty") ?? ReportShape.CountMap.ServerProperty,
                 node.String("CountProperty") ?? ReportShape.CountMap.CountProperty,
                 node.String("TimeProperty") ?? ReportShape.CountMap.TimeProperty),
-            bearer is null ? null : new Secret(bearer),
+            bearer,
             ReadHeaders(node.Child("Headers")),
             sql);
     }
@@ -63,9 +63,13 @@ public sealed record ReportSettings(
             {
                 node.Problem(name, "needs a value");
             }
-            else
+            else if (!name.All(character => char.IsAsciiLetterOrDigit(character) || "!#$%&'*+-.^_`|~".Contains(character)))
             {
-                headers[name] = new Secret(value);
+                node.Problem(name, "is not a valid header name");
+            }
+            else if (node.Secret(name) is { } secret)
+            {
+                headers[name] = secret;
             }
         }
 
@@ -86,9 +90,11 @@ public sealed record ReportSettings(
             .Replace("{until}", "2000-01-01T02:00:00Z", StringComparison.OrdinalIgnoreCase);
         if (!Uri.TryCreate(sample, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            node.Problem("Url", $"\"{text}\" is not an absolute http(s) URL");
+            node.Problem("Url", $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
             return null;
         }
+
+        UrlText.RegisterSecrets(uri);
 
         return text;
     }

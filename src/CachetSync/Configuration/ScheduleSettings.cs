@@ -3,9 +3,10 @@ using Cronos;
 namespace CachetSync.Configuration;
 
 /// <summary>Section <c>Schedule</c>: when the long-running worker runs a cycle.</summary>
-public sealed record ScheduleSettings(CronExpression Cron, string CronText, TimeZoneInfo TimeZone)
+/// <param name="RunAtStart">The worker runs one cycle as soon as it starts, then keeps to the schedule.</param>
+public sealed record ScheduleSettings(CronExpression Cron, string CronText, TimeZoneInfo TimeZone, bool RunAtStart = false)
 {
-    public static readonly string[] Keys = ["Cron", "IncludeSeconds", "TimeZone"];
+    public static readonly string[] Keys = ["Cron", "IncludeSeconds", "TimeZone", "RunAtStart"];
 
     public const string DefaultCron = "*/2 * * * *";
 
@@ -15,7 +16,13 @@ public sealed record ScheduleSettings(CronExpression Cron, string CronText, Time
         var text = node.String("Cron") ?? DefaultCron;
         var cron = ParseCron(node, text, node.Bool("IncludeSeconds"));
         var zone = ReadTimeZone(node);
-        return new ScheduleSettings(cron, text, zone);
+        // "0 0 30 2 *" parses, yet no date matches it: a worker would wait forever doing nothing.
+        if (cron.GetNextOccurrence(DateTimeOffset.UtcNow, zone) is null)
+        {
+            node.Problem("Cron", $"\"{text}\" never occurs (no date matches it)");
+        }
+
+        return new ScheduleSettings(cron, text, zone, node.Bool("RunAtStart") ?? false);
     }
 
     private static CronExpression ParseCron(ConfigNode node, string text, bool? includeSeconds)

@@ -5,9 +5,18 @@ namespace CachetSync.Configuration;
 /// database connection string. Wrapped so that no ToString, record printer, log template or exception message can
 /// show it by accident: only <see cref="Reveal"/> hands out the value, and only the code that sends it calls that.
 /// </summary>
-public sealed class Secret(string value)
+public sealed class Secret
 {
-    public string Reveal() => value;
+    private readonly string _value;
+
+    /// <summary>Also tells <see cref="Output.Redaction"/>: the value is masked in any text the process prints.</summary>
+    public Secret(string value)
+    {
+        _value = value;
+        Output.Redaction.RegisterWithEncodings(value);
+    }
+
+    public string Reveal() => _value;
 
     public override string ToString() => "(redacted)";
 }

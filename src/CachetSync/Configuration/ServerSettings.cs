@@ -66,9 +66,11 @@ public sealed record ServerSettings(
             || uri.Scheme is not ("http" or "https" or "tcp")
             || string.IsNullOrEmpty(uri.Host))
         {
-            node.Problem("Url", $"\"{text}\" is not an absolute http(s) or tcp URL");
+            node.Problem("Url", $"\"{UrlText.Masked(text)}\" is not an absolute http(s) or tcp URL");
             return null;
         }
+
+        UrlText.RegisterSecrets(uri);
 
         if (uri.Scheme == "tcp" && uri.IsDefaultPort)
         {

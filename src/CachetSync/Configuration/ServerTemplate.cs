@@ -21,7 +21,7 @@ public sealed record ServerTemplate(string Path, string Group, string UrlTemplat
         else if (!url.Contains('{', StringComparison.Ordinal) || Fill(url, "sample-name", 1) is not { } sample
                  || !Uri.TryCreate(sample, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "tcp"))
         {
-            node.Problem("Url", $"\"{url}\" is not a URL template using {{name}}, {{slug}} or {{id}}");
+            node.Problem("Url", $"\"{UrlText.Masked(url)}\" is not a URL template using {{name}}, {{slug}} or {{id}}");
             url = null;
         }
 

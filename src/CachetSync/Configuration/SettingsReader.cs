@@ -11,7 +11,14 @@ public static class SettingsReader
     public static readonly string[] Sections =
         ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics"];
 
-    public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(ConfigTree configuration, bool dryRun)
+    /// <summary>The keys an environment variable may name without a "__" (e.g. CACHETSYNC_ShutdownTimeout).</summary>
+    public static IReadOnlyCollection<string> TopLevelKeys { get; } = [.. Sections, .. ForeignSections];
+
+    /// <param name="dryRun">Nothing will be written (a dry run, or --list-components): no token needed.</param>
+    /// <param name="once">One cycle per process (--once): whatever must be remembered between cycles needs a state file.</param>
+    /// <param name="requireServers">A cycle will run (not --list-components): without a server it would do nothing.</param>
+    public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(
+        ConfigTree configuration, bool dryRun, bool once = false, bool requireServers = false)
     {
         var problems = new List<ConfigProblem>();
         var root = new ConfigNode(configuration, "", problems);
@@ -24,7 +31,7 @@ public static class SettingsReader
         var thresholds = ThresholdSettings.Read(root.Child("Thresholds"), ThresholdSettings.BuiltIn, mergeStatusCodes: false);
         var (servers, templates) = ReadServers(root.Child("Servers"), thresholds);
 
-        var shutdownTimeout = root.Duration("ShutdownTimeout") ?? CachetSyncSettings.DefaultShutdownTimeout;
+        var shutdownTimeout = root.Duration("ShutdownTimeout", max: TimeSpan.FromHours(1)) ?? CachetSyncSettings.DefaultShutdownTimeout;
 
         var damping = DampingSettings.Read(root.Child("Damping"));
         var state = StateSettings.Read(root.Child("State"));
@@ -32,6 +39,16 @@ public static class SettingsReader
         var metrics = MetricSettings.Read(root.Child("Metrics"));
 
         var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics, templates);
+        if (requireServers && servers.Count == 0 && templates.Count == 0 && !root.Child("Servers").Exists)
+        {
+            root.Problem("Servers", "is empty: there is nothing to probe (add at least one server, or a component group)");
+        }
+
+        if (once)
+        {
+            StateRequirement.Check(settings, root);
+        }
+
         return problems.Count == 0 ? (settings, problems) : (null, problems);
     }
 

@@ -20,10 +20,15 @@ public sealed record SqlReportSettings(SqlProvider Provider, Secret ConnectionSt
             node.Problem("Provider", $"is required when Source is Sql ({string.Join(", ", Enum.GetNames<SqlProvider>())})");
         }
 
-        var connectionString = node.String("ConnectionString");
+        var connectionString = node.Secret("ConnectionString");
         if (connectionString is null)
         {
             node.Problem("ConnectionString", "is required when Source is Sql (or set CACHETSYNC_Reports__Sql__ConnectionString)");
+        }
+
+        if (connectionString is not null)
+        {
+            RegisterPassword(connectionString.Reveal());
         }
 
         var query = node.String("Query") ?? DefaultQuery;
@@ -32,8 +37,34 @@ public sealed record SqlReportSettings(SqlProvider Provider, Secret ConnectionSt
             node.Problem("Query", "must use @since, so only reports of the window are counted");
         }
 
+        // A second statement could end the read-only transaction the query runs in ("COMMIT; DELETE …").
+        if (SqlStatements.HasMoreThanOne(query))
+        {
+            node.Problem("Query", "must be one statement (a ';' separates a second one): the report source only reads");
+        }
+
         return provider is { } value && connectionString is not null
-            ? new SqlReportSettings(value, new Secret(connectionString), query)
+            ? new SqlReportSettings(value, connectionString, query)
             : null;
+    }
+
+    /// <summary>The password alone may appear in a provider's message without the rest of the connection string.</summary>
+    private static void RegisterPassword(string connectionString)
+    {
+        try
+        {
+            var parts = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            foreach (var key in new[] { "Password", "Pwd" })
+            {
+                if (parts.TryGetValue(key, out var password))
+                {
+                    Output.Redaction.RegisterWithEncodings(password?.ToString());
+                }
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Not key=value pairs: the provider will say so when it connects; the whole string is registered already.
+        }
     }
 }

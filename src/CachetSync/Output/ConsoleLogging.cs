@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
-namespace CachetSync;
+namespace CachetSync.Output;
 
 /// <summary>Logging for the process: quiet library defaults, the configuration's Logging section, the console on stderr.</summary>
 public static class ConsoleLogging
@@ -22,9 +22,32 @@ public static class ConsoleLogging
         if (environment.ConfigureLogging is { } configure)
         {
             configure(logging);
-            return;
+        }
+        else
+        {
+            AddConsole(logging);
         }
 
+        CleanEveryProvider(logging.Services);
+    }
+
+    /// <summary>Every log entry, whichever provider writes it, passes <see cref="SafeLoggerProvider"/> first.</summary>
+    private static void CleanEveryProvider(IServiceCollection services)
+    {
+        foreach (var provider in services.Where(descriptor => descriptor.ServiceType == typeof(ILoggerProvider)).ToList())
+        {
+            services.Remove(provider);
+            services.AddSingleton<ILoggerProvider>(scope => new SafeLoggerProvider(Create(scope, provider)));
+        }
+    }
+
+    private static ILoggerProvider Create(IServiceProvider services, ServiceDescriptor provider) =>
+        (ILoggerProvider)(provider.ImplementationInstance
+            ?? provider.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, provider.ImplementationType!));
+
+    private static void AddConsole(ILoggingBuilder logging)
+    {
         // Logs go to stderr so stdout carries only the summary. Logging:Console:FormatterName=json switches to JSON lines.
         logging.AddConsole();
         logging.Services.Configure<SimpleConsoleFormatterOptions>(options =>

@@ -22,8 +22,17 @@ public sealed class CronWorker(
     {
         var running = Task.CompletedTask;
         var lastDue = time.GetUtcNow();
-        logger.LogInformation("Worker started: schedule \"{Cron}\" ({TimeZone}), first cycle at {Next:u}",
-            schedule.CronText, schedule.TimeZone.Id, Next(lastDue));
+        if (schedule.RunAtStart)
+        {
+            logger.LogInformation("Worker started: schedule \"{Cron}\" ({TimeZone}), first cycle now (RunAtStart), then at {Next:u}",
+                schedule.CronText, schedule.TimeZone.Id, Next(lastDue));
+            running = RunCycleAsync(lastDue, stoppingToken);
+        }
+        else
+        {
+            logger.LogInformation("Worker started: schedule \"{Cron}\" ({TimeZone}), first cycle at {Next:u}",
+                schedule.CronText, schedule.TimeZone.Id, Next(lastDue));
+        }
 
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -4,20 +4,25 @@ namespace CachetSync.Sync;
 
 /// <summary>The result of one cycle, and the exit code a scheduler reads from it.</summary>
 /// <param name="Stopped">A stop request cut the cycle short: some servers were not probed or not written.</param>
+/// <param name="Worker">
+/// A cycle of the long-running worker: being stopped is how a worker ends, not a failure, so it alone does not make
+/// the code 2 — the worker process exits with the code of the cycle its stop cut short.
+/// </param>
 public sealed record CycleSummary(
     IReadOnlyList<ServerOutcome> Servers,
     string? CachetError,
     DateTimeOffset StartedAt,
     TimeSpan Duration,
     bool DryRun,
-    bool Stopped)
+    bool Stopped,
+    bool Worker = false)
 {
     public const int ExitApplied = 0;
     public const int ExitInvalidConfiguration = 1;
     public const int ExitCachetFailed = 2;
 
     /// <summary>Probe failures are results, not errors: only Cachet trouble makes a cycle fail.</summary>
-    public int ExitCode => CachetError is not null || Stopped || Count(SyncAction.Failed) > 0 ? ExitCachetFailed : ExitApplied;
+    public int ExitCode => CachetError is not null || (Stopped && !Worker) || Count(SyncAction.Failed) > 0 ? ExitCachetFailed : ExitApplied;
 
     public int Count(SyncAction action) => Servers.Count(server => server.Action == action);
 

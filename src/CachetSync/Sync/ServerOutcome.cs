@@ -15,4 +15,8 @@ public sealed record ServerOutcome(
     ComponentStatus? Current,
     SyncAction Action,
     string? Error,
-    string? Note = null);
+    string? Note = null)
+{
+    /// <summary>A server that was not probed (disabled, stopped, no socket to spare) has no desired status.</summary>
+    public bool HasDesired => Probe.Kind is not (ProbeKind.Stopped or ProbeKind.NotProbed);
+}

@@ -18,6 +18,7 @@ public static class SummaryJson
             json.WriteNumber("durationMs", Math.Round(summary.Duration.TotalMilliseconds));
             json.WriteBoolean("dryRun", summary.DryRun);
             json.WriteBoolean("stopped", summary.Stopped);
+            json.WriteBoolean("worker", summary.Worker);
             json.WriteNumber("exitCode", summary.ExitCode);
             WriteStringOrNull(json, "cachetError", summary.CachetError);
             json.WriteStartObject("totals");
@@ -51,7 +52,7 @@ public static class SummaryJson
         WriteNumberOrNull(json, "reports", server.Reports);
         WriteNumberOrNull(json, "componentId", server.ComponentId);
         WriteStringOrNull(json, "current", server.Current?.ToString());
-        json.WriteString("desired", server.Desired.Status.ToString());
+        WriteStringOrNull(json, "desired", server.HasDesired ? server.Desired.Status.ToString() : null);
         json.WriteString("reason", server.Desired.Reason);
         json.WriteString("action", SummaryTable.ActionLabel(server.Action));
         WriteStringOrNull(json, "error", server.Error);

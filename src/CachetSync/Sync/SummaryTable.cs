@@ -1,3 +1,4 @@
+using CachetSync.Output;
 using CachetSync.Probing;
 using CachetSync.Thresholds;
 
@@ -14,7 +15,8 @@ public static class SummaryTable
 
     public static void Write(TextWriter output, CycleSummary summary)
     {
-        var rows = summary.Servers.Select(Row).ToList();
+        // Names and details come from the configuration, Cachet and the servers: escaped, so none can forge a row.
+        var rows = summary.Servers.Select(outcome => Row(outcome).Select(TerminalText.Escape).ToArray()).ToList();
         var widths = Headers.Select((header, column) =>
             rows.Select(row => row[column].Length).Prepend(header.Length).Max()).ToArray();
 
@@ -40,8 +42,12 @@ public static class SummaryTable
     {
         var cachet = summary.CachetError is null ? "" : $" Cachet: {summary.CachetError}.";
         var dryRun = summary.DryRun ? " (dry run: nothing written)" : "";
+        // A worker's cycle that was not stopped does not end the process: its code is a result, not an exit code.
+        var result = summary.Worker && !summary.Stopped
+            ? $"Cycle result {summary.ExitCode} (the worker keeps running)."
+            : $"Exit code {summary.ExitCode}.";
         return $"{summary.Servers.Count} servers in {summary.Duration.TotalSeconds:0.0} s, {summary.ProbesFailed} probes failed: "
-            + $"{Counts(summary)}{dryRun}.{cachet} Exit code {summary.ExitCode}.";
+            + $"{Counts(summary)}{dryRun}.{cachet} {result}";
     }
 
     private static string[] Row(ServerOutcome outcome) =>
@@ -55,7 +61,7 @@ public static class SummaryTable
         },
         $"{outcome.Probe.Latency.TotalMilliseconds:0} ms",
         outcome.Reports?.ToString() ?? "-",
-        $"{outcome.Current?.ToString() ?? "?"} -> {outcome.Desired.Status}",
+        $"{outcome.Current?.ToString() ?? "?"} -> {(outcome.HasDesired ? outcome.Desired.Status.ToString() : "-")}",
         ActionLabel(outcome.Action),
         outcome.Error ?? outcome.Note ?? outcome.Desired.Reason,
     ];

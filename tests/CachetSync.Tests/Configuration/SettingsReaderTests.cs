@@ -21,7 +21,7 @@ public sealed class SettingsReaderTests
     public void Example_configuration_in_the_repository_validates()
     {
         var path = Path.Combine(RepositoryRoot(), "appsettings.example.json");
-        var (settings, problems) = SettingsReader.Read(ConfigLoader.Load(path, "CACHETSYNC_UNUSED_"), dryRun: true);
+        var (settings, problems) = SettingsReader.Read(ConfigLoader.Load(path, "CACHETSYNC_UNUSED_").Tree, dryRun: true);
 
         problems.Should().BeEmpty();
         settings!.Servers.Should().HaveCountGreaterThan(2);
@@ -203,7 +203,7 @@ public sealed class SettingsReaderTests
             Environment.SetEnvironmentVariable(prefix + "Cachet__ApiToken", "from-environment");
             Environment.SetEnvironmentVariable(prefix + "Probe__Timeout", "2s");
 
-            var (settings, problems) = SettingsReader.Read(ConfigLoader.Load(file, prefix), dryRun: false);
+            var (settings, problems) = SettingsReader.Read(ConfigLoader.Load(file, prefix).Tree, dryRun: false);
 
             problems.Should().BeEmpty();
             settings!.Cachet.ApiToken!.Reveal().Should().Be("from-environment");

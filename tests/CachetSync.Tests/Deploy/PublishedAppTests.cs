@@ -48,21 +48,34 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
         output.Trim().Should().MatchRegex(@"^cachetsync \d+\.\d+\.\d+$");
     }
 
+    /// <summary>One server on a closed port: a dry run with no Cachet has something to show.</summary>
+    private static string OneServer => $$"""[ { "Name": "edge-1", "Url": "http://127.0.0.1:{{Loopback.FreePort()}}/", "ComponentId": 1 } ]""";
+
     [Fact]
-    public void Dry_run_with_no_servers_and_no_cachet_succeeds()
+    public void Dry_run_with_no_cachet_succeeds()
     {
-        Config("{}");
+        Config($$"""{ "Servers": {{OneServer}} }""");
 
         var (exitCode, output, _) = Run("--once --dry-run");
 
         exitCode.Should().Be(0);
-        output.Should().Contain("0 servers in").And.Contain("Exit code 0.");
+        output.Should().Contain("1 servers in").And.Contain("Exit code 0.");
+    }
+
+    [Fact]
+    public void No_configuration_file_and_no_servers_exits_1_naming_the_file_looked_for()
+    {
+        var (exitCode, output, error) = Run("--once --dry-run");
+
+        exitCode.Should().Be(1);
+        output.Should().BeEmpty();
+        error.Should().Contain("Servers: is empty").And.Contain($"{Path.Combine(_work, "appsettings.json")} does not exist");
     }
 
     [Fact]
     public void Json_console_formatter_is_chosen_from_configuration()
     {
-        Config("""{ "Logging": { "Console": { "FormatterName": "json" } } }""");
+        Config($$"""{ "Logging": { "Console": { "FormatterName": "json" } }, "Servers": {{OneServer}} }""");
 
         var (exitCode, _, error) = Run("--once --dry-run --output json");
 
@@ -76,7 +89,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
     [Fact]
     public void Default_logs_are_one_line_each_with_a_utc_timestamp_on_stderr()
     {
-        Config("{}");
+        Config($$"""{ "Servers": {{OneServer}} }""");
 
         var (exitCode, output, error) = Run("--once --dry-run");
 

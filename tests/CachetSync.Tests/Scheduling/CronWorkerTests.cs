@@ -24,12 +24,12 @@ public sealed class CronWorkerTests : IDisposable
         _loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs));
     }
 
-    private Task Start(string cron, string timeZone, DateTimeOffset startAt, Func<CancellationToken, Task>? cycle = null)
+    private Task Start(string cron, string timeZone, DateTimeOffset startAt, Func<CancellationToken, Task>? cycle = null, bool runAtStart = false)
     {
         _clock = new FakeClock(startAt);
         var seconds = cron.Split(' ').Length == 6;
         var schedule = new ScheduleSettings(
-            CronExpression.Parse(cron, seconds ? CronFormat.IncludeSeconds : CronFormat.Standard), cron, TimeZoneInfo.FindSystemTimeZoneById(timeZone));
+            CronExpression.Parse(cron, seconds ? CronFormat.IncludeSeconds : CronFormat.Standard), cron, TimeZoneInfo.FindSystemTimeZoneById(timeZone), runAtStart);
         var worker = new CronWorker(schedule, token =>
         {
             _cycleTimes.Add(_clock.GetUtcNow());
@@ -52,6 +52,27 @@ public sealed class CronWorkerTests : IDisposable
 
         _cycleTimes.Should().Equal(Utc("2026-11-26T10:01:00"), Utc("2026-11-26T10:02:00"), Utc("2026-11-26T10:03:00"));
         _logs.Lines.Should().Contain(line => line.Contains("Next cycle at 2026-11-26 10:04:00Z"));
+    }
+
+    [Fact]
+    public void Says_its_schedule_and_first_run_when_it_starts()
+    {
+        _ = Start("*/2 * * * *", "UTC", Utc("2026-11-26T10:00:30"));
+
+        _logs.Lines.Should().Contain(line => line.Contains("Worker started: schedule \"*/2 * * * *\" (UTC), first cycle at 2026-11-26 10:02:00Z"));
+        _cycleTimes.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Run_at_start_runs_one_cycle_at_once_then_keeps_to_the_schedule()
+    {
+        _ = Start("*/2 * * * *", "UTC", Utc("2026-11-26T10:00:30"), runAtStart: true);
+
+        _cycleTimes.Should().Equal(Utc("2026-11-26T10:00:30"));
+        _logs.Lines.Should().Contain(line => line.Contains("first cycle now (RunAtStart), then at 2026-11-26 10:02:00Z"));
+        _clock.Pass(TimeSpan.FromSeconds(90));
+
+        _cycleTimes.Should().Equal(Utc("2026-11-26T10:00:30"), Utc("2026-11-26T10:02:00"));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class CircuitBreakerCycleTests : LoopbackProgramTest
                 new JsonObject { ["Name"] = "web-2", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 2 }),
         };
         var path = Run.WriteConfig(config.ToJsonString());
-        var configuration = ConfigLoader.Load(path, Run.EnvironmentPrefix);
+        var configuration = ConfigLoader.Load(path, Run.EnvironmentPrefix).Tree;
         var settings = SettingsReader.Read(configuration, dryRun: false).Settings!;
         var environment = new RunEnvironment(Run.Out, Run.Error, Run.EnvironmentPrefix, logging => logging.AddProvider(Run.Logs), _clock);
         using var host = Program.BuildHost(settings, configuration, environment, new CommandLine(path, Once: false, DryRun: false, Help: false, Version: false));

@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+
+namespace CachetSync.Configuration;
+
+/// <summary>Shows a configured URL in a message without what may be a credential in it: user info and query.</summary>
+public static partial class UrlText
+{
+    /// <summary>"https://user:pass@host/p?key=v" → "https://***@host/p?***"; works on text that is not a valid URL too.</summary>
+    public static string Masked(string url) => Query().Replace(UserInfo().Replace(url, "//***@"), "?***");
+
+    /// <summary>Registers the password in a URL's user info with <see cref="Output.Redaction"/>, for any later text.</summary>
+    public static void RegisterSecrets(Uri url)
+    {
+        if (url.UserInfo.Length > 0)
+        {
+            Output.Redaction.RegisterWithEncodings(Uri.UnescapeDataString(url.UserInfo));
+            Output.Redaction.Register(url.UserInfo);
+            var colon = url.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            if (colon >= 0)
+            {
+                Output.Redaction.RegisterWithEncodings(Uri.UnescapeDataString(url.UserInfo[(colon + 1)..]));
+            }
+        }
+    }
+
+    [GeneratedRegex(@"//[^/?#@\s]*@")]
+    private static partial Regex UserInfo();
+
+    [GeneratedRegex(@"\?.*$")]
+    private static partial Regex Query();
+}
