@@ -8,6 +8,22 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
     /// <summary>A guard against a Cachet whose pagination never ends: 10 000 pages of 1000 is ten million components.</summary>
     public const int MaxPages = 10_000;
 
+    /// <summary>
+    /// When the first page is smaller than asked yet more pages follow, something (Cachet, a proxy) ignores per_page:
+    /// a list it serves one item a page would cost a request per component. This many pages are still read.
+    /// </summary>
+    public const int MaxPagesWhenPerPageIgnored = 100;
+
+    /// <summary>How many pages a walk may read, judged from its first page.</summary>
+    public static int PageLimit(int perPage, int firstPageCount, bool morePages) =>
+        morePages && firstPageCount < perPage ? MaxPagesWhenPerPageIgnored : MaxPages;
+
+    /// <summary>The error for a walk past its <see cref="PageLimit"/>.</summary>
+    public static CachetException TooManyPages(string operation, int limit, int perPage, int firstPageCount) =>
+        new(limit == MaxPagesWhenPerPageIgnored
+            ? $"{operation}: Cachet answers {firstPageCount} items a page though per_page={perPage} was asked, and more than {limit} pages; it (or a proxy) ignores per_page"
+            : $"{operation}: more than {limit} pages; its pagination never ends");
+
     public bool IncidentSetsComponentStatus => true;
 
     public Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken) =>
@@ -57,12 +73,13 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
     }
 
     /// <summary>Walks a paginated list to its last page, trusting only the first page's page count.</summary>
-    private static async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
+    private async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
         string path, Func<int, Task<CachetPage<T>>> readPage, Func<T, int> id, CancellationToken cancellationToken)
     {
         var items = new List<T>();
         var seen = new HashSet<int>();
         var totalPages = 1;
+        var perPage = pageSize;
         for (var page = 1; page <= totalPages; page++)
         {
             var operation = $"GET {path} page {page}";
@@ -76,9 +93,10 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
             if (page == 1)
             {
                 totalPages = answer.Meta?.Pagination?.TotalPages ?? 1;
-                if (totalPages > MaxPages)
+                var limit = PageLimit(perPage, answer.Data.Count, totalPages > 1);
+                if (totalPages > limit)
                 {
-                    throw new CachetException($"{operation}: Cachet claims {totalPages} pages, more than the {MaxPages} CachetSync reads");
+                    throw TooManyPages(operation, limit, perPage, answer.Data.Count);
                 }
             }
 

@@ -28,6 +28,12 @@ public static class CachetErrorTranslator
         ApiRequestException { InnerException: { } inner } => Translate(inner, operation),
         ApiException { StatusCode: HttpStatusCode.Unauthorized } api =>
             new CachetException($"{operation}: Cachet rejected the API token (HTTP 401)", tokenRejected: true, api),
+        ApiException { StatusCode: >= HttpStatusCode.MultipleChoices and < HttpStatusCode.BadRequest } api =>
+            new CachetException(
+                $"{operation}: Cachet answered HTTP {(int)api.StatusCode}, a redirect to {Target(api)}: not followed, the token would go with it. "
+                + "Set Cachet.BaseUrl to the address Cachet really answers at", inner: api),
+        CachetAnswerTooLargeException tooLarge =>
+            new CachetException($"{operation}: {tooLarge.Message}", inner: tooLarge),
         ApiException { StatusCode: HttpStatusCode.OK } api =>
             new CachetException($"{operation}: Cachet answered a body that is not the expected JSON ({Reason(api)})", inner: api),
         ApiException api =>
@@ -44,6 +50,9 @@ public static class CachetErrorTranslator
             new CachetException($"{operation}: Cachet did not answer in time", inner: canceled),
         _ => new CachetException($"{operation}: {exception.GetType().Name}: {exception.Message}", inner: exception),
     };
+
+    private static string Target(ApiException api) =>
+        api.Headers.Location is { } location ? Configuration.UrlText.Masked(location.ToString()) : "(no Location header)";
 
     private static string Reason(ApiException api) =>
         api.InnerException?.Message ?? (api.HasContent ? "unreadable body" : "empty body");

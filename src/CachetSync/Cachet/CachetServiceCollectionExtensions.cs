@@ -45,8 +45,11 @@ public static class CachetServiceCollectionExtensions
     }
 
     /// <summary>The one place every Cachet client gets its address, token header, log redaction and resilience.</summary>
-    private static void Configure(IHttpClientBuilder client, CachetSettings settings, Uri address, string tokenHeader, Func<string, string> tokenValue) =>
+    private static void Configure(IHttpClientBuilder client, CachetSettings settings, Uri address, string tokenHeader, Func<string, string> tokenValue)
+    {
         client
+            // A redirect would carry the token (and the write) to wherever Cachet, or whoever answers for it, points.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             .ConfigureHttpClient(http =>
             {
                 http.BaseAddress = address;
@@ -59,6 +62,10 @@ public static class CachetServiceCollectionExtensions
             })
             .RedactLoggedHeaders([tokenHeader])
             .AddStandardResilienceHandler(options => ConfigureResilience(options, settings));
+
+        // Added after the resilience handler, so it runs inside each attempt, and the attempt's timeout covers the body.
+        client.AddHttpMessageHandler(() => new BoundedAnswerHandler(BoundedAnswerHandler.DefaultMaxBytes));
+    }
 
     /// <summary>The Cachet 3 API root: the configured address with <c>/api</c> added unless already there.</summary>
     public static Uri Cachet3Address(Uri baseUrl)

@@ -112,23 +112,29 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
         }
     }
 
-    private static async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
+    private async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
         string path, Func<int, Task<Cachet3List<T>>> readPage, Func<T, string> id, CancellationToken cancellationToken)
     {
         var items = new List<T>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var (limit, firstPageCount) = (CachetClient.MaxPages, 0);
         for (var page = 1; ; page++)
         {
             var operation = $"GET {path} page {page}";
-            if (page > CachetClient.MaxPages)
+            if (page > limit)
             {
-                throw new CachetException($"{operation}: more than {CachetClient.MaxPages} pages; its pagination never ends");
+                throw CachetClient.TooManyPages(operation, limit, _perPage, firstPageCount);
             }
 
             var answer = await CachetErrorTranslator.CallAsync(() => readPage(page), operation, cancellationToken);
             if (answer?.Data is null)
             {
                 throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
+            }
+
+            if (page == 1)
+            {
+                (limit, firstPageCount) = (CachetClient.PageLimit(_perPage, answer.Data.Count, answer.Links?.Next is not null), answer.Data.Count);
             }
 
             var before = items.Count;
