@@ -5,12 +5,18 @@ using Microsoft.Extensions.Logging;
 namespace CachetSync.State;
 
 /// <summary>
-/// Loads and saves <see cref="SyncState"/> as JSON. Saving writes a temp file beside the target and renames it over,
-/// so a crash mid-write never leaves half a file; a missing or corrupt file is logged and read as empty.
+/// Loads and saves <see cref="SyncState"/> as JSON. Saving writes a temp file of its own beside the target, flushes
+/// it to the disk and renames it over, so a crash or a power cut never leaves half a file; a missing, corrupt or
+/// oversized file is logged and read as empty, and a bad entry costs only itself.
 /// </summary>
 public sealed class StateFile(string path, ILogger<StateFile> logger)
 {
     private const int CurrentVersion = 1;
+
+    /// <summary>Thousands of components take well under a megabyte: a larger file is not ours.</summary>
+    private const int MaxBytes = 16 * 1024 * 1024;
+
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
     public SyncState Load()
     {
@@ -22,21 +28,38 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
 
         try
         {
-            var document = JsonSerializer.Deserialize(File.ReadAllBytes(path), StateJsonContext.Default.StateDocument);
+            var document = JsonSerializer.Deserialize(BoundedFile.ReadAllBytes(path, MaxBytes, ReadTimeout), StateJsonContext.Default.StateDocument);
             if (document is not { Version: CurrentVersion, Components: not null })
             {
                 throw new JsonException($"expected version {CurrentVersion} with \"components\"");
             }
 
-            return new SyncState(document.Components.ToDictionary(
-                entry => int.Parse(entry.Key, CultureInfo.InvariantCulture),
-                entry => new ComponentMemory(entry.Value.LastWritten, entry.Value.Pending, entry.Value.PendingCycles, entry.Value.HeldUntil, entry.Value.OpenIncident)));
+            return new SyncState(Components(document));
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or TimeoutException)
         {
             logger.LogWarning("State file {Path} cannot be used ({Reason}); starting with empty state", path, ex.Message);
             return new SyncState();
         }
+    }
+
+    /// <summary>The entries by component id; a key that is no id, or names an id again ("1" and "01"), is skipped.</summary>
+    private Dictionary<int, ComponentMemory> Components(StateDocument document)
+    {
+        var components = new Dictionary<int, ComponentMemory>();
+        foreach (var (key, entry) in document.Components)
+        {
+            if (entry is null || !int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+            {
+                logger.LogWarning("State file {Path}: entry \"{Key}\" is not a component's; ignored", path, key);
+            }
+            else if (!components.TryAdd(id, new ComponentMemory(entry.LastWritten, entry.Pending, entry.PendingCycles, entry.HeldUntil, entry.OpenIncident)))
+            {
+                logger.LogWarning("State file {Path}: component {Id} has a second entry \"{Key}\"; the first is kept", path, id, key);
+            }
+        }
+
+        return components;
     }
 
     public void Save(SyncState state)
@@ -47,11 +70,18 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
                 pair => pair.Key.ToString(CultureInfo.InvariantCulture),
                 pair => new StateEntry(pair.Value.LastWritten, pair.Value.Pending, pair.Value.PendingCycles, pair.Value.HeldUntil, pair.Value.OpenIncident)));
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        // Unique per save: every container's process is PID 1, so a PID would not tell two runs on one volume apart.
+        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
             Directory.CreateDirectory(directory);
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(document, StateJsonContext.Default.StateDocument));
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                file.Write(JsonSerializer.SerializeToUtf8Bytes(document, StateJsonContext.Default.StateDocument));
+                // On the disk before the rename: otherwise a power cut can leave the new name on empty content.
+                file.Flush(flushToDisk: true);
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

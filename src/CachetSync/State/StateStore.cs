@@ -7,12 +7,17 @@ namespace CachetSync.State;
 /// The state a process works with: loaded from the state file (if one is configured) before its first cycle,
 /// kept in memory across a worker's cycles, saved after each cycle that wrote or counted anything.
 /// </summary>
-public sealed class StateStore(StateSettings settings, ILoggerFactory loggers)
+public sealed class StateStore(StateSettings settings, ILoggerFactory loggers) : IDisposable
 {
     private readonly StateFile? _file = settings.Path is { } path ? new StateFile(path, loggers.CreateLogger<StateFile>()) : null;
+    private readonly StateLock? _lock = settings.Path is { } path ? new StateLock(path, loggers.CreateLogger<StateLock>()) : null;
     private SyncState? _state;
 
     public SyncState Current => _state ??= _file?.Load() ?? new SyncState();
+
+    /// <summary>Takes the state file's lock for the rest of the process, before the state is read for a cycle that writes.</summary>
+    /// <returns>Null when this process may write; else why not.</returns>
+    public Task<string?> LockAsync(CancellationToken cancellationToken) => _lock?.AcquireAsync(cancellationToken) ?? Task.FromResult<string?>(null);
 
     public void Save()
     {
@@ -21,4 +26,6 @@ public sealed class StateStore(StateSettings settings, ILoggerFactory loggers)
             _file?.Save(_state);
         }
     }
+
+    public void Dispose() => _lock?.Dispose();
 }

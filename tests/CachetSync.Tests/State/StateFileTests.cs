@@ -44,7 +44,6 @@ public sealed class StateFileTests : IDisposable
     [Theory]
     [InlineData("{ not json")]
     [InlineData("""{"version": 99, "components": {}}""")]
-    [InlineData("""{"version": 1, "components": {"twelve": {"pendingCycles": 1}}}""")]
     [InlineData("""{"version": 1, "components": {"12": {"lastWritten": "Splendid"}}}""")]
     public void Corrupt_file_is_logged_and_read_as_empty(string content)
     {
@@ -53,6 +52,66 @@ public sealed class StateFileTests : IDisposable
         File().Load().Components.Should().BeEmpty();
 
         _logs.Lines.Should().ContainSingle(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("cannot be used"));
+    }
+
+    [Fact]
+    public void A_bad_entry_costs_only_itself_and_colliding_ids_keep_the_first()
+    {
+        System.IO.File.WriteAllText(Path.Combine(_directory, "state.json"), """
+            {"version": 1, "components": {
+              "1": {"lastWritten": "MajorOutage"}, "01": {"lastWritten": "Operational"},
+              "twelve": {"pendingCycles": 1}, "7": null, "8": {"pending": "PartialOutage", "pendingCycles": 2}}}
+            """);
+
+        var loaded = File().Load().Components;
+
+        loaded.Keys.Should().BeEquivalentTo([1, 8]);
+        loaded[1].LastWritten.Should().Be(MajorOutage);
+        loaded[8].PendingCycles.Should().Be(2);
+        _logs.Lines.Should().Contain(line => line.Contains("component 1 has a second entry \"01\"; the first is kept"))
+            .And.Contain(line => line.Contains("entry \"twelve\" is not a component's; ignored"))
+            .And.Contain(line => line.Contains("entry \"7\" is not a component's; ignored"));
+    }
+
+    [Fact]
+    public void An_oversized_state_file_is_not_read_into_memory()
+    {
+        var path = Path.Combine(_directory, "state.json");
+        using (var file = System.IO.File.Create(path))
+        {
+            file.SetLength(17L * 1024 * 1024);
+        }
+
+        File().Load().Components.Should().BeEmpty();
+
+        _logs.Lines.Should().ContainSingle(line => line.Contains("cannot be used (it is larger than 16 MiB)"));
+    }
+
+    [Fact]
+    public void A_fifo_nobody_writes_to_is_given_up_on()
+    {
+        var path = Path.Combine(_directory, "state.json");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", path))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        File().Load().Components.Should().BeEmpty();
+
+        _logs.Lines.Should().ContainSingle(line => line.Contains("cannot be used (it gave no end within 10 s"));
+    }
+
+    [Fact]
+    public void Saving_leaves_no_temp_file_and_two_savers_never_share_one()
+    {
+        var state = new SyncState();
+        state.Set(3, new ComponentMemory(LastWritten: Operational));
+
+        Parallel.For(0, 8, _ => File().Save(state));
+
+        Directory.GetFiles(_directory).Should().Equal(Path.Combine(_directory, "state.json"));
+        File().Load().Components.Should().BeEquivalentTo(state.Components);
+        _logs.Lines.Should().NotContain(line => line.Contains("could not be written"));
     }
 
     [Fact]
