@@ -21,6 +21,19 @@ public sealed class LatencyMetrics(ICachetClient cachet, MetricSettings settings
     {
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         var options = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken };
+        try
+        {
+            await PostEachAsync(servers, outcomes, timestamp, options);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A stop while posting: the points not yet posted are a courtesy, not worth a crash or a wait.
+            logger.LogInformation("Stopped while posting latency points; the rest are skipped");
+        }
+    }
+
+    private async Task PostEachAsync(IReadOnlyList<ServerSettings> servers, IReadOnlyList<ServerOutcome> outcomes, long timestamp, ParallelOptions options)
+    {
         await Parallel.ForEachAsync(Enumerable.Range(0, servers.Count), options, async (i, token) =>
         {
             if (outcomes[i].Probe.Kind != ProbeKind.Ok)

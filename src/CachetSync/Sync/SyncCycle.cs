@@ -38,6 +38,8 @@ public sealed class SyncCycle(
     {
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
+        // A dry run changes no memory, so it needs no lock; a cycle that writes must not interleave with another run's.
+        var stateLocked = dryRun ? null : await state.LockAsync(stopping);
         var componentsTask = ReadComponentsAsync(stopping);
         var servers = await ServersAsync(componentsTask);
         var probesTask = ProbeEnabledAsync(servers, stopping);
@@ -50,20 +52,14 @@ public sealed class SyncCycle(
         var memories = new ComponentMemory?[servers.Count];
         for (var i = 0; i < servers.Count; i++)
         {
-            var server = servers[i];
-            var count = counts?.For(server.ReportKey);
-            var desired = probes[i].Kind is ProbeKind.Stopped or ProbeKind.NotProbed
-                ? new StatusDecision(ComponentStatus.Unknown, probes[i].Detail)
-                : ThresholdMapper.Map(probes[i], count, server.Thresholds);
-            plans[i] = Plan(server, probes[i], count, desired, components, cachetError, dryRun);
-            (plans[i], memories[i]) = Gate(plans[i], dryRun, startedAt);
+            (plans[i], memories[i]) = PlanOne(servers[i], probes[i], counts, components, cachetError, dryRun, startedAt);
         }
 
-        var outcomes = stopping.IsCancellationRequested
-            ? plans.Select(plan => plan.Action == SyncAction.Updated ? plan with { Action = SyncAction.Skipped, Error = StatusWriter.StoppedBeforeWriting } : plan).ToArray()
+        var outcomes = stopping.IsCancellationRequested ? plans.Select(StoppedBeforeWriting).ToArray()
+            : stateLocked is { } lockError ? plans.Select(plan => plan.Action == SyncAction.Updated ? plan with { Action = SyncAction.Failed, Error = lockError } : plan).ToArray()
             : _writer is null ? plans // no Cachet (a dry run without one): nothing can have been planned for writing
             : await _writer.WriteAllAsync(plans, memories, stopping);
-        if (!dryRun)
+        if (!dryRun && stateLocked is null)
         {
             Remember(outcomes, memories);
             if (metrics is not null && !stopping.IsCancellationRequested)
@@ -81,6 +77,33 @@ public sealed class SyncCycle(
         logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
         return summary;
     }
+
+    /// <summary>One server's plan and gate; a fault in them (a bug, a value nothing foresaw) stays that server's.</summary>
+    private (ServerOutcome Plan, ComponentMemory? Memory) PlanOne(
+        ServerSettings server, ProbeResult probe, ReportCounts? counts, ComponentResolver? components, string? cachetError, bool dryRun, DateTimeOffset now)
+    {
+        var count = counts?.For(server.ReportKey);
+        try
+        {
+            var desired = probe.Kind is ProbeKind.Stopped or ProbeKind.NotProbed
+                ? new StatusDecision(ComponentStatus.Unknown, probe.Detail)
+                : ThresholdMapper.Map(probe, count, server.Thresholds);
+            return Gate(Plan(server, probe, count, desired, components, cachetError, dryRun), dryRun, now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "{Server}: could not be planned; left as it is", server.Name);
+            var failed = new ServerOutcome(
+                server.Name, probe, count, new StatusDecision(ComponentStatus.Unknown, "not planned"), server.ComponentId, null, SyncAction.Failed, $"not planned: {ex.Message}");
+            return (failed, null);
+        }
+    }
+
+    /// <summary>After a stop request no write starts; a server whose write could not happen says why.</summary>
+    private static ServerOutcome StoppedBeforeWriting(ServerOutcome plan) =>
+        plan.Action == SyncAction.Updated || (plan is { Action: SyncAction.Skipped, Error: null } && plan.HasDesired)
+            ? plan with { Action = SyncAction.Skipped, Error = StatusWriter.StoppedBeforeWriting }
+            : plan;
 
     /// <summary>
     /// The servers of this cycle. Entries naming a component group need Cachet's components first; without such
@@ -168,6 +191,12 @@ public sealed class SyncCycle(
         if (!server.Enabled)
         {
             return outcome with { Action = SyncAction.Disabled };
+        }
+
+        if (probe.Kind == ProbeKind.NotProbed)
+        {
+            // This machine could not probe it (no socket to spare): nothing is known, so nothing is written.
+            return outcome with { Action = SyncAction.Failed, Error = probe.Detail };
         }
 
         if (components is null)

@@ -134,7 +134,10 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
         process.ExitCode.Should().Be(0);
         using var summary = JsonDocument.Parse((await output).Trim());
         summary.RootElement.GetProperty("stopped").GetBoolean().Should().BeTrue();
+        summary.RootElement.GetProperty("worker").GetBoolean().Should().BeTrue();
+        summary.RootElement.GetProperty("exitCode").GetInt32().Should().Be(process.ExitCode, "the last summary and the process agree");
         summary.RootElement.GetProperty("servers")[0].GetProperty("probe").GetString().Should().Be("Stopped");
+        summary.RootElement.GetProperty("servers")[0].GetProperty("desired").ValueKind.Should().Be(JsonValueKind.Null, "a server not probed has no desired status");
     }
 
     [Fact]

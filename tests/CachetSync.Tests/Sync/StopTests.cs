@@ -48,11 +48,34 @@ public sealed class StopTests : LoopbackProgramTest
         exitCode.Should().Be(2, "the cycle was not applied");
         Cachet.Puts().Should().BeEmpty();
         var summary = Run.Out.ToString();
-        summary.Should().MatchRegex(@"b\s+Stopped .* skipped\s+stopped before the probe finished");
-        summary.Should().MatchRegex(@"c\s+Stopped .* skipped\s+stopped before the probe finished");
-        // The fast server's probe may or may not have finished when the stop came; either way nothing was written.
-        summary.Should().MatchRegex(@"a\s+(HTTP 503 .* skipped\s+stopped before writing|Stopped .* skipped)");
+        summary.Should().MatchRegex(@"b\s+Stopped .* (\?|Operational) -> -\s+skipped\s+stopped before the probe finished", "a server not probed has no desired status");
+        summary.Should().MatchRegex(@"c\s+Stopped .* (\?|Operational) -> -\s+skipped\s+stopped before the probe finished");
+        // The fast server's probe may or may not have finished when the stop came, and Cachet may or may not have been
+        // read by then; whichever, nothing was written and the row says why.
+        summary.Should().MatchRegex(@"a\s+(HTTP 503 .* skipped\s+stopped before writing|Stopped .* skipped\s+stopped before the probe finished)");
         Run.Logs.Lines.Should().Contain(line => line.Contains("Stopped during the cycle: 3 servers skipped"));
+    }
+
+    [Fact]
+    public async Task A_server_probed_before_a_stop_that_came_before_cachet_answered_says_why_it_was_not_written()
+    {
+        // The order CI once hit: the fast probe done, Cachet not read yet, then the stop.
+        Cachet.WithComponent(1, "a", 1).ServeComponents().AcceptStatusWrites();
+        Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"data":[]}""").WithDelay(TimeSpan.FromSeconds(30)));
+        var config = Config([Server("a", Targets.Urls[0] + "/down", 1)]);
+
+        var run = Run.RunAsync(_stop.Token, "--config", Run.WriteConfig(config.ToJsonString()), "--once");
+        // WireMock logs a request only once answered: Cachet's delayed read is still open when the probe shows up here.
+        await Eventually.Until(() => Targets.LogEntries.Any(), "the probe to be answered while Cachet is still being asked");
+        await _stop.CancelAsync();
+        var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(20));
+
+        exitCode.Should().Be(2);
+        Cachet.Server.LogEntries.Should().BeEmpty("Cachet had not answered when the stop came");
+        // Almost always the probe's answer was in when the stop came; either way the row says why nothing was written.
+        Run.Out.ToString().Should().MatchRegex(@"a\s+(HTTP 503 .* \? -> MajorOutage\s+skipped\s+stopped before writing|Stopped .* \? -> -\s+skipped\s+stopped before the probe finished)");
+        Cachet.Puts().Should().BeEmpty();
     }
 
     [Fact]
@@ -113,6 +136,23 @@ public sealed class StopTests : LoopbackProgramTest
         cycles[1].GetProperty("totals").GetProperty("unchanged").GetInt32().Should().Be(1, "the second cycle finds the status already written");
         Cachet.Puts().Should().ContainSingle();
         Run.Logs.Lines.Should().Contain(line => line.Contains("Next cycle at"));
+    }
+
+    [Fact]
+    public async Task A_stopped_worker_exits_with_the_code_its_last_summary_prints()
+    {
+        using var silent = new RawTcpServer(RawTcpServer.Behaviour.Silent);
+        var config = Config([Server("stuck", silent.Url, 1)], probeTimeout: "60s");
+        config["Cachet"]!["BaseUrl"] = $"http://127.0.0.1:{Loopback.FreePort()}";
+        config["Schedule"] = new JsonObject { ["Cron"] = "* * * * *", ["RunAtStart"] = true };
+
+        var run = Run.RunAsync(_stop.Token, "--config", Run.WriteConfig(config.ToJsonString()));
+        await Eventually.Until(() => silent.Accepted == 1 && Run.Logs.All.Contains("Cachet could not be read"), "the cycle to find Cachet down while a probe hangs");
+        await _stop.CancelAsync();
+        var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(20));
+
+        exitCode.Should().Be(2, "the cycle the stop cut short could not read Cachet");
+        Run.Out.ToString().Should().Contain("Exit code 2.").And.NotContain("Cycle result");
     }
 
     public override void Dispose()
