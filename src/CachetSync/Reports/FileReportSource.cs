@@ -2,7 +2,7 @@ using CachetSync.Configuration;
 
 namespace CachetSync.Reports;
 
-/// <summary>Reads report JSON from a file that another job exports.</summary>
+/// <summary>Reads report JSON from a file that another job exports, within Reports.Timeout and the size cap.</summary>
 public sealed class FileReportSource(ReportSettings settings) : IReportSource
 {
     public string Description => $"file {settings.Path}";
@@ -12,9 +12,9 @@ public sealed class FileReportSource(ReportSettings settings) : IReportSource
         byte[] body;
         try
         {
-            body = await File.ReadAllBytesAsync(settings.Path!, cancellationToken);
+            body = await BoundedFile.ReadAllBytesAsync(settings.Path!, HttpReportSource.MaxBodyBytes, settings.Timeout, cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TimeoutException)
         {
             throw new ReportSourceException($"cannot be read ({ex.Message})", ex);
         }

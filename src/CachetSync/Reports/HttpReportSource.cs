@@ -11,7 +11,7 @@ public sealed class HttpReportSource(IHttpClientFactory clients, ReportSettings 
     /// <summary>A bigger answer is refused (the client's buffer limit): megabytes of counts mean a broken source.</summary>
     public const int MaxBodyBytes = 16 * 1024 * 1024;
 
-    public string Description => $"HTTP {Redacted(settings.Url!)}";
+    public string Description => $"HTTP {UrlText.Masked(settings.Url!)}";
 
     public async Task<ReportCounts> ReadAsync(ReportWindow window, CancellationToken cancellationToken)
     {
@@ -35,6 +35,13 @@ public sealed class HttpReportSource(IHttpClientFactory clients, ReportSettings 
             }
 
             using var response = await clients.CreateClient(ClientName).SendAsync(request, timeout.Token);
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                var target = response.Headers.Location is { } location ? UrlText.Masked(location.ToString()) : "(no Location header)";
+                throw new ReportSourceException(
+                    $"answered HTTP {(int)response.StatusCode}, a redirect to {target}: not followed, its credentials would go with it. Set Reports.Url to the final address");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new ReportSourceException($"answered HTTP {(int)response.StatusCode}");
@@ -52,10 +59,4 @@ public sealed class HttpReportSource(IHttpClientFactory clients, ReportSettings 
             throw new ReportSourceException($"request failed ({ex.Message})", ex);
         }
     }
-
-    /// <summary>The URL without query or user info: either may carry a key.</summary>
-    private static string Redacted(string url) =>
-        Uri.TryCreate(url.Replace("{", "", StringComparison.Ordinal).Replace("}", "", StringComparison.Ordinal), UriKind.Absolute, out var uri)
-            ? uri.GetLeftPart(UriPartial.Path)
-            : "(url)";
 }

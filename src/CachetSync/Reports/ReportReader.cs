@@ -9,6 +9,9 @@ namespace CachetSync.Reports;
 /// </summary>
 public sealed class ReportReader(IReportSource? source, ReportSettings settings, TimeProvider time, ILogger<ReportReader> logger)
 {
+    /// <summary>A source with hundreds of thousands of keys must not write them all to the log, in lines or in one line.</summary>
+    public const int MaxKeysLogged = 20;
+
     public async Task<ReportCounts?> ReadAsync(IReadOnlyList<ServerSettings> servers, CancellationToken stopping)
     {
         if (source is null)
@@ -21,10 +24,15 @@ public sealed class ReportReader(IReportSource? source, ReportSettings settings,
         try
         {
             var counts = await source.ReadAsync(window, stopping);
-            foreach (var (key, reason) in counts.Rejected)
+            foreach (var (key, reason) in counts.Rejected.Take(MaxKeysLogged))
             {
                 logger.LogWarning("Report source {Source}: count for {ReportKey} ignored: {Reason}; probe-only status for it",
                     source.Description, key, reason);
+            }
+
+            if (counts.Rejected.Count > MaxKeysLogged)
+            {
+                logger.LogWarning("Report source {Source}: {More} more counts ignored (not listed)", source.Description, counts.Rejected.Count - MaxKeysLogged);
             }
 
             LogUnmatchedKeys(counts, servers);
@@ -54,7 +62,8 @@ public sealed class ReportReader(IReportSource? source, ReportSettings settings,
         var unmatched = counts.Counts.Keys.Concat(counts.Rejected.Keys).Where(key => !used.Contains(key)).Order(StringComparer.Ordinal).ToList();
         if (unmatched.Count > 0)
         {
-            logger.LogDebug("Report source {Source}: {Count} keys match no server: {Keys}", source!.Description, unmatched.Count, string.Join(", ", unmatched));
+            var listed = string.Join(", ", unmatched.Take(MaxKeysLogged)) + (unmatched.Count > MaxKeysLogged ? $", … ({unmatched.Count - MaxKeysLogged} more)" : "");
+            logger.LogDebug("Report source {Source}: {Count} keys match no server: {Keys}", source!.Description, unmatched.Count, listed);
         }
     }
 }

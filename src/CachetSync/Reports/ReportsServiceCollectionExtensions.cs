@@ -16,6 +16,8 @@ public static class ReportsServiceCollectionExtensions
                         client.Timeout = Timeout.InfiniteTimeSpan;
                         client.MaxResponseContentBufferSize = HttpReportSource.MaxBodyBytes;
                     })
+                    // The source's credentials (bearer token, Headers) must never be sent to wherever a redirect points.
+                    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
                     // The source's own credentials must not reach a log line, whatever the log level.
                     .RedactLoggedHeaders(["Authorization", .. settings.Headers.Keys]);
                 services.AddSingleton<IReportSource>(provider =>
