@@ -43,6 +43,11 @@ public static class ProbeFailureClassifier
 
     public static (ProbeKind Kind, string Detail) FromSocketError(SocketError error) => error switch
     {
+        // EMFILE/ENFILE, ENOBUFS, EADDRNOTAVAIL: this machine ran out of something. The server was never asked,
+        // so it is not the server's outage.
+        SocketError.TooManyOpenSockets => (ProbeKind.NotProbed, "not probed: this machine has too many open files (EMFILE)"),
+        SocketError.NoBufferSpaceAvailable => (ProbeKind.NotProbed, "not probed: this machine has no socket buffer space left (ENOBUFS)"),
+        SocketError.AddressNotAvailable => (ProbeKind.NotProbed, "not probed: this machine has no local address or port left (EADDRNOTAVAIL)"),
         SocketError.ConnectionRefused => (ProbeKind.ConnectionRefused, "connection refused"),
         SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
             => (ProbeKind.ConnectionReset, "connection reset"),

@@ -22,6 +22,9 @@ public enum ProbeKind
     /// <summary>Not finished: CachetSync was told to stop while this probe ran or before it started.</summary>
     Stopped,
 
-    /// <summary>Not probed at all: the server is configured with <c>Enabled: false</c>.</summary>
+    /// <summary>
+    /// Not probed at all: the server is configured with <c>Enabled: false</c>, or this machine could not open a socket
+    /// for it (too many open files): the server's status is left as it is.
+    /// </summary>
     NotProbed,
 }
