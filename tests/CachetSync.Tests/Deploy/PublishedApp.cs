@@ -38,9 +38,10 @@ public sealed partial class PublishedApp : IDisposable
             ? match.Groups["args"].Value.Trim()
             : throw new InvalidOperationException($"deploy/Dockerfile has no 'RUN dotnet {verb}' line");
 
-    public static (int ExitCode, string Out, string Error) Run(string file, string arguments, string workingDirectory, TimeSpan timeout)
+    public static (int ExitCode, string Out, string Error) Run(
+        string file, string arguments, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(file, arguments, workingDirectory);
+        using var process = Start(file, arguments, workingDirectory, environment);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
@@ -52,14 +53,22 @@ public sealed partial class PublishedApp : IDisposable
         return (process.ExitCode, output.Result, error.Result);
     }
 
-    public static Process Start(string file, string arguments, string workingDirectory) =>
-        Process.Start(new ProcessStartInfo(file, arguments)
+    public static Process Start(string file, string arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file, arguments)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"could not start {file}");
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+    }
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 

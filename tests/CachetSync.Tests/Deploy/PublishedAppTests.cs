@@ -73,6 +73,26 @@ public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<Publishe
     }
 
     [Fact]
+    public void Under_a_low_open_file_limit_probes_wait_their_turn_instead_of_failing_as_outages()
+    {
+        // A container's usual limit is 1024 against 4096 probes in flight; 64 against 300 here is the same squeeze.
+        using var targets = Loopback.StartWireMock();
+        targets.Given(WireMock.RequestBuilders.Request.Create().WithPath("/slow").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(100)));
+        var servers = string.Join(", ", Enumerable.Range(1, 300).Select(i => $$"""{ "Name": "edge-{{i}}", "Url": "{{targets.Urls[0]}}/slow?{{i}}", "ComponentId": {{i}} }"""));
+        Config($$"""{ "Probe": { "Timeout": "30s" }, "Servers": [ {{servers}} ] }""");
+
+        var (exitCode, output, error) = PublishedApp.Run(
+            "bash", $"-c \"ulimit -n 64 && exec {app.Executable} --once --dry-run --output json\"", _work, TimeSpan.FromMinutes(2));
+
+        exitCode.Should().Be(0, error);
+        using var summary = JsonDocument.Parse(output);
+        summary.RootElement.GetProperty("servers").EnumerateArray().Select(server => server.GetProperty("probe").GetString())
+            .Should().OnlyContain(kind => kind == "Ok", "every server answered; none may look down for want of a socket here");
+        error.Should().MatchRegex(@"Probe\.MaxConcurrency 4096 lowered to \d+: the open-file limit is 64 \(ulimit -n\)");
+    }
+
+    [Fact]
     public void Json_console_formatter_is_chosen_from_configuration()
     {
         Config($$"""{ "Logging": { "Console": { "FormatterName": "json" } }, "Servers": {{OneServer}} }""");

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CachetSync.Tests.Configuration;
+using CachetSync.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CachetSync.Tests.Deploy;
+
+/// <summary>
+/// deploy/kubernetes/cronjob.yaml as shipped: its arguments and environment, with the example configuration in the
+/// working directory (the image's /config), run by the native executable once per schedule — outage, then recovery.
+/// </summary>
+public sealed partial class CronJobManifestTests(PublishedApp app) : IClassFixture<PublishedApp>, IDisposable
+{
+    private static readonly string Manifest = File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "deploy", "kubernetes", "cronjob.yaml"));
+    private readonly string _config = Directory.CreateTempSubdirectory("cachetsync-config-").FullName;
+    private readonly string _volume = Directory.CreateTempSubdirectory("cachetsync-state-").FullName;
+
+    [Fact]
+    public void The_job_has_a_state_volume_where_its_state_path_points_and_no_service_links()
+    {
+        Manifest.Should().Contain("enableServiceLinks: false");
+        Manifest.Should().MatchRegex(@"kind: PersistentVolumeClaim\s+metadata:\s+name: cachetsync-state");
+        Manifest.Should().MatchRegex(@"- name: state\s+persistentVolumeClaim:\s+claimName: cachetsync-state");
+        Manifest.Should().MatchRegex(@"- name: state\s+mountPath: /state");
+        Environment()["CACHETSYNC_State__Path"].Should().StartWith("/state/");
+    }
+
+    [Fact]
+    public void The_jobs_command_and_environment_run_the_example_configuration_through_outage_and_recovery()
+    {
+        using var cachet = new CachetStub();
+        cachet.WithComponent(1, "Stream EU 1", 1).WithComponent(2, "Stream EU 2", 1).WithComponent(3, "Stream US 1", 1).WithComponent(4, "RTMP ingest", 1)
+            .ServeComponents().AcceptStatusWrites();
+        using var targets = Loopback.StartWireMock();
+        var healthy = false;
+        targets.Given(Request.Create().WithPath("/edge-1").UsingGet())
+            .RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage { StatusCode = Volatile.Read(ref healthy) ? 200 : 503 }));
+        targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json"), Path.Combine(_config, "appsettings.json"));
+        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.schema.json"), Path.Combine(_config, "appsettings.schema.json"));
+        var environment = Environment().ToDictionary(
+            pair => pair.Key, pair => pair.Value.Replace("/state/", _volume + "/", StringComparison.Ordinal));
+        // What a deployment sets for itself: the Secret's token, and (here) the loopback addresses.
+        environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
+        environment["CACHETSYNC_Cachet__BaseUrl"] = cachet.BaseUrl;
+        environment["CACHETSYNC_Servers__0__Url"] = targets.Urls[0] + "/edge-1";
+        environment["CACHETSYNC_Servers__1__Url"] = targets.Urls[0] + "/ok";
+        environment["CACHETSYNC_Servers__2__Url"] = targets.Urls[0] + "/ok?us";
+        environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
+
+        string RunOnce()
+        {
+            var (exitCode, output, error) = PublishedApp.Run(app.Executable, Arguments(), _config, TimeSpan.FromMinutes(1), environment);
+            exitCode.Should().Be(0, error);
+            using var summary = JsonDocument.Parse(output);
+            return summary.RootElement.GetProperty("servers")[0].GetProperty("action").GetString()!;
+        }
+
+        var outage = RunOnce();
+        Volatile.Write(ref healthy, true);
+        var firstGood = RunOnce();
+        var secondGood = RunOnce();
+
+        (outage, firstGood, secondGood).Should().Be(("updated", "damped", "updated"));
+        cachet.Puts().Should().Equal((1, """{"status":4}"""), (1, """{"status":1}"""));
+        File.Exists(Path.Combine(_volume, "cachetsync-state.json")).Should().BeTrue();
+    }
+
+    private static string Arguments() =>
+        string.Join(' ', JsonSerializer.Deserialize<string[]>(ArgsLine().Match(Manifest).Groups["args"].Value)!);
+
+    /// <summary>The container's plain name/value environment entries (secrets come from the deployment).</summary>
+    private static Dictionary<string, string> Environment() =>
+        EnvValue().Matches(Manifest).ToDictionary(match => match.Groups["name"].Value, match => match.Groups["value"].Value);
+
+    public void Dispose()
+    {
+        Directory.Delete(_config, recursive: true);
+        Directory.Delete(_volume, recursive: true);
+    }
+
+    [GeneratedRegex(@"^\s+args: (?<args>\[.*\])$", RegexOptions.Multiline)]
+    private static partial Regex ArgsLine();
+
+    [GeneratedRegex(@"- name: (?<name>CACHETSYNC_\w+)\s+value: (?<value>\S+)")]
+    private static partial Regex EnvValue();
+}
