@@ -33,6 +33,21 @@ public sealed class EnvironmentOverlayTests
     }
 
     [Fact]
+    public async Task A_pod_with_service_link_variables_starts_and_says_so_at_debug()
+    {
+        using var run = new Support.TestRun();
+        run.SetEnvironment("DB_PORT_5432_TCP_ADDR", "10.0.0.12");
+        run.SetEnvironment("DB_SERVICE_HOST", "10.0.0.12");
+        var config = run.WriteConfig($$"""{ "Servers": [ { "Name": "a", "Url": "http://127.0.0.1:{{Support.Loopback.FreePort()}}/", "ComponentId": 1 } ] }""");
+
+        var exitCode = await run.RunAsync("--config", config, "--once", "--dry-run");
+
+        exitCode.Should().Be(0, run.Everything);
+        run.Logs.Lines.Should().Contain(line => line.StartsWith("Debug", StringComparison.Ordinal)
+            && line.Contains($"{run.EnvironmentPrefix}DB_PORT_5432_TCP_ADDR is not a configuration path (Section__Key); ignored"));
+    }
+
+    [Fact]
     public void A_well_shaped_variable_with_an_unknown_key_stays_an_error()
     {
         var (tree, skipped) = Overlay(("CACHETSYNC_Probe__Timeuot", "2s"));

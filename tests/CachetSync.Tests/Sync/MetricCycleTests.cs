@@ -41,6 +41,31 @@ public sealed class MetricCycleTests : LoopbackProgramTest
             .Select(entry => (entry.RequestMessage.Path, entry.RequestMessage.Body ?? "")).OrderBy(point => point.Path).ToList();
 
     [Fact]
+    public async Task A_stop_while_points_are_posted_ends_the_run_with_its_summary_not_a_crash()
+    {
+        Cachet.Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/metrics/\d+/points$")).UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(30)));
+        var config = new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+            ["Metrics"] = new JsonObject { ["Enabled"] = true },
+            ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "a", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 1, ["MetricId"] = 7 }),
+            // The client's own request log says when the point is on its way (WireMock logs a request only once answered).
+            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["System.Net.Http.HttpClient"] = "Trace" } },
+        };
+        using var stop = new CancellationTokenSource();
+
+        var run = Run.RunAsync(stop.Token, "--config", Run.WriteConfig(config.ToJsonString()), "--once");
+        await Eventually.Until(() => Run.Logs.All.Contains("/api/v1/metrics/7/points"), "the latency point to be sent");
+        await stop.CancelAsync();
+        var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(20));
+
+        exitCode.Should().Be(2, "a stopped --once run exits 2");
+        Run.Out.ToString().Should().MatchRegex(@"a\s+HTTP 200 .* Operational -> Operational\s+unchanged").And.Contain("Exit code 2.");
+        Run.Logs.Lines.Should().Contain(line => line.Contains("Stopped while posting latency points; the rest are skipped"));
+    }
+
+    [Fact]
     public async Task Answered_probes_post_their_latency_to_averaged_metrics_created_by_name()
     {
         await CycleAsync();
