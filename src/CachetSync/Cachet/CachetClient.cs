@@ -35,8 +35,16 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
     public Task<IReadOnlyList<CachetSchedule>> ReadAllSchedulesAsync(CancellationToken cancellationToken) =>
         ReadAllPagesAsync("/schedules", page => api.GetSchedulesAsync(pageSize, page, cancellationToken), schedule => schedule.Id, cancellationToken);
 
-    public Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken) =>
-        ReadAllPagesAsync("/incidents", page => api.GetIncidentsAsync(componentId, pageSize, page, cancellationToken), incident => incident.Id, cancellationToken);
+    /// <summary>
+    /// The component's latest <c>PageSize</c> incidents, newest first, in one request (a filtered 2.4 list cannot be
+    /// paged): CachetSync's open incident is among a component's latest, and older ones cannot be open ones it needs.
+    /// </summary>
+    public async Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken)
+    {
+        var operation = $"GET /incidents?component_id={componentId}";
+        var answer = await CachetErrorTranslator.CallAsync(() => api.GetIncidentsOfComponentAsync(componentId, pageSize, cancellationToken), operation, cancellationToken);
+        return answer?.Data ?? throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
+    }
 
     /// <summary>Opens an incident (never retried: a POST is not idempotent); returns its id.</summary>
     public async Task<int> CreateIncidentAsync(NewIncident incident, CancellationToken cancellationToken)

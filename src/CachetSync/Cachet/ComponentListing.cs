@@ -69,8 +69,18 @@ public static class ComponentListing
                 json.WriteStartObject();
                 json.WriteNumber("id", component.Id);
                 json.WriteString("name", component.Name);
-                json.WriteNumber("groupId", component.GroupId ?? 0);
-                json.WriteString("group", names.GetValueOrDefault(component.GroupId ?? 0));
+                // Ungrouped is null on both flavours (2.x says group_id 0, 3.x no relationship).
+                if (component.GroupId is int groupId and > 0)
+                {
+                    json.WriteNumber("groupId", groupId);
+                    json.WriteString("group", names.GetValueOrDefault(groupId));
+                }
+                else
+                {
+                    json.WriteNull("groupId");
+                    json.WriteNull("group");
+                }
+
                 json.WriteString("status", ((ComponentStatus)component.Status).ToString());
                 json.WriteBoolean("enabled", component.Enabled);
                 json.WriteEndObject();

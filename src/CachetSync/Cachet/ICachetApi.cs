@@ -21,11 +21,14 @@ public interface ICachetApi
     [Get("/schedules")]
     Task<CachetPage<CachetSchedule>> GetSchedulesAsync([AliasAs("per_page")] int perPage, int page, CancellationToken cancellationToken);
 
-    [Get("/incidents")]
-    Task<CachetPage<CachetIncident>> GetIncidentsAsync(
+    /// <summary>
+    /// A component's incidents, newest first, one page. Never with <c>page</c>: 2.4 turns every parameter but
+    /// sort, order and per_page into a column filter once one is, and <c>page=1</c> then matches nothing.
+    /// </summary>
+    [Get("/incidents?sort=id&order=desc")]
+    Task<CachetPage<CachetIncident>> GetIncidentsOfComponentAsync(
         [AliasAs("component_id")] int componentId,
         [AliasAs("per_page")] int perPage,
-        int page,
         CancellationToken cancellationToken);
 
     [Post("/incidents")]

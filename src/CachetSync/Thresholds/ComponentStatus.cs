@@ -8,4 +8,7 @@ public enum ComponentStatus
     PerformanceIssues = 2,
     PartialOutage = 3,
     MajorOutage = 4,
+
+    /// <summary>Cachet 3 only: a component in a maintenance window. Read, shown, left alone; never written nor configured.</summary>
+    UnderMaintenance = 6,
 }

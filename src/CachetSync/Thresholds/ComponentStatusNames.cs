@@ -26,8 +26,7 @@ public static class ComponentStatusNames
 
         var compact = trimmed.Replace(" ", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
         return Enum.TryParse(compact, ignoreCase: true, out status)
-            && status != ComponentStatus.Unknown
-            && Enum.IsDefined(status);
+            && status is >= ComponentStatus.Operational and <= ComponentStatus.MajorOutage;
     }
 
     public static string Expected => "Operational, PerformanceIssues, PartialOutage, MajorOutage or 1-4";
@@ -39,6 +38,7 @@ public static class ComponentStatusNames
         ComponentStatus.PerformanceIssues => "Performance issues",
         ComponentStatus.PartialOutage => "Partial outage",
         ComponentStatus.MajorOutage => "Major outage",
+        ComponentStatus.UnderMaintenance => "Under maintenance",
         _ => "Unknown",
     };
 }

@@ -54,7 +54,7 @@ public sealed class Cachet3Tests : IDisposable
         _cachet.Puts().Should().Equal((2, """{"status":4}"""), (3, """{"status":1}"""));
         var reads = _cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "GET").Select(entry => entry.RequestMessage).ToList();
         reads.Should().OnlyContain(read => read.Path == "/api/components" && read.Query!["per_page"].Single() == "100" && read.Query!["include"].Single() == "group");
-        _run.Out.ToString().Should().MatchRegex(@"edge-4 .* Unknown -> MajorOutage\s+maintenance\s+under maintenance: its status is Under Maintenance");
+        _run.Out.ToString().Should().MatchRegex(@"edge-4 .* UnderMaintenance -> MajorOutage\s+maintenance\s+under maintenance: its status is Under Maintenance");
     }
 
     [Fact]
@@ -92,6 +92,22 @@ public sealed class Cachet3Tests : IDisposable
         (await _run.RunAsync("--config", Config(), "--list-components")).Should().Be(0, _run.Everything);
 
         _run.Out.ToString().Should().MatchRegex(@"1\s+edge-1\s+Edge EU \(#9\)\s+Operational").And.Contain("4 components in 1 groups.");
+        _run.Out.ToString().Should().MatchRegex(@"4\s+edge-4\s+\S+\s+UnderMaintenance", "status 6 is shown as what it is, not as Unknown");
+    }
+
+    [Fact]
+    public async Task Json_listing_names_status_6_and_gives_ungrouped_components_a_null_group()
+    {
+        _cachet.WithComponent(5, "loose", 1, group: null);
+
+        (await _run.RunAsync("--config", Config(), "--list-components", "--output", "json")).Should().Be(0, _run.Everything);
+
+        using var json = System.Text.Json.JsonDocument.Parse(_run.Out.ToString());
+        var byName = json.RootElement.EnumerateArray().ToDictionary(component => component.GetProperty("name").GetString()!);
+        byName["edge-4"].GetProperty("status").GetString().Should().Be("UnderMaintenance");
+        byName["loose"].GetProperty("groupId").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+        byName["loose"].GetProperty("group").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+        byName["edge-1"].GetProperty("groupId").GetInt32().Should().Be(9);
     }
 
     [Fact]

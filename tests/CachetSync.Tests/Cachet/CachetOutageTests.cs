@@ -58,10 +58,7 @@ public sealed class CachetOutageTests : IDisposable
     [Fact]
     public async Task Retry_after_is_honoured()
     {
-        _cachet.WithComponent(1, "web-1", 1).ServeComponents();
-        _cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1)
-            .InScenario("rate limit").WillSetStateTo("served")
-            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1").WithBody("""{"errors":[]}"""));
+        _cachet.WithComponent(1, "web-1", 1).ServeComponents().FailNextComponentReads(1, 429, """{"errors":[]}""", ("Retry-After", "1"));
         var clock = Stopwatch.StartNew();
 
         var components = await Client(TimeSpan.FromSeconds(2), maxRetries: 1).ReadAllComponentsAsync(CancellationToken.None);

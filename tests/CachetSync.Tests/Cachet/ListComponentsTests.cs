@@ -42,6 +42,8 @@ public sealed class ListComponentsTests : IDisposable
         json.RootElement.GetArrayLength().Should().Be(4);
         json.RootElement[3].GetProperty("group").GetString().Should().Be("Edge US");
         json.RootElement[3].GetProperty("status").GetString().Should().Be("PartialOutage");
+        json.RootElement[2].GetProperty("name").GetString().Should().Be("ingest");
+        json.RootElement[2].GetProperty("groupId").ValueKind.Should().Be(JsonValueKind.Null, "2.4's group_id 0 means no group");
     }
 
     [Fact]

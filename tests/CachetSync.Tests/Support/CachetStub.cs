@@ -90,13 +90,21 @@ public sealed class CachetStub : IDisposable
             .RespondWith(Response.Create().WithCallback(request =>
             {
                 var body = JsonNode.Parse(request.Body!)!.AsObject();
-                var incident = new JsonObject
+                JsonObject incident;
+                lock (Incidents)
                 {
-                    ["id"] = Incidents.Count + 1, ["name"] = body["name"]?.DeepClone(), ["message"] = body["message"]?.DeepClone(),
-                    ["status"] = body["status"]?.DeepClone(), ["visible"] = body["visible"]?.DeepClone(), ["component_id"] = body["component_id"]?.DeepClone(),
-                    ["occurred_at"] = "2026-11-23 06:37:45", ["is_resolved"] = false, ["updates"] = new JsonArray(),
-                };
-                Incidents.Add(incident);
+                    incident = new JsonObject
+                    {
+                        ["id"] = Incidents.Count + 1, ["component_id"] = body["component_id"]?.DeepClone() ?? 0, ["name"] = body["name"]?.DeepClone(),
+                        ["status"] = body["status"]?.DeepClone(), ["message"] = body["message"]?.DeepClone(),
+                        ["created_at"] = "2026-11-26 14:47:59", ["updated_at"] = "2026-11-26 14:47:59", ["deleted_at"] = null,
+                        ["visible"] = body["visible"]?.DeepClone(), ["stickied"] = false, ["occurred_at"] = "2026-11-26 14:47:59", ["user_id"] = 1,
+                        ["notifications"] = body["notify"]?.DeepClone() ?? false, ["is_resolved"] = false, ["meta"] = new JsonArray(), ["updates"] = new JsonArray(),
+                        ["human_status"] = "Investigating",
+                    };
+                    Incidents.Add(incident);
+                }
+
                 if (body["component_id"]?.GetValue<int>() is { } component && body["component_status"]?.GetValue<int>() is { } status && _components.ContainsKey(component))
                 {
                     SetStatusByHand(component, status);
@@ -105,22 +113,63 @@ public sealed class CachetStub : IDisposable
                 return Message(200, new JsonObject { ["data"] = incident.DeepClone() }.ToJsonString());
             }));
         Server.Given(Request.Create().WithPath("/api/v1/incidents").UsingGet()).AtPriority(10)
-            .RespondWith(Response.Create().WithCallback(request =>
-            {
-                var component = int.Parse(request.Query!["component_id"].Single());
-                var data = Incidents.Where(incident => incident["component_id"]?.GetValue<int>() == component).Select(incident => (JsonNode)incident.DeepClone()).ToArray();
-                var pagination = new JsonObject { ["total"] = data.Length, ["count"] = data.Length, ["per_page"] = 1000, ["current_page"] = 1, ["total_pages"] = 1 };
-                return Message(200, new JsonObject { ["meta"] = new JsonObject { ["pagination"] = pagination }, ["data"] = new JsonArray(data) }.ToJsonString());
-            }));
+            .RespondWith(Response.Create().WithCallback(request => Message(200, ListAs24(Incidents, request))));
         Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/incidents/\d+/updates$")).UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithCallback(request =>
             {
-                var incident = Incidents[int.Parse(request.Path.Split('/')[^2]) - 1];
                 var status = JsonNode.Parse(request.Body!)!["status"]!.GetValue<int>();
-                incident["status"] = status;
+                JsonObject incident;
+                lock (Incidents)
+                {
+                    incident = Incidents[int.Parse(request.Path.Split('/')[^2]) - 1];
+                    incident["status"] = status;
+                    incident["is_resolved"] = status == 4;
+                }
+
                 return Message(200, new JsonObject { ["data"] = new JsonObject { ["id"] = 1, ["incident_id"] = incident["id"]!.DeepClone(), ["status"] = status } }.ToJsonString());
             }));
         return this;
+    }
+
+    /// <summary>Columns of an incident row that 2.4 filters on (its searchable columns).</summary>
+    private static readonly string[] IncidentColumns = ["id", "component_id", "name", "status", "visible", "stickied", "user_id"];
+
+    /// <summary>
+    /// A list as a running 2.4 answers it (cachet-2.4-quirks-transcript.txt): sort/order honoured; once any parameter
+    /// names a filterable column, every parameter but sort, order and per_page is an exact column filter — so
+    /// <c>page=1</c> beside <c>component_id=2</c> filters on a column "page" and matches nothing; without a filter,
+    /// page pages.
+    /// </summary>
+    private static string ListAs24(List<JsonObject> rows, IRequestMessage request)
+    {
+        var query = (request.Query ?? new Dictionary<string, WireMockList<string>>()).ToDictionary(pair => pair.Key, pair => pair.Value.First());
+        var perPage = query.TryGetValue("per_page", out var size) ? int.Parse(size) : 20;
+        var filters = query.Where(pair => pair.Key is not ("sort" or "order" or "per_page")).ToList();
+        var filtered = filters.Any(pair => IncidentColumns.Contains(pair.Key));
+        List<JsonObject> selected;
+        lock (rows)
+        {
+            selected = rows.Where(row => !filtered || filters.All(filter => row[filter.Key]?.ToString() == filter.Value)).ToList();
+        }
+
+        if (query.TryGetValue("sort", out var sort))
+        {
+            selected = [.. selected.OrderBy(row => row[sort]?.GetValue<int>() ?? 0)];
+            if (query.TryGetValue("order", out var order) && order == "desc")
+            {
+                selected.Reverse();
+            }
+        }
+
+        var page = !filtered && query.TryGetValue("page", out var number) ? int.Parse(number) : 1;
+        var data = selected.Skip((page - 1) * perPage).Take(perPage).Select(row => (JsonNode)row.DeepClone()).ToArray();
+        var pagination = new JsonObject
+        {
+            ["total"] = selected.Count, ["count"] = data.Length, ["per_page"] = perPage, ["current_page"] = page,
+            ["total_pages"] = Math.Max(1, (int)Math.Ceiling(selected.Count / (double)perPage)),
+            ["links"] = new JsonObject { ["next_page"] = null, ["previous_page"] = null },
+        };
+        return new JsonObject { ["meta"] = new JsonObject { ["pagination"] = pagination }, ["data"] = new JsonArray(data) }.ToJsonString();
     }
 
     /// <summary>The metrics the stub holds: id, name, calc_type.</summary>
@@ -177,15 +226,17 @@ public sealed class CachetStub : IDisposable
             .ToList();
 
     /// <summary>
-    /// Serves GET /api/v1/schedules as Cachet 2.4 shapes it: each schedule with its schedule_components rows
-    /// (component_id, component_status). With no arguments (the default every stub starts with): no schedules.
+    /// Serves GET /api/v1/schedules as a running Cachet 2.4 shapes it: each schedule with its schedule_components rows
+    /// (component_id, component_status), and a <c>completed_at</c> that is never empty — 2.4 fills an empty one with
+    /// the time of the request. With no arguments (the default every stub starts with): no schedules.
     /// </summary>
     public CachetStub ServeSchedules(params (int Id, string Name, int Status, int[] ComponentIds)[] schedules)
     {
+        var requestTime = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         var data = schedules.Select(schedule => (JsonNode)new JsonObject
         {
             ["id"] = schedule.Id, ["name"] = schedule.Name, ["message"] = "", ["status"] = schedule.Status,
-            ["scheduled_at"] = "2026-11-23 06:00:00", ["completed_at"] = schedule.Status == 2 ? "2026-11-23 07:00:00" : null,
+            ["scheduled_at"] = "2026-11-23 06:00:00", ["completed_at"] = schedule.Status == 2 ? "2026-11-23 07:00:00" : requestTime,
             ["created_at"] = "2026-11-23 05:00:00", ["updated_at"] = "2026-11-23 05:00:00", ["deleted_at"] = null,
             ["components"] = new JsonArray(schedule.ComponentIds.Select((component, i) => (JsonNode)new JsonObject
             {
@@ -256,8 +307,33 @@ public sealed class CachetStub : IDisposable
     public static string Unauthorized =>
         """{"errors":[{"id":"758a7389-82cc-46d1-b675-a6e3faa59e9b","status":401,"title":"Unauthorized","detail":"Authentication is required and has failed or has not yet been provided."}]}""";
 
+    private int _componentReadsToFail;
+    private ResponseMessage? _componentReadFailure;
+
+    /// <summary>
+    /// The next component reads get this answer instead, then reads are served again. Counted in the stub itself:
+    /// a WireMock scenario's state change can lag behind a fast retry on a busy machine.
+    /// </summary>
+    public CachetStub FailNextComponentReads(int count, int statusCode, string body, params (string Name, string Value)[] headers)
+    {
+        var message = Message(statusCode, body);
+        foreach (var (name, value) in headers)
+        {
+            message.Headers![name] = new WireMockList<string>(value);
+        }
+
+        _componentReadFailure = message;
+        Volatile.Write(ref _componentReadsToFail, count);
+        return this;
+    }
+
     private ResponseMessage ComponentPage(IRequestMessage request)
     {
+        if (_componentReadFailure is { } failure && Interlocked.Decrement(ref _componentReadsToFail) >= 0)
+        {
+            return failure;
+        }
+
         static int Query(IRequestMessage request, string key, int fallback) =>
             request.Query is { } query && query.TryGetValue(key, out var values) && int.TryParse(values.FirstOrDefault(), out var value) ? value : fallback;
 

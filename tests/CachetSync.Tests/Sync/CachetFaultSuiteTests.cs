@@ -82,9 +82,7 @@ public sealed class CachetFaultSuiteTests : LoopbackProgramTest
                 Cachet.FailWrite(1, 401, CachetStub.Unauthorized).FailWrite(2, 401, CachetStub.Unauthorized);
                 break;
             case "429 then fine":
-                Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1)
-                    .InScenario("rate").WillSetStateTo("open")
-                    .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "0").WithBody("""{"errors":[]}"""));
+                Cachet.FailNextComponentReads(1, 429, """{"errors":[]}""", ("Retry-After", "0"));
                 break;
         }
 

@@ -87,6 +87,8 @@ public sealed class IncidentCycleTests : LoopbackProgramTest
 
         Cachet.Requests("POST", "/api/v1/incidents").Should().ContainSingle("the open incident was found again");
         Cachet.Requests("POST", "/api/v1/incidents/1/updates").Should().ContainSingle();
+        Cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "GET" && entry.RequestMessage.Path == "/api/v1/incidents")
+            .Should().NotBeEmpty().And.OnlyContain(entry => !entry.RequestMessage.Query!.ContainsKey("page"), "2.4 would filter on a column \"page\"");
     }
 
     public override void Dispose()

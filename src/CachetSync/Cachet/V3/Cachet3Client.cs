@@ -6,7 +6,7 @@ namespace CachetSync.Cachet.V3;
 /// <summary>
 /// Cachet 3 behind <see cref="ICachetClient"/>: lists are walked page by page until <c>links.next</c> is null
 /// (there is no total), at most 100 per page (the server clamps there); status 5 (Unknown) reads as Unknown and
-/// 6 (Under Maintenance) marks the component as under maintenance. Incidents and metrics speak the 3.x bodies.
+/// 6 reads as <see cref="ComponentStatus.UnderMaintenance"/>, which marks the component as under maintenance. Incidents and metrics speak the 3.x bodies.
 /// </summary>
 public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
 {
@@ -76,7 +76,7 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
                 ? new CachetComponent(
                     attributes.Id,
                     attributes.Name ?? "",
-                    attributes.Status is UnknownStatus or UnderMaintenanceStatus ? (int)ComponentStatus.Unknown : attributes.Status,
+                    attributes.Status == UnknownStatus ? (int)ComponentStatus.Unknown : attributes.Status,
                     int.TryParse(resource.Relationships?.Group?.Data?.Id, CultureInfo.InvariantCulture, out var group) ? group : null,
                     attributes.Enabled,
                     attributes.Status == UnderMaintenanceStatus)
