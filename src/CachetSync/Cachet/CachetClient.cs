@@ -24,7 +24,19 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
             ? $"{operation}: Cachet answers {firstPageCount} items a page though per_page={perPage} was asked, and more than {limit} pages; it (or a proxy) ignores per_page"
             : $"{operation}: more than {limit} pages; its pagination never ends");
 
-    public bool IncidentSetsComponentStatus => true;
+    /// <summary>
+    /// 2.4 sets the component from the incident's component_status, and answers the incident, not the component: one
+    /// read says whether it did. If not (a Cachet that ignored it), the status is written and verified like any other.
+    /// </summary>
+    public async Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
+    {
+        var operation = $"GET /components/{componentId}";
+        var answer = await CachetErrorTranslator.CallAsync(() => api.GetComponentAsync(componentId, cancellationToken), operation, cancellationToken);
+        if (answer?.Data?.Status != (int)status)
+        {
+            await SetStatusAsync(componentId, status, cancellationToken);
+        }
+    }
 
     public Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken) =>
         ReadAllPagesAsync("/components", page => api.GetComponentsAsync(pageSize, page, cancellationToken), component => component.Id, cancellationToken);

@@ -12,6 +12,9 @@ public interface ICachetApi
         int page,
         CancellationToken cancellationToken);
 
+    [Get("/components/{id}")]
+    Task<CachetItem<CachetComponent>> GetComponentAsync(int id, CancellationToken cancellationToken);
+
     [Get("/components/groups")]
     Task<CachetPage<CachetGroup>> GetGroupsAsync(
         [AliasAs("per_page")] int perPage,

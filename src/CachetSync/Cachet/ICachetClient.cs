@@ -9,8 +9,6 @@ namespace CachetSync.Cachet;
 /// </summary>
 public interface ICachetClient
 {
-    /// <summary>Cachet 2.4 sets the component from an incident's component_status; Cachet 3 does not.</summary>
-    bool IncidentSetsComponentStatus { get; }
 
     Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken);
 
@@ -18,6 +16,12 @@ public interface ICachetClient
 
     /// <summary>Writes a status and checks that Cachet really took it.</summary>
     Task SetStatusAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After an incident that names the component and a status: makes sure the component has that status. Cachet 2.4
+    /// sets it from the incident — read back, and written only if it did not; Cachet 3 never does — written.
+    /// </summary>
+    Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken);
 
     /// <summary>Incidents that may concern the component (2.x filters by component; 3.x lists all).</summary>
     Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken);

@@ -107,11 +107,8 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
                         incidents.Notify),
                     cancellationToken);
 
-                // On Cachet 3 the incident only links the component: its own status still needs a write.
-                if (!cachet.IncidentSetsComponentStatus)
-                {
-                    await cachet.SetStatusAsync(componentId, desired, cancellationToken);
-                }
+                // A status Cachet silently did not take would look, next cycle, like a human's change.
+                await cachet.ConfirmStatusAfterIncidentAsync(componentId, desired, cancellationToken);
 
                 return opened;
             }

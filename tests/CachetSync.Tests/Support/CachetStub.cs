@@ -84,7 +84,8 @@ public sealed class CachetStub : IDisposable
     /// Serves the incident API as Cachet 2.4 does: POST /incidents (200, and component_id + component_status set the
     /// component too), GET /incidents?component_id= (paged), POST /incidents/{id}/updates (sets the incident's status).
     /// </summary>
-    public CachetStub ServeIncidents()
+    /// <param name="setsComponent">false: a Cachet that takes the incident but silently not its component_status.</param>
+    public CachetStub ServeIncidents(bool setsComponent = true)
     {
         Server.Given(Request.Create().WithPath("/api/v1/incidents").UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithCallback(request =>
@@ -105,7 +106,7 @@ public sealed class CachetStub : IDisposable
                     Incidents.Add(incident);
                 }
 
-                if (body["component_id"]?.GetValue<int>() is { } component && body["component_status"]?.GetValue<int>() is { } status && _components.ContainsKey(component))
+                if (setsComponent && body["component_id"]?.GetValue<int>() is { } component && body["component_status"]?.GetValue<int>() is { } status && _components.ContainsKey(component))
                 {
                     SetStatusByHand(component, status);
                 }
@@ -271,6 +272,12 @@ public sealed class CachetStub : IDisposable
         Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet())
             .AtPriority(10)
             .RespondWith(Response.Create().WithCallback(ComponentPage));
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/components/\d+$")).UsingGet())
+            .AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(request =>
+                _components.TryGetValue(int.Parse(request.Path.Split('/')[^1]), out var component)
+                    ? Message(200, new JsonObject { ["data"] = component.DeepClone() }.ToJsonString())
+                    : Message(404, NotFound)));
         return this;
     }
 
@@ -300,6 +307,9 @@ public sealed class CachetStub : IDisposable
             .ToList();
 
     public int RequestCount => Server.LogEntries.Count();
+
+    private const string NotFound =
+        """{"errors":[{"id":"eb4856c6-5838-435c-a220-c5d99fb77b8f","status":404,"title":"Not Found","detail":"No query results for model [CachetHQ\\Cachet\\Models\\Component]."}]}""";
 
     public static string ServerError =>
         """{"errors":[{"id":"5e4a0d0e-0000-4000-8000-000000000000","status":500,"title":"Internal Server Error","detail":"The server encountered an internal error."}]}""";
@@ -373,7 +383,7 @@ public sealed class CachetStub : IDisposable
         var id = int.Parse(request.Path.Split('/')[^1]);
         if (!_components.TryGetValue(id, out var component))
         {
-            return Message(404, """{"errors":[{"id":"eb4856c6-5838-435c-a220-c5d99fb77b8f","status":404,"title":"Not Found","detail":"No query results for model [CachetHQ\\Cachet\\Models\\Component]."}]}""");
+            return Message(404, NotFound);
         }
 
         // Like Cachet, a body that is not JSON is ignored: 200 and nothing changes.

@@ -45,7 +45,36 @@ public sealed class IncidentCycleTests : LoopbackProgramTest
         body["status"]!.GetValue<int>().Should().Be(1);
         body["notify"]!.GetValue<bool>().Should().BeTrue();
         body["message"]!.GetValue<string>().Should().Contain("HTTP 503").And.EndWith("<!-- cachetsync:component=7 -->");
-        Cachet.Puts().Should().BeEmpty("on Cachet 2.4 the incident sets the component: one call, not two");
+        Cachet.Puts().Should().BeEmpty("on Cachet 2.4 the incident sets the component: no status write");
+        Cachet.Requests("GET", "/api/v1/components/7").Should().ContainSingle("one read confirms that it did");
+    }
+
+    [Fact]
+    public async Task An_incident_whose_component_status_cachet_ignored_is_followed_by_the_write_it_needed()
+    {
+        var quiet = new CachetStub();
+        try
+        {
+            // The same cycle against a Cachet that takes the incident but not its component_status.
+            quiet.WithComponent(7, "edge-7", 1).ServeComponents().AcceptStatusWrites().ServeIncidents(setsComponent: false);
+            var config = new JsonObject
+            {
+                ["Cachet"] = new JsonObject { ["BaseUrl"] = quiet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+                ["State"] = new JsonObject { ["Path"] = _state },
+                ["Incidents"] = new JsonObject { ["Enabled"] = true },
+                ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "edge-7", ["Url"] = Targets.Urls[0] + "/health", ["ComponentId"] = 7 }),
+            };
+
+            (await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once")).Should().Be(0, Run.Everything);
+
+            quiet.Requests("POST", "/api/v1/incidents").Should().ContainSingle();
+            quiet.Puts().Should().Equal((7, """{"status":4}"""));
+            Run.Out.ToString().Should().MatchRegex(@"edge-7 .* Operational -> MajorOutage\s+updated");
+        }
+        finally
+        {
+            quiet.Dispose();
+        }
     }
 
     [Fact]

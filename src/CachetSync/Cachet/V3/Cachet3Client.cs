@@ -14,7 +14,9 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
     private const int UnderMaintenanceStatus = 6;
     private readonly int _perPage = Math.Clamp(pageSize, 1, 100);
 
-    public bool IncidentSetsComponentStatus => false;
+    /// <summary>On Cachet 3 the incident only links the component: its own status always needs the write.</summary>
+    public Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken) =>
+        SetStatusAsync(componentId, status, cancellationToken);
 
     public async Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken)
     {
