@@ -45,6 +45,7 @@ public sealed class FakeCachet : IAsyncDisposable
             cachet._requests.AddOrUpdate(context.Request.Method, 1, (_, count) => count + 1);
             await next(context);
         });
+        app.MapGet("/api/v1/ping", () => Json(new JsonObject { ["data"] = "Pong!" }));
         app.MapGet("/api/v1/components", (int? per_page, int? page) => cachet.Page(per_page ?? 20, page ?? 1));
         // No maintenance in progress: CachetSync reads the schedules once per cycle (Cachet.RespectMaintenance).
         app.MapGet("/api/v1/schedules", () => Json(new JsonObject

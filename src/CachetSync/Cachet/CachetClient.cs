@@ -28,6 +28,25 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
     /// 2.4 sets the component from the incident's component_status, and answers the incident, not the component: one
     /// read says whether it did. If not (a Cachet that ignored it), the status is written and verified like any other.
     /// </summary>
+    /// <summary>True when this is a Cachet 2.x: its /ping answers; an error that says nothing either way is thrown.</summary>
+    /// <exception cref="CachetException">Cachet could not be asked (down, timeout, 5xx).</exception>
+    public async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CachetErrorTranslator.CallAsync(() => api.PingAsync(cancellationToken), "GET /ping", cancellationToken);
+            return true;
+        }
+        catch (CachetException ex) when (IsNotFound(ex))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Cachet answered that the route is not there: a 2.x route asked of a Cachet 3.</summary>
+    public static bool IsNotFound(CachetException exception) =>
+        exception.InnerException is Refit.ApiException { StatusCode: System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.MethodNotAllowed };
+
     public async Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
     {
         var operation = $"GET /components/{componentId}";
@@ -44,7 +63,7 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
     public Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken) =>
         ReadAllPagesAsync("/components/groups", page => api.GetGroupsAsync(pageSize, page, cancellationToken), group => group.Id, cancellationToken);
 
-    public Task<IReadOnlyList<CachetSchedule>> ReadAllSchedulesAsync(CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceSchedulesAsync(CancellationToken cancellationToken) =>
         ReadAllPagesAsync("/schedules", page => api.GetSchedulesAsync(pageSize, page, cancellationToken), schedule => schedule.Id, cancellationToken);
 
     /// <summary>

@@ -22,4 +22,5 @@ namespace CachetSync.Cachet;
 [JsonSerializable(typeof(NewMetric))]
 [JsonSerializable(typeof(NewMetricPoint))]
 [JsonSerializable(typeof(ComponentStatusUpdate))]
+[JsonSerializable(typeof(CachetItem<string>))]
 public sealed partial class CachetJsonContext : JsonSerializerContext;

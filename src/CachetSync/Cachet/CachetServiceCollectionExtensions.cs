@@ -26,21 +26,32 @@ public static class CachetServiceCollectionExtensions
         }
 
         // Buffered bodies go out with Content-Length: PHP behind some FastCGI setups cannot read a chunked body.
-        if (settings.ApiVersion == 3)
+        if (settings.ApiVersion != 2)
         {
             // Cachet 3: /api (no v1), a Sanctum token as Bearer.
             Configure(
                 services.AddRefitGeneratedClient<ICachet3Api>(Cachet3JsonContext.Default, _ => BufferedJsonSettings(Cachet3JsonContext.Default)),
                 settings, Cachet3Address(settings.BaseUrl), "Authorization", token => $"Bearer {token}");
-            services.AddSingleton<ICachetClient>(provider => new Cachet3Client(provider.GetRequiredService<ICachet3Api>(), settings.PageSize));
-            return services;
+            services.AddSingleton(provider => new Cachet3Client(provider.GetRequiredService<ICachet3Api>(), settings.PageSize));
         }
 
-        Configure(
-            services.AddRefitGeneratedClient<ICachetApi>(CachetJsonContext.Default, _ => BufferedJsonSettings(CachetJsonContext.Default)),
-            settings, ApiAddress(settings.BaseUrl), TokenHeader, token => token);
-        services.AddSingleton(provider => new CachetClient(provider.GetRequiredService<ICachetApi>(), settings.PageSize));
-        services.AddSingleton<ICachetClient>(provider => provider.GetRequiredService<CachetClient>());
+        if (settings.ApiVersion != 3)
+        {
+            Configure(
+                services.AddRefitGeneratedClient<ICachetApi>(CachetJsonContext.Default, _ => BufferedJsonSettings(CachetJsonContext.Default)),
+                settings, ApiAddress(settings.BaseUrl), TokenHeader, token => token);
+            services.AddSingleton(provider => new CachetClient(provider.GetRequiredService<ICachetApi>(), settings.PageSize));
+        }
+
+        var baseUrl = settings.BaseUrl;
+        services.AddSingleton<ICachetClient>(provider => settings.ApiVersion switch
+        {
+            2 => provider.GetRequiredService<CachetClient>(),
+            3 => provider.GetRequiredService<Cachet3Client>(),
+            _ => new AutoCachetClient(
+                provider.GetRequiredService<CachetClient>(), provider.GetRequiredService<Cachet3Client>(), baseUrl,
+                provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AutoCachetClient>>()),
+        });
         return services;
     }
 

@@ -6,6 +6,10 @@ namespace CachetSync.Cachet;
 [Headers("Accept: application/json")]
 public interface ICachetApi
 {
+    /// <summary>Answers <c>{"data":"Pong!"}</c> on every 2.x, offline too (unlike /version, which looks up releases online).</summary>
+    [Get("/ping")]
+    Task<CachetItem<string>> PingAsync(CancellationToken cancellationToken);
+
     [Get("/components")]
     Task<CachetPage<CachetComponent>> GetComponentsAsync(
         [AliasAs("per_page")] int perPage,

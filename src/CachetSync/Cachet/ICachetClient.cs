@@ -14,6 +14,9 @@ public interface ICachetClient
 
     Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Maintenance schedules (2.x); Cachet 3 marks maintenance in the component's own status, and answers none.</summary>
+    Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceSchedulesAsync(CancellationToken cancellationToken);
+
     /// <summary>Writes a status and checks that Cachet really took it.</summary>
     Task SetStatusAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken);
 

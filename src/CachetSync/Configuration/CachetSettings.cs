@@ -14,7 +14,7 @@ public sealed record CachetSettings(
     bool RespectManualStatus = false,
     TimeSpan ManualHoldFor = default,
     bool RespectMaintenance = true,
-    int ApiVersion = 2)
+    int? ApiVersion = 2)
 {
     public static readonly string[] Keys =
         ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience", "RespectManualStatus", "ManualHoldFor", "RespectMaintenance", "ApiVersion"];
@@ -46,7 +46,7 @@ public sealed record CachetSettings(
             node.Problem("ApiToken", "is required to write to Cachet (set CACHETSYNC_Cachet__ApiToken, or use --dry-run)");
         }
 
-        var apiVersion = node.Int("ApiVersion", 2, 3) ?? 2;
+        var apiVersion = ReadApiVersion(node);
         var respectMaintenance = node.Bool("RespectMaintenance");
         if (apiVersion == 3 && respectMaintenance == true)
         {
@@ -65,9 +65,13 @@ public sealed record CachetSettings(
             resilience.Duration("BreakFor", MinBreakFor) ?? DefaultBreakFor,
             node.Bool("RespectManualStatus") ?? false,
             node.Duration("ManualHoldFor", max: TimeSpan.FromDays(366)) ?? TimeSpan.FromHours(1),
-            respectMaintenance ?? apiVersion == 2,
+            respectMaintenance ?? apiVersion != 3,
             apiVersion);
     }
+
+    /// <summary>2, 3, or "auto" (the default): null, told apart by one request when Cachet is first used.</summary>
+    private static int? ReadApiVersion(ConfigNode node) =>
+        string.Equals(node.String("ApiVersion"), "auto", StringComparison.OrdinalIgnoreCase) ? null : node.Int("ApiVersion", 2, 3);
 
     private static int ReadBreakAfter(ConfigNode resilience)
     {

@@ -238,14 +238,9 @@ public sealed class SyncCycle(
             return [];
         }
 
-        if (cachet is not CachetClient withSchedules)
-        {
-            return []; // Cachet 3 reports maintenance in each component's own status instead.
-        }
-
         try
         {
-            return await withSchedules.ReadAllSchedulesAsync(stopping);
+            return await cachet!.ReadMaintenanceSchedulesAsync(stopping);
         }
         catch (CachetException ex)
         {

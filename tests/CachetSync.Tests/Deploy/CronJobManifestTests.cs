@@ -11,7 +11,8 @@ namespace CachetSync.Tests.Deploy;
 /// deploy/kubernetes/cronjob.yaml as shipped: its arguments and environment, with the example configuration in the
 /// working directory (the image's /config), run by the native executable once per schedule — outage, then recovery.
 /// </summary>
-public sealed partial class CronJobManifestTests(PublishedApp app) : IClassFixture<PublishedApp>, IDisposable
+[Collection(PublishedApp.Collection)]
+public sealed partial class CronJobManifestTests(PublishedApp app) : IDisposable
 {
     private static readonly string Manifest = File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "deploy", "kubernetes", "cronjob.yaml"));
     private readonly string _config = Directory.CreateTempSubdirectory("cachetsync-config-").FullName;

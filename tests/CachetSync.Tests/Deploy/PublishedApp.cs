@@ -10,6 +10,9 @@ namespace CachetSync.Tests.Deploy;
 /// </summary>
 public sealed partial class PublishedApp : IDisposable
 {
+    /// <summary>Every test class that runs the published app shares one publish: two at once would race in obj/.</summary>
+    public const string Collection = "published app";
+
     public PublishedApp()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("cachetsync-publish-").FullName;
@@ -75,3 +78,7 @@ public sealed partial class PublishedApp : IDisposable
     [GeneratedRegex(@"^RUN dotnet (?<verb>restore|publish) (?<args>.+)$", RegexOptions.Multiline)]
     private static partial Regex DotnetLine();
 }
+
+/// <summary>The one <see cref="PublishedApp"/> the test classes that run it share (and so run one after the other).</summary>
+[CollectionDefinition(PublishedApp.Collection)]
+public sealed class PublishedAppCollection : ICollectionFixture<PublishedApp>;

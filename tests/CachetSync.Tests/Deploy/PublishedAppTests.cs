@@ -5,7 +5,8 @@ using CachetSync.Tests.Support;
 namespace CachetSync.Tests.Deploy;
 
 /// <summary>The published app as the container runs it: a real process, real stdout/stderr, real signals.</summary>
-public sealed class PublishedAppTests(PublishedApp app) : IClassFixture<PublishedApp>, IDisposable
+[Collection(PublishedApp.Collection)]
+public sealed class PublishedAppTests(PublishedApp app) : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("cachetsync-run-").FullName;
 

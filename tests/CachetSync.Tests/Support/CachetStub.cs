@@ -26,6 +26,8 @@ public sealed class CachetStub : IDisposable
         _token = token;
         Server = Loopback.StartWireMock();
         ServeSchedules();
+        // Every 2.x answers /ping (ApiVersion auto asks it once per process), with or without a token.
+        Server.Given(Request.Create().WithPath("/api/v1/ping").UsingGet()).AtPriority(100).RespondWith(Json(200, """{"data":"Pong!"}"""));
     }
 
     public WireMockServer Server { get; }

@@ -14,6 +14,10 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
     private const int UnderMaintenanceStatus = 6;
     private readonly int _perPage = Math.Clamp(pageSize, 1, 100);
 
+    /// <summary>None are read on Cachet 3: a component under maintenance says so in its own status (6).</summary>
+    public Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceSchedulesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CachetSchedule>>([]);
+
     /// <summary>On Cachet 3 the incident only links the component: its own status always needs the write.</summary>
     public Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken) =>
         SetStatusAsync(componentId, status, cancellationToken);
