@@ -174,7 +174,8 @@ public static class Program
                 provider.GetService<ICachetClient>(),
                 provider.GetRequiredService<StateStore>(),
                 provider.GetService<ICachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
-                    ? new LatencyMetrics(cachet, metrics, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<LatencyMetrics>>())
+                    ? new LatencyMetrics(
+                        cachet, metrics, provider.GetRequiredService<CachetRateLimit>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<LatencyMetrics>>())
                     : null,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<SyncCycle>>()));

@@ -25,6 +25,8 @@ public static class CachetServiceCollectionExtensions
             return services;
         }
 
+        services.AddSingleton<CachetRateLimit>();
+
         // Buffered bodies go out with Content-Length: PHP behind some FastCGI setups cannot read a chunked body.
         if (settings.ApiVersion != 2)
         {
@@ -74,8 +76,9 @@ public static class CachetServiceCollectionExtensions
             .RedactLoggedHeaders([tokenHeader])
             .AddStandardResilienceHandler(options => ConfigureResilience(options, settings));
 
-        // Added after the resilience handler, so it runs inside each attempt, and the attempt's timeout covers the body.
+        // Added after the resilience handler, so they run inside each attempt, and the attempt's timeout covers the body.
         client.AddHttpMessageHandler(() => new BoundedAnswerHandler(BoundedAnswerHandler.DefaultMaxBytes));
+        client.AddHttpMessageHandler(provider => new CachetRateLimit.Observer(provider.GetRequiredService<CachetRateLimit>()));
     }
 
     /// <summary>The Cachet 3 API root: the configured address with <c>/api</c> added unless already there.</summary>

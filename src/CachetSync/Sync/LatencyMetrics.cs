@@ -11,8 +11,12 @@ namespace CachetSync.Sync;
 /// Failed probes post nothing: a timeout's "latency" is the timeout, and would flatten the chart into a lie.
 /// Failures here are logged, never fail the cycle: the statuses are the job, the chart is a courtesy.
 /// </summary>
-public sealed class LatencyMetrics(ICachetClient cachet, MetricSettings settings, TimeProvider time, ILogger<LatencyMetrics> logger)
+public sealed class LatencyMetrics(
+    ICachetClient cachet, MetricSettings settings, CachetRateLimit rateLimit, TimeProvider time, ILogger<LatencyMetrics> logger)
 {
+    /// <summary>Writes left unspent for what the next cycle's statuses need before its own points: as many as post at once.</summary>
+    private const int Reserve = 4;
+
     // Finding or creating a metric is serialized: two servers whose names map to one metric must not create it twice.
     private readonly SemaphoreSlim _resolving = new(1, 1);
     private Dictionary<string, CachetMetric>? _byName;
@@ -20,10 +24,17 @@ public sealed class LatencyMetrics(ICachetClient cachet, MetricSettings settings
     public async Task PostAsync(IReadOnlyList<ServerSettings> servers, IReadOnlyList<ServerOutcome> outcomes, CancellationToken cancellationToken)
     {
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Reserve, CancellationToken = cancellationToken };
+        var skipped = 0;
         try
         {
-            await PostEachAsync(servers, outcomes, timestamp, options);
+            await PostEachAsync(servers, outcomes, timestamp, options, () => Interlocked.Increment(ref skipped));
+            if (skipped > 0)
+            {
+                logger.LogWarning(
+                    "Cachet's rate limit is nearly spent ({Remaining} writes left in its window): latency points of {Skipped} servers skipped this cycle; statuses and incidents went first",
+                    Math.Max(0, rateLimit.WritesRemaining), skipped);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -32,12 +43,19 @@ public sealed class LatencyMetrics(ICachetClient cachet, MetricSettings settings
         }
     }
 
-    private async Task PostEachAsync(IReadOnlyList<ServerSettings> servers, IReadOnlyList<ServerOutcome> outcomes, long timestamp, ParallelOptions options)
+    private async Task PostEachAsync(
+        IReadOnlyList<ServerSettings> servers, IReadOnlyList<ServerOutcome> outcomes, long timestamp, ParallelOptions options, Action skip)
     {
         await Parallel.ForEachAsync(Enumerable.Range(0, servers.Count), options, async (i, token) =>
         {
             if (outcomes[i].Probe.Kind != ProbeKind.Ok)
             {
+                return;
+            }
+
+            if (rateLimit.WritesRemaining <= Reserve)
+            {
+                skip();
                 return;
             }
 
@@ -47,6 +65,10 @@ public sealed class LatencyMetrics(ICachetClient cachet, MetricSettings settings
                 {
                     await cachet.AddMetricPointAsync(metricId, new NewMetricPoint(Math.Round(outcomes[i].Probe.Latency.TotalMilliseconds, 1), timestamp), token);
                 }
+            }
+            catch (CachetException ex) when (ex.InnerException is Refit.ApiException { StatusCode: System.Net.HttpStatusCode.TooManyRequests })
+            {
+                skip(); // counted into the one warning; the limiter now says 0, so no further point is tried
             }
             catch (CachetException ex)
             {

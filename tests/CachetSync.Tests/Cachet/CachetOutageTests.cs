@@ -75,7 +75,8 @@ public sealed class CachetOutageTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "3600").WithBody("""{"errors":[]}"""));
         var clock = Stopwatch.StartNew();
 
-        var act = () => Client(TimeSpan.FromMilliseconds(500), maxRetries: 1).ReadAllComponentsAsync(CancellationToken.None);
+        // 2 s an attempt: long enough that a busy machine never times out the 429 itself, which would be retried.
+        var act = () => Client(TimeSpan.FromSeconds(2), maxRetries: 1).ReadAllComponentsAsync(CancellationToken.None);
 
         (await act.Should().ThrowAsync<CachetException>()).Which.Message.Should().StartWith("GET /components page 1:");
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "an hour's Retry-After cannot hold the cycle");
