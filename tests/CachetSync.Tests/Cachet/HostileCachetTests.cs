@@ -18,7 +18,7 @@ public sealed class HostileCachetTests : LoopbackProgramTest
     {
         ["Cachet"] = new JsonObject
         {
-            ["BaseUrl"] = baseUrl, ["ApiToken"] = CachetStub.Token, ["Timeout"] = "500ms", ["PageSize"] = pageSize,
+            ["BaseUrl"] = baseUrl, ["ApiToken"] = CachetStub.Token, ["Timeout"] = "2s", ["PageSize"] = pageSize,
             ["Resilience"] = new JsonObject { ["MaxRetries"] = 1, ["RetryDelay"] = "10ms", ["BreakAfter"] = 0 },
         },
         ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "web-1", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 1 }),

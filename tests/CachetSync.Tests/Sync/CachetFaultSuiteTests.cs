@@ -26,7 +26,7 @@ public sealed class CachetFaultSuiteTests : LoopbackProgramTest
     {
         ["Cachet"] = new JsonObject
         {
-            ["BaseUrl"] = baseUrl, ["ApiToken"] = Token, ["Timeout"] = "500ms", ["PageSize"] = 2,
+            ["BaseUrl"] = baseUrl, ["ApiToken"] = Token, ["Timeout"] = "2s", ["PageSize"] = 2,
             ["Resilience"] = new JsonObject { ["MaxRetries"] = 1, ["RetryDelay"] = "10ms", ["BreakAfter"] = 0 },
         },
         ["Probe"] = new JsonObject { ["Timeout"] = "2s" },
