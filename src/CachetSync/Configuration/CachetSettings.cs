@@ -48,11 +48,6 @@ public sealed record CachetSettings(
 
         var apiVersion = ReadApiVersion(node);
         var respectMaintenance = node.Bool("RespectMaintenance");
-        if (apiVersion == 3 && respectMaintenance == true)
-        {
-            node.Problem("RespectMaintenance", "is not supported with ApiVersion 3 yet (Cachet 3 marks such components Under Maintenance itself)");
-        }
-
         return new CachetSettings(
             baseUrl,
             token,
@@ -65,7 +60,7 @@ public sealed record CachetSettings(
             resilience.Duration("BreakFor", MinBreakFor) ?? DefaultBreakFor,
             node.Bool("RespectManualStatus") ?? false,
             node.Duration("ManualHoldFor", max: TimeSpan.FromDays(366)) ?? TimeSpan.FromHours(1),
-            respectMaintenance ?? apiVersion != 3,
+            respectMaintenance ?? true,
             apiVersion);
     }
 

@@ -26,6 +26,7 @@ public sealed class Cachet3Stub : IDisposable
 
     private readonly Dictionary<int, (string Name, int Status, int? Group)> _components = new();
     private readonly Dictionary<int, string> _groups = new();
+    private readonly Dictionary<int, int> _latest = new();
     private int _reads;
     private int _writes;
 
@@ -78,9 +79,40 @@ public sealed class Cachet3Stub : IDisposable
 
     public int ComponentStatus(int id) => _components[id].Status;
 
-    public Cachet3Stub WithComponent(int id, string name, int status, int? group = null)
+    /// <param name="latest">The effective status a newer core answers as latest_status (e.g. 6 in a maintenance window).</param>
+    public Cachet3Stub WithComponent(int id, string name, int status, int? group = null, int? latest = null)
     {
         _components[id] = (name, status, group);
+        if (latest is { } effective)
+        {
+            _latest[id] = effective;
+            LatestStatus = true;
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Serves GET /api/schedules as a newer core would (not captured: the running core had no such route, and without
+    /// this call the stub answers 404 like it): JSON:API schedules with their components as relationships; the
+    /// filter[status] of the query applies.
+    /// </summary>
+    public Cachet3Stub ServeSchedules(params (int Id, string Name, int Status, int[] Components)[] schedules)
+    {
+        Serve("GET", "/api/schedules", request => Page(request, "/api/schedules", schedules
+            .Where(schedule => Query(request, "filter[status]") is not { } status || schedule.Status.ToString(CultureInfo.InvariantCulture) == status)
+            .Select(schedule => (JsonNode)new JsonObject
+            {
+                ["id"] = schedule.Id.ToString(CultureInfo.InvariantCulture), ["type"] = "schedules",
+                ["attributes"] = new JsonObject { ["id"] = schedule.Id, ["name"] = schedule.Name, ["status"] = new JsonObject { ["human"] = "In progress", ["value"] = schedule.Status } },
+                ["relationships"] = new JsonObject
+                {
+                    ["components"] = new JsonObject
+                    {
+                        ["data"] = new JsonArray(schedule.Components.Select(id => (JsonNode)new JsonObject { ["type"] = "components", ["id"] = id.ToString(CultureInfo.InvariantCulture) }).ToArray()),
+                    },
+                },
+            }).ToList()));
         return this;
     }
 
@@ -169,7 +201,7 @@ public sealed class Cachet3Stub : IDisposable
         };
         if (LatestStatus)
         {
-            attributes["latest_status"] = StatusNode(status);
+            attributes["latest_status"] = StatusNode(_latest.GetValueOrDefault(id, status));
         }
 
         var resource = new JsonObject { ["id"] = id.ToString(CultureInfo.InvariantCulture), ["type"] = "components", ["attributes"] = attributes };

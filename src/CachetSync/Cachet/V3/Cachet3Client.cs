@@ -12,21 +12,61 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
 {
     private const int UnknownStatus = 5;
     private const int UnderMaintenanceStatus = 6;
+    /// <summary>How many pages of Investigating incidents are searched for CachetSync's marker, newest first.</summary>
+    public const int MaxIncidentPages = 10;
+
     private readonly int _perPage = Math.Clamp(pageSize, 1, 100);
+    private bool _noSchedules;
 
     /// <summary>None are read on Cachet 3: a component under maintenance says so in its own status (6).</summary>
-    public Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceSchedulesAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<CachetSchedule>>([]);
+    /// <summary>
+    /// The in-progress schedules, on cores that have them. An older core answers 404: that is "no schedules", remembered
+    /// for the process (a component under maintenance there still says so in its own status, 6).
+    /// </summary>
+    public async Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceSchedulesAsync(CancellationToken cancellationToken)
+    {
+        if (_noSchedules)
+        {
+            return [];
+        }
+
+        try
+        {
+            var resources = await ReadAllPagesAsync(
+                "/schedules", page => api.GetSchedulesInProgressAsync(_perPage, page, cancellationToken), schedule => schedule.Id, cancellationToken);
+            return resources.Where(resource => resource.Attributes is not null)
+                .Select(resource => new CachetSchedule(
+                    resource.Attributes!.Id,
+                    resource.Attributes.Name,
+                    resource.Attributes.Status,
+                    (resource.Relationships?.Components?.Data ?? [])
+                        .Select(component => int.TryParse(component.Id, CultureInfo.InvariantCulture, out var id) ? id : 0)
+                        .Where(id => id > 0)
+                        .Select(id => new CachetScheduleComponent(id))
+                        .ToList()))
+                .ToList();
+        }
+        catch (CachetException ex) when (CachetClient.IsNotFound(ex))
+        {
+            _noSchedules = true;
+            return [];
+        }
+    }
 
     /// <summary>On Cachet 3 the incident only links the component: its own status always needs the write.</summary>
     public Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken) =>
         SetStatusAsync(componentId, status, cancellationToken);
 
+    /// <summary>
+    /// Candidates for the component's open incident: Investigating ones (the API's own filter), newest first, at most
+    /// <see cref="MaxIncidentPages"/> pages — no walk through a status page's whole history on every recovery.
+    /// </summary>
     public async Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken)
     {
         var resources = await ReadAllPagesAsync(
-            "/incidents", page => api.GetIncidentsAsync(_perPage, page, cancellationToken), incident => incident.Id, cancellationToken);
-        return resources.Where(resource => resource.Attributes is not null)
+            "/incidents", page => api.GetInvestigatingIncidentsAsync(_perPage, page, cancellationToken), incident => incident.Id, cancellationToken,
+            maxPages: MaxIncidentPages);
+        return resources.Where(resource => resource.Attributes is { } attributes && attributes.ComponentId == componentId)
             .Select(resource => resource.Attributes!)
             .Select(incident => new CachetIncident(incident.Id, incident.Name, incident.Status, incident.ComponentId, incident.Message))
             .ToList();
@@ -85,7 +125,7 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
                     attributes.Status == UnknownStatus ? (int)ComponentStatus.Unknown : attributes.Status,
                     int.TryParse(resource.Relationships?.Group?.Data?.Id, CultureInfo.InvariantCulture, out var group) ? group : null,
                     attributes.Enabled,
-                    attributes.Status == UnderMaintenanceStatus)
+                    attributes.Status == UnderMaintenanceStatus || attributes.LatestStatus == UnderMaintenanceStatus)
                 : throw new CachetException($"GET /components: a component without \"attributes\" (id {resource.Id})"))
             .ToList();
     }
@@ -118,14 +158,20 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
         }
     }
 
+    /// <param name="maxPages">Stop quietly after this many pages (a bounded search), instead of reading to the end.</param>
     private async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
-        string path, Func<int, Task<Cachet3List<T>>> readPage, Func<T, string> id, CancellationToken cancellationToken)
+        string path, Func<int, Task<Cachet3List<T>>> readPage, Func<T, string> id, CancellationToken cancellationToken, int? maxPages = null)
     {
         var items = new List<T>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var (limit, firstPageCount) = (CachetClient.MaxPages, 0);
         for (var page = 1; ; page++)
         {
+            if (page > maxPages)
+            {
+                return items;
+            }
+
             var operation = $"GET {path} page {page}";
             if (page > limit)
             {

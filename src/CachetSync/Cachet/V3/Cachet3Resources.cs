@@ -14,11 +14,13 @@ public sealed record Cachet3Item<T>(T? Data);
 public sealed record Cachet3Component(string Id, Cachet3ComponentAttributes? Attributes, Cachet3ComponentRelationships? Relationships);
 
 /// <param name="Status">An integer, or <c>{"human": …, "value": n}</c>: both are read.</param>
+/// <param name="LatestStatus">The effective status after incidents and maintenance (cores after 2026-07; 0 when absent).</param>
 public sealed record Cachet3ComponentAttributes(
     int Id,
     string? Name,
     [property: JsonConverter(typeof(Cachet3StatusConverter))] int Status,
-    bool Enabled = true);
+    bool Enabled = true,
+    [property: JsonConverter(typeof(Cachet3StatusConverter))] int LatestStatus = 0);
 
 public sealed record Cachet3ComponentRelationships(Cachet3Relation? Group);
 
@@ -27,6 +29,15 @@ public sealed record Cachet3Relation(Cachet3Reference? Data);
 public sealed record Cachet3Reference(string? Id);
 
 public sealed record Cachet3Group(string Id, Cachet3GroupAttributes? Attributes);
+
+/// <summary>A maintenance schedule (cores after 2025-08), read with <c>include=components</c>.</summary>
+public sealed record Cachet3Schedule(string Id, Cachet3ScheduleAttributes? Attributes, Cachet3ScheduleRelationships? Relationships);
+
+public sealed record Cachet3ScheduleAttributes(int Id, string? Name, [property: JsonConverter(typeof(Cachet3StatusConverter))] int Status);
+
+public sealed record Cachet3ScheduleRelationships(Cachet3Relations? Components);
+
+public sealed record Cachet3Relations(IReadOnlyList<Cachet3Reference>? Data);
 
 public sealed record Cachet3GroupAttributes(int Id, string? Name);
 
@@ -50,6 +61,7 @@ public sealed record NewMetric3(string Name, string Suffix, string Description, 
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(Cachet3List<Cachet3Component>))]
 [JsonSerializable(typeof(Cachet3List<Cachet3Group>))]
+[JsonSerializable(typeof(Cachet3List<Cachet3Schedule>))]
 [JsonSerializable(typeof(Cachet3Item<Cachet3Component>))]
 [JsonSerializable(typeof(ComponentStatusUpdate))]
 [JsonSerializable(typeof(Cachet3List<Cachet3Incident>))]

@@ -16,8 +16,14 @@ public interface ICachet3Api
     [Get("/component-groups")]
     Task<Cachet3List<Cachet3Group>> GetGroupsAsync([AliasAs("per_page")] int perPage, int page, CancellationToken cancellationToken);
 
-    [Get("/incidents")]
-    Task<Cachet3List<Cachet3Incident>> GetIncidentsAsync([AliasAs("per_page")] int perPage, int page, CancellationToken cancellationToken);
+    /// <summary>Newest first. filter[status]=1 keeps the incidents opened Investigating — every one CachetSync opens (an update
+    /// to Fixed changes the status shown, not the stored one the filter reads, as the capture shows).</summary>
+    [Get("/incidents?filter[status]=1")]
+    Task<Cachet3List<Cachet3Incident>> GetInvestigatingIncidentsAsync([AliasAs("per_page")] int perPage, int page, CancellationToken cancellationToken);
+
+    /// <summary>In-progress maintenance with its components; cores before 2025-08 have no such route (404).</summary>
+    [Get("/schedules?filter[status]=1&include=components")]
+    Task<Cachet3List<Cachet3Schedule>> GetSchedulesInProgressAsync([AliasAs("per_page")] int perPage, int page, CancellationToken cancellationToken);
 
     [Post("/incidents")]
     Task<Cachet3Item<Cachet3Incident>> CreateIncidentAsync([Body] NewIncident3 incident, CancellationToken cancellationToken);
