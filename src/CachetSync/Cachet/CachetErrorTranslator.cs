@@ -34,6 +34,10 @@ public static class CachetErrorTranslator
                 + "Set Cachet.BaseUrl to the address Cachet really answers at", inner: api),
         CachetAnswerTooLargeException tooLarge =>
             new CachetException($"{operation}: {tooLarge.Message}", inner: tooLarge),
+        ApiException { StatusCode: HttpStatusCode.Forbidden } api =>
+            new CachetException(
+                $"{operation}: Cachet answered HTTP 403 Forbidden{CachetDetail(api.Content)}: the token is valid but may not do this "
+                + "(Cachet 3: give it the ability, e.g. components.manage for status writes)", inner: api),
         ApiException { StatusCode: HttpStatusCode.OK } api =>
             new CachetException($"{operation}: Cachet answered a body that is not the expected JSON ({Reason(api)})", inner: api),
         ApiException api =>

@@ -89,6 +89,18 @@ public sealed class Cachet3Tests : IDisposable
     }
 
     [Fact]
+    public async Task A_token_without_the_ability_is_told_apart_from_a_wrong_token()
+    {
+        var exitCode = await _run.RunAsync("--config", Config(token: Cachet3Stub.TokenWithoutAbilities), "--once");
+
+        exitCode.Should().Be(2);
+        _cachet.Puts().Should().BeEmpty();
+        _run.Out.ToString().Should().Contain(
+            "PUT /components/2: Cachet answered HTTP 403 Forbidden (Invalid ability provided.): the token is valid but may not do this");
+        _run.Everything.Should().NotContain(Cachet3Stub.TokenWithoutAbilities);
+    }
+
+    [Fact]
     public async Task Component_listing_shows_groups_from_the_relationships()
     {
         (await _run.RunAsync("--config", Config(), "--list-components")).Should().Be(0, _run.Everything);
