@@ -28,7 +28,7 @@ public sealed partial class CronJobManifestTests(PublishedApp app) : IDisposable
         Environment()["CACHETSYNC_State__Path"].Should().StartWith("/state/");
     }
 
-    [Fact]
+    [NativeFact]
     public void The_jobs_command_and_environment_run_the_example_configuration_through_outage_and_recovery()
     {
         using var cachet = new CachetStub();

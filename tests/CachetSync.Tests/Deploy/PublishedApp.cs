@@ -13,13 +13,22 @@ public sealed partial class PublishedApp : IDisposable
     /// <summary>Every test class that runs the published app shares one publish: two at once would race in obj/.</summary>
     public const string Collection = "published app";
 
-    public PublishedApp()
+    private readonly Lazy<(string Directory, string Arguments)> _published = new(Publish);
+
+    /// <summary>Published on first use: a collection whose tests are all skipped (no toolchain) publishes nothing.</summary>
+    public string Directory => _published.Value.Directory;
+
+    public string PublishArguments => _published.Value.Arguments;
+
+    public string Executable => Path.Combine(Directory, "cachetsync");
+
+    private static (string Directory, string Arguments) Publish()
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("cachetsync-publish-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("cachetsync-publish-").FullName;
         var root = SettingsReaderTests.RepositoryRoot();
         var dockerfile = File.ReadAllText(Path.Combine(root, "deploy", "Dockerfile"));
-        PublishArguments = DockerfileArguments(dockerfile, "publish").Replace("-o /app", $"-o {Directory}", StringComparison.Ordinal);
-        foreach (var step in new[] { $"restore {DockerfileArguments(dockerfile, "restore")}", $"publish {PublishArguments}" })
+        var arguments = DockerfileArguments(dockerfile, "publish").Replace("-o /app", $"-o {directory}", StringComparison.Ordinal);
+        foreach (var step in new[] { $"restore {DockerfileArguments(dockerfile, "restore")}", $"publish {arguments}" })
         {
             var (exitCode, output, _) = Run("dotnet", step, root, TimeSpan.FromMinutes(10));
             if (exitCode != 0)
@@ -27,13 +36,9 @@ public sealed partial class PublishedApp : IDisposable
                 throw new InvalidOperationException($"dotnet {step} failed:\n{output}");
             }
         }
+
+        return (directory, arguments);
     }
-
-    public string Directory { get; }
-
-    public string PublishArguments { get; }
-
-    public string Executable => Path.Combine(Directory, "cachetsync");
 
     /// <summary>The arguments of the Dockerfile's <c>RUN dotnet {verb} …</c> line.</summary>
     public static string DockerfileArguments(string dockerfile, string verb) =>
@@ -73,7 +78,13 @@ public sealed partial class PublishedApp : IDisposable
         return Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
     }
 
-    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    public void Dispose()
+    {
+        if (_published.IsValueCreated)
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
 
     [GeneratedRegex(@"^RUN dotnet (?<verb>restore|publish) (?<args>.+)$", RegexOptions.Multiline)]
     private static partial Regex DotnetLine();

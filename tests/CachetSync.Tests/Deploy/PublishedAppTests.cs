@@ -20,7 +20,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         return path;
     }
 
-    [Fact]
+    [NativeFact]
     public void Dockerfile_publishes_a_release_build_with_its_own_arguments()
     {
         app.PublishArguments.Should().Contain("-c Release").And.Contain("src/CachetSync/CachetSync.csproj");
@@ -28,7 +28,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         File.Exists(Path.Combine(app.Directory, "cachetsync.dll")).Should().BeFalse("the image ships a native executable, no IL");
     }
 
-    [Fact]
+    [NativeFact]
     public void Help_lists_every_option()
     {
         var (exitCode, output, _) = Run("--help");
@@ -40,7 +40,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         }
     }
 
-    [Fact]
+    [NativeFact]
     public void Version_prints_the_version()
     {
         var (exitCode, output, _) = Run("--version");
@@ -52,7 +52,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
     /// <summary>One server on a closed port: a dry run with no Cachet has something to show.</summary>
     private static string OneServer => $$"""[ { "Name": "edge-1", "Url": "http://127.0.0.1:{{Loopback.FreePort()}}/", "ComponentId": 1 } ]""";
 
-    [Fact]
+    [NativeFact]
     public void Dry_run_with_no_cachet_succeeds()
     {
         Config($$"""{ "Servers": {{OneServer}} }""");
@@ -63,7 +63,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         output.Should().Contain("1 servers in").And.Contain("Exit code 0.");
     }
 
-    [Fact]
+    [NativeFact]
     public void No_configuration_file_and_no_servers_exits_1_naming_the_file_looked_for()
     {
         var (exitCode, output, error) = Run("--once --dry-run");
@@ -73,7 +73,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         error.Should().Contain("Servers: is empty").And.Contain($"{Path.Combine(_work, "appsettings.json")} does not exist");
     }
 
-    [Fact]
+    [NativeFact]
     public void Under_a_low_open_file_limit_probes_wait_their_turn_instead_of_failing_as_outages()
     {
         // A container's usual limit is 1024 against 4096 probes in flight; 64 against 300 here is the same squeeze.
@@ -93,7 +93,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         error.Should().MatchRegex(@"Probe\.MaxConcurrency 4096 lowered to \d+: the open-file limit is 64 \(ulimit -n\)");
     }
 
-    [Fact]
+    [NativeFact]
     public void Json_console_formatter_is_chosen_from_configuration()
     {
         Config($$"""{ "Logging": { "Console": { "FormatterName": "json" } }, "Servers": {{OneServer}} }""");
@@ -107,7 +107,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
             .Should().Contain(message => message!.StartsWith("Cycle done in", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [NativeFact]
     public void Default_logs_are_one_line_each_with_a_utc_timestamp_on_stderr()
     {
         Config($$"""{ "Servers": {{OneServer}} }""");
@@ -120,7 +120,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
             .And.OnlyContain(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (info|warn|fail|crit|dbug|trce): "));
     }
 
-    [Fact]
+    [NativeFact]
     public void Invalid_configuration_exits_1_from_the_real_process()
     {
         Config("""{ "Probe": { "Timeout": "soon" } }""");
@@ -132,7 +132,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         error.Should().Contain("Probe.Timeout: \"soon\" is not a duration").And.Contain("Cachet.BaseUrl: is required");
     }
 
-    [Fact]
+    [NativeFact]
     public async Task Sigterm_during_a_worker_cycle_prints_the_partial_summary_and_exits_0()
     {
         using var silent = new RawTcpServer(RawTcpServer.Behaviour.Silent);
@@ -161,7 +161,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         summary.RootElement.GetProperty("servers")[0].GetProperty("desired").ValueKind.Should().Be(JsonValueKind.Null, "a server not probed has no desired status");
     }
 
-    [Fact]
+    [NativeFact]
     public async Task Native_build_runs_a_full_cycle_with_refit_polly_and_a_sqlite_report_source()
     {
         // Everything the JIT-run tests prove, once more in the native executable: reflection-free paths only.
@@ -200,7 +200,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         error.Should().NotContain("info:", "Logging:LogLevel:Default=Warning is honoured");
     }
 
-    [Fact]
+    [NativeFact]
     public void Native_build_reads_cachet_3_resources_with_their_status_objects()
     {
         using var cachet = new Cachet3Stub();
