@@ -7,12 +7,17 @@ namespace CachetSync.Cachet;
 /// counts writes apart from reads). A cycle spends the budget on status writes first, then incidents, and posts
 /// latency points only with what is left: points are the courtesy, and a 429 must never cost a status.
 /// </summary>
-public sealed class CachetRateLimit
+public sealed class CachetRateLimit(TimeProvider time)
 {
-    private int _writesRemaining = int.MaxValue;
+    /// <summary>Cachet's window: what it said longer ago than this no longer holds (a worker's next cycle starts afresh).</summary>
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    /// <summary>Writes left in Cachet's current window; unlimited until Cachet says otherwise.</summary>
-    public int WritesRemaining => Volatile.Read(ref _writesRemaining);
+    private int _writesRemaining = int.MaxValue;
+    private long _observedAt;
+
+    /// <summary>Writes left in Cachet's current window; unlimited until Cachet says otherwise, and once its window is over.</summary>
+    public int WritesRemaining =>
+        time.GetElapsedTime(Volatile.Read(ref _observedAt)) > Window ? int.MaxValue : Volatile.Read(ref _writesRemaining);
 
     public void Observe(HttpRequestMessage request, HttpResponseMessage response)
     {
@@ -24,12 +29,18 @@ public sealed class CachetRateLimit
         if (response.Headers.TryGetValues("X-RateLimit-Remaining", out var values)
             && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var remaining))
         {
-            Volatile.Write(ref _writesRemaining, remaining);
+            Record(remaining);
         }
         else if ((int)response.StatusCode == 429)
         {
-            Volatile.Write(ref _writesRemaining, 0);
+            Record(0);
         }
+    }
+
+    private void Record(int remaining)
+    {
+        Volatile.Write(ref _writesRemaining, remaining);
+        Volatile.Write(ref _observedAt, time.GetTimestamp());
     }
 
     /// <summary>The handler that reads every Cachet answer's headers into a <see cref="CachetRateLimit"/>.</summary>

@@ -1,6 +1,7 @@
 using CachetSync.Cachet.V3;
 using CachetSync.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Refit;
@@ -25,7 +26,8 @@ public static class CachetServiceCollectionExtensions
             return services;
         }
 
-        services.AddSingleton<CachetRateLimit>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new CachetRateLimit(provider.GetRequiredService<TimeProvider>()));
 
         // Buffered bodies go out with Content-Length: PHP behind some FastCGI setups cannot read a chunked body.
         if (settings.ApiVersion != 2)

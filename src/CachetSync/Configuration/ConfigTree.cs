@@ -64,9 +64,12 @@ public sealed class ConfigTree
         return skipped;
     }
 
-    /// <summary>Section__Key__0__Key, or a top-level key alone; every segment a name or an array index.</summary>
+    /// <summary>
+    /// Section__Key__0__Key (no empty segment), or a top-level key alone. Whatever has that shape is configuration, so a
+    /// typo in it (CACHETSYNC_Probe__Time-out) is still named as an unknown key.
+    /// </summary>
     private static bool IsConfigurationPath(string[] path, IReadOnlyCollection<string> topLevelKeys) =>
-        path.All(segment => segment.Length > 0 && segment.All(char.IsAsciiLetterOrDigit))
+        path.All(segment => segment.Length > 0)
         && (path.Length > 1 || topLevelKeys.Contains(path[0], StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The entries below this node as flat "a:b:c" keys (for libraries that read IConfiguration).</summary>

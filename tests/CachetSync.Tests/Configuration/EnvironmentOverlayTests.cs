@@ -57,6 +57,15 @@ public sealed class EnvironmentOverlayTests
     }
 
     [Fact]
+    public void A_typo_with_a_dash_in_a_well_shaped_variable_is_still_named()
+    {
+        var (tree, skipped) = Overlay(("CACHETSYNC_Probe__Time-out", "2s"));
+
+        skipped.Should().BeEmpty();
+        SettingsReader.Read(tree, dryRun: true).Problems.Should().ContainSingle().Which.ToString().Should().StartWith("Probe.Time-out: unknown key");
+    }
+
+    [Fact]
     public void A_top_level_key_needs_no_separator()
     {
         var (tree, skipped) = Overlay(("CACHETSYNC_ShutdownTimeout", "3s"), ("CACHETSYNC_Servers__0__Url", "http://a.test/"));
