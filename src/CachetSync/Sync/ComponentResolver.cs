@@ -34,6 +34,9 @@ public sealed class ComponentResolver
 
     public IReadOnlyList<CachetComponent> Components { get; }
 
+    /// <summary>The same components and groups, with these maintenance schedules applied too.</summary>
+    public ComponentResolver WithSchedules(IReadOnlyList<CachetSchedule> schedules) => new(Components, schedules, Groups);
+
     /// <summary>The component groups, read only when some server entry names a group.</summary>
     public IReadOnlyList<CachetGroup> Groups { get; }
 

@@ -50,9 +50,22 @@ public sealed class SyncCycle(
 
         var plans = new ServerOutcome[servers.Count];
         var memories = new ComponentMemory?[servers.Count];
-        for (var i = 0; i < servers.Count; i++)
+        PlanAll();
+
+        // Maintenance matters only to a change: a quiet cycle costs Cachet one read, not two.
+        if (components is not null && plans.Any(plan => plan.Action is SyncAction.Updated or SyncAction.DryRun)
+            && await ReadMaintenanceAsync(stopping) is { Count: > 0 } schedules)
         {
-            (plans[i], memories[i]) = PlanOne(servers[i], probes[i], counts, components, cachetError, dryRun, startedAt);
+            components = components.WithSchedules(schedules);
+            PlanAll();
+        }
+
+        void PlanAll()
+        {
+            for (var i = 0; i < servers.Count; i++)
+            {
+                (plans[i], memories[i]) = PlanOne(servers[i], probes[i], counts, components, cachetError, dryRun, startedAt);
+            }
         }
 
         var outcomes = stopping.IsCancellationRequested ? plans.Select(StoppedBeforeWriting).ToArray()
@@ -263,11 +276,11 @@ public sealed class SyncCycle(
         try
         {
             // One after the other, not at once: after an outage the circuit breaker lets one trial call through,
-            // and that call must be the one the cycle cannot do without.
+            // and that call must be the one the cycle cannot do without. (Schedules come later, and only for a change.)
             var components = await cachet.ReadAllComponentsAsync(stopping);
             logger.LogDebug("Read {Count} components from Cachet", components.Count);
             var groups = settings.Templates is { Count: > 0 } ? await cachet.ReadAllGroupsAsync(stopping) : [];
-            return (new ComponentResolver(components, await ReadMaintenanceAsync(stopping), groups), null);
+            return (new ComponentResolver(components, groups: groups), null);
         }
         catch (CachetException ex)
         {

@@ -40,6 +40,21 @@ public sealed class MaintenanceCycleTests : LoopbackProgramTest
     }
 
     [Fact]
+    public async Task A_quiet_cycle_costs_cachet_one_read_and_asks_for_no_schedules()
+    {
+        Cachet.ServeSchedules((1, "Kernel upgrade", 1, [1]));
+        foreach (var id in new[] { 1, 2, 3 })
+        {
+            Cachet.SetStatusByHand(id, 4);
+        }
+
+        (await CycleAsync()).Should().Be(0, Run.Everything);
+
+        Cachet.Puts().Should().BeEmpty();
+        Cachet.Server.LogEntries.Select(entry => entry.RequestMessage.Path).Should().Equal("/api/v1/components");
+    }
+
+    [Fact]
     public async Task Maintenance_can_be_ignored_by_configuration()
     {
         Cachet.ServeSchedules((1, "Kernel upgrade", 1, [1]));
