@@ -2,22 +2,18 @@ using System.Text.Json.Nodes;
 using CachetSync.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
 
 namespace CachetSync.Tests.Cachet;
 
 /// <summary>Cachet.ApiVersion 3 through the whole program, against a stub faithful to the cachethq/core sources.</summary>
-public sealed class Cachet3Tests : IDisposable
+public sealed class Cachet3Tests : Cachet3ProgramTest
 {
-    private readonly Cachet3Stub _cachet = new();
-    private readonly WireMockServer _targets = Loopback.StartWireMock();
-    private readonly TestRun _run = new();
 
     public Cachet3Tests()
     {
-        _targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
-        _targets.Given(Request.Create().WithPath("/down").UsingGet()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(503));
-        _cachet.WithGroup(9, "Edge EU")
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        Targets.Given(Request.Create().WithPath("/down").UsingGet()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(503));
+        Cachet.WithGroup(9, "Edge EU")
             .WithComponent(1, "edge-1", 1, group: 9).WithComponent(2, "edge-2", 1, group: 9)
             .WithComponent(3, "edge-3", 4).WithComponent(4, "edge-4", 6);
     }
@@ -26,19 +22,19 @@ public sealed class Cachet3Tests : IDisposable
     {
         var config = new JsonObject
         {
-            ["Cachet"] = new JsonObject { ["BaseUrl"] = _cachet.BaseUrl, ["ApiToken"] = token, ["ApiVersion"] = 3, ["PageSize"] = pageSize, ["Resilience"] = new JsonObject { ["MaxRetries"] = 0 } },
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = token, ["ApiVersion"] = 3, ["PageSize"] = pageSize, ["Resilience"] = new JsonObject { ["MaxRetries"] = 0 } },
             ["Servers"] = new JsonArray(
-                new JsonObject { ["Name"] = "edge-1", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
-                new JsonObject { ["Name"] = "edge-2", ["Url"] = _targets.Urls[0] + "/down", ["ComponentId"] = 2 },
-                new JsonObject { ["Name"] = "edge-3", ["Url"] = _targets.Urls[0] + "/ok", ["ComponentId"] = 3 },
-                new JsonObject { ["Name"] = "edge-4", ["Url"] = _targets.Urls[0] + "/down", ["ComponentId"] = 4 }),
+                new JsonObject { ["Name"] = "edge-1", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
+                new JsonObject { ["Name"] = "edge-2", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 2 },
+                new JsonObject { ["Name"] = "edge-3", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 3 },
+                new JsonObject { ["Name"] = "edge-4", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 4 }),
         };
         foreach (var (key, value) in extra ?? [])
         {
             config[key] = value!.DeepClone();
         }
 
-        return _run.WriteConfig(config.ToJsonString());
+        return Run.WriteConfig(config.ToJsonString());
     }
 
     [Theory]
@@ -46,77 +42,77 @@ public sealed class Cachet3Tests : IDisposable
     [InlineData(true)]
     public async Task Statuses_are_read_through_every_page_and_only_changes_are_written(bool plainStatus)
     {
-        _cachet.PlainStatus = plainStatus;
+        Cachet.PlainStatus = plainStatus;
 
-        var exitCode = await _run.RunAsync("--config", Config(pageSize: 1000), "--once");
+        var exitCode = await Run.RunAsync("--config", Config(pageSize: 1000), "--once");
 
-        exitCode.Should().Be(0, _run.Everything);
-        _cachet.Puts().Should().Equal((2, """{"status":4}"""), (3, """{"status":1}"""));
+        exitCode.Should().Be(0, Run.Everything);
+        Cachet.Puts().Should().Equal((2, """{"status":4}"""), (3, """{"status":1}"""));
         // Besides the schedules read (maintenance, on by default), every read is of components, 100 at a time, with their group.
-        var reads = _cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "GET" && entry.RequestMessage.Path != "/api/schedules")
+        var reads = Cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "GET" && entry.RequestMessage.Path != "/api/schedules")
             .Select(entry => entry.RequestMessage).ToList();
         reads.Should().OnlyContain(read => read.Path == "/api/components" && read.Query!["per_page"].Single() == "100" && read.Query!["include"].Single() == "group");
-        _run.Out.ToString().Should().MatchRegex(@"edge-4 .* UnderMaintenance -> MajorOutage\s+maintenance\s+under maintenance: its status is Under Maintenance");
+        Run.Out.ToString().Should().MatchRegex(@"edge-4 .* UnderMaintenance -> MajorOutage\s+maintenance\s+under maintenance: its status is Under Maintenance");
     }
 
     [Fact]
     public async Task Small_pages_are_followed_until_links_next_is_null()
     {
-        (await _run.RunAsync("--config", Config(pageSize: 1), "--once")).Should().Be(0, _run.Everything);
+        (await Run.RunAsync("--config", Config(pageSize: 1), "--once")).Should().Be(0, Run.Everything);
 
-        _cachet.Server.LogEntries.Count(entry => entry.RequestMessage.Path == "/api/components").Should().Be(4);
-        _cachet.Puts().Should().HaveCount(2);
+        Cachet.Server.LogEntries.Count(entry => entry.RequestMessage.Path == "/api/components").Should().Be(4);
+        Cachet.Puts().Should().HaveCount(2);
     }
 
     [Fact]
     public async Task Writes_carry_the_bearer_token_and_never_the_2x_header()
     {
-        (await _run.RunAsync("--config", Config(), "--once")).Should().Be(0);
+        (await Run.RunAsync("--config", Config(), "--once")).Should().Be(0);
 
-        var put = _cachet.Server.LogEntries.First(entry => entry.RequestMessage.Method == "PUT").RequestMessage;
+        var put = Cachet.Server.LogEntries.First(entry => entry.RequestMessage.Method == "PUT").RequestMessage;
         put.Headers!["Authorization"].Should().Equal($"Bearer {Cachet3Stub.Token}");
         put.Headers.Keys.Should().NotContain(key => key.Equals("X-Cachet-Token", StringComparison.OrdinalIgnoreCase));
-        _run.Everything.Should().NotContain(Cachet3Stub.Token);
+        Run.Everything.Should().NotContain(Cachet3Stub.Token);
     }
 
     [Fact]
     public async Task Rejected_token_is_said_plainly()
     {
-        (await _run.RunAsync("--config", Config(token: "3|wrong"), "--once")).Should().Be(2);
+        (await Run.RunAsync("--config", Config(token: "3|wrong"), "--once")).Should().Be(2);
 
-        _run.Logs.Lines.Count(line => line.Contains("Cachet rejected the API token")).Should().Be(1);
-        _run.Out.ToString().Should().Contain("PUT /components/2: Cachet rejected the API token (HTTP 401)");
+        Run.Logs.Lines.Count(line => line.Contains("Cachet rejected the API token")).Should().Be(1);
+        Run.Out.ToString().Should().Contain("PUT /components/2: Cachet rejected the API token (HTTP 401)");
     }
 
     [Fact]
     public async Task A_token_without_the_ability_is_told_apart_from_a_wrong_token()
     {
-        var exitCode = await _run.RunAsync("--config", Config(token: Cachet3Stub.TokenWithoutAbilities), "--once");
+        var exitCode = await Run.RunAsync("--config", Config(token: Cachet3Stub.TokenWithoutAbilities), "--once");
 
         exitCode.Should().Be(2);
-        _cachet.Puts().Should().BeEmpty();
-        _run.Out.ToString().Should().Contain(
+        Cachet.Puts().Should().BeEmpty();
+        Run.Out.ToString().Should().Contain(
             "PUT /components/2: Cachet answered HTTP 403 Forbidden (Invalid ability provided.): the token is valid but may not do this");
-        _run.Everything.Should().NotContain(Cachet3Stub.TokenWithoutAbilities);
+        Run.Everything.Should().NotContain(Cachet3Stub.TokenWithoutAbilities);
     }
 
     [Fact]
     public async Task Component_listing_shows_groups_from_the_relationships()
     {
-        (await _run.RunAsync("--config", Config(), "--list-components")).Should().Be(0, _run.Everything);
+        (await Run.RunAsync("--config", Config(), "--list-components")).Should().Be(0, Run.Everything);
 
-        _run.Out.ToString().Should().MatchRegex(@"1\s+edge-1\s+Edge EU \(#9\)\s+Operational").And.Contain("4 components in 1 groups.");
-        _run.Out.ToString().Should().MatchRegex(@"4\s+edge-4\s+\S+\s+UnderMaintenance", "status 6 is shown as what it is, not as Unknown");
+        Run.Out.ToString().Should().MatchRegex(@"1\s+edge-1\s+Edge EU \(#9\)\s+Operational").And.Contain("4 components in 1 groups.");
+        Run.Out.ToString().Should().MatchRegex(@"4\s+edge-4\s+\S+\s+UnderMaintenance", "status 6 is shown as what it is, not as Unknown");
     }
 
     [Fact]
     public async Task Json_listing_names_status_6_and_gives_ungrouped_components_a_null_group()
     {
-        _cachet.WithComponent(5, "loose", 1, group: null);
+        Cachet.WithComponent(5, "loose", 1, group: null);
 
-        (await _run.RunAsync("--config", Config(), "--list-components", "--output", "json")).Should().Be(0, _run.Everything);
+        (await Run.RunAsync("--config", Config(), "--list-components", "--output", "json")).Should().Be(0, Run.Everything);
 
-        using var json = System.Text.Json.JsonDocument.Parse(_run.Out.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(Run.Out.ToString());
         var byName = json.RootElement.EnumerateArray().ToDictionary(component => component.GetProperty("name").GetString()!);
         byName["edge-4"].GetProperty("status").GetString().Should().Be("UnderMaintenance");
         byName["loose"].GetProperty("groupId").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
@@ -129,22 +125,22 @@ public sealed class Cachet3Tests : IDisposable
     {
         var extra = new JsonObject { ["Incidents"] = new JsonObject { ["Enabled"] = true, ["Notify"] = true } };
 
-        (await _run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(0, _run.Everything);
+        (await Run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(0, Run.Everything);
 
-        var created = JsonNode.Parse(_cachet.Posts().Single(post => post.Path == "/api/incidents").Body)!;
+        var created = JsonNode.Parse(Cachet.Posts().Single(post => post.Path == "/api/incidents").Body)!;
         created["component_id"]!.GetValue<int>().Should().Be(2);
         created["component_status"]!.GetValue<int>().Should().Be(4);
         created["notifications"]!.GetValue<bool>().Should().BeTrue("3.x calls notify 'notifications'");
         created["visible"]!.GetValue<bool>().Should().BeTrue();
-        _cachet.Puts().Should().Contain((2, """{"status":4}"""), "on 3.x the incident does not set the component");
-        _cachet.ComponentStatus(2).Should().Be(4);
+        Cachet.Puts().Should().Contain((2, """{"status":4}"""), "on 3.x the incident does not set the component");
+        Cachet.ComponentStatus(2).Should().Be(4);
 
-        _targets.Given(Request.Create().WithPath("/down").UsingGet()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(200));
-        (await _run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(0, _run.Everything);
+        Targets.Given(Request.Create().WithPath("/down").UsingGet()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(200));
+        (await Run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(0, Run.Everything);
 
-        _cachet.Posts().Should().ContainSingle(post => post.Path == "/api/incidents/1/updates");
-        _cachet.Incidents.Single()["status"]!.GetValue<int>().Should().Be(4);
-        _cachet.ComponentStatus(2).Should().Be(1);
+        Cachet.Posts().Should().ContainSingle(post => post.Path == "/api/incidents/1/updates");
+        Cachet.Incidents.Single()["status"]!.GetValue<int>().Should().Be(4);
+        Cachet.ComponentStatus(2).Should().Be(1);
     }
 
     [Fact]
@@ -152,18 +148,11 @@ public sealed class Cachet3Tests : IDisposable
     {
         var extra = new JsonObject { ["Metrics"] = new JsonObject { ["Enabled"] = true } };
 
-        (await _run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(0, _run.Everything);
+        (await Run.RunAsync("--config", Config(extra: extra), "--once")).Should().Be(0, Run.Everything);
 
-        var created = _cachet.Posts().Where(post => post.Path == "/api/metrics").Select(post => JsonNode.Parse(post.Body)!).ToList();
+        var created = Cachet.Posts().Where(post => post.Path == "/api/metrics").Select(post => JsonNode.Parse(post.Body)!).ToList();
         created.Select(metric => metric["name"]!.GetValue<string>()).Should().BeEquivalentTo("edge-1 latency", "edge-2 latency", "edge-3 latency", "edge-4 latency");
         created.Should().OnlyContain(metric => metric["calc_type"]!.GetValue<int>() == 1);
-        _cachet.Posts().Count(post => post.Path.EndsWith("/points", StringComparison.Ordinal)).Should().Be(4);
-    }
-
-    public void Dispose()
-    {
-        _run.Dispose();
-        _targets.Dispose();
-        _cachet.Dispose();
+        Cachet.Posts().Count(post => post.Path.EndsWith("/points", StringComparison.Ordinal)).Should().Be(4);
     }
 }
