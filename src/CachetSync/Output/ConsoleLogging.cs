@@ -39,6 +39,19 @@ public static class ConsoleLogging
             services.Remove(provider);
             services.AddSingleton<ILoggerProvider>(scope => new SafeLoggerProvider(Create(scope, provider)));
         }
+
+        // Filter rules name a provider ("Logging:Console:LogLevel"); the factory now sees the wrapper, so the rules are
+        // re-addressed to it. There is one real provider per process (the console, or a test's capture).
+        services.PostConfigure<LoggerFilterOptions>(options =>
+        {
+            for (var i = 0; i < options.Rules.Count; i++)
+            {
+                if (options.Rules[i] is { ProviderName: not null } rule)
+                {
+                    options.Rules[i] = new LoggerFilterRule(typeof(SafeLoggerProvider).FullName, rule.CategoryName, rule.LogLevel, rule.Filter);
+                }
+            }
+        });
     }
 
     private static ILoggerProvider Create(IServiceProvider services, ServiceDescriptor provider) =>
