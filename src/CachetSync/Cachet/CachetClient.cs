@@ -24,10 +24,6 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
             ? $"{operation}: Cachet answers {firstPageCount} items a page though per_page={perPage} was asked, and more than {limit} pages; it (or a proxy) ignores per_page"
             : $"{operation}: more than {limit} pages; its pagination never ends");
 
-    /// <summary>
-    /// 2.4 sets the component from the incident's component_status, and answers the incident, not the component: one
-    /// read says whether it did. If not (a Cachet that ignored it), the status is written and verified like any other.
-    /// </summary>
     /// <summary>True when this is a Cachet 2.x: its /ping answers; an error that says nothing either way is thrown.</summary>
     /// <exception cref="CachetException">Cachet could not be asked (down, timeout, 5xx).</exception>
     public async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
@@ -47,6 +43,10 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
     public static bool IsNotFound(CachetException exception) =>
         exception.InnerException is Refit.ApiException { StatusCode: System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.MethodNotAllowed };
 
+    /// <summary>
+    /// 2.4 sets the component from the incident's component_status, and answers the incident, not the component: one
+    /// read says whether it did. If not (a Cachet that ignored it), the status is written and verified like any other.
+    /// </summary>
     public async Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
     {
         var operation = $"GET /components/{componentId}";
@@ -118,7 +118,6 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
         var items = new List<T>();
         var seen = new HashSet<int>();
         var totalPages = 1;
-        var perPage = pageSize;
         for (var page = 1; page <= totalPages; page++)
         {
             var operation = $"GET {path} page {page}";
@@ -132,10 +131,10 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
             if (page == 1)
             {
                 totalPages = answer.Meta?.Pagination?.TotalPages ?? 1;
-                var limit = PageLimit(perPage, answer.Data.Count, totalPages > 1);
+                var limit = PageLimit(pageSize, answer.Data.Count, totalPages > 1);
                 if (totalPages > limit)
                 {
-                    throw TooManyPages(operation, limit, perPage, answer.Data.Count);
+                    throw TooManyPages(operation, limit, pageSize, answer.Data.Count);
                 }
             }
 

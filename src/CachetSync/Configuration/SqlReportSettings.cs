@@ -51,20 +51,32 @@ public sealed record SqlReportSettings(SqlProvider Provider, Secret ConnectionSt
     /// <summary>The password alone may appear in a provider's message without the rest of the connection string.</summary>
     private static void RegisterPassword(string connectionString)
     {
+        foreach (var password in Passwords(connectionString))
+        {
+            Output.Redaction.RegisterWithEncodings(password);
+        }
+    }
+
+    /// <summary>The password(s) a connection string holds (Password=, Pwd=); none when it is not key=value pairs.</summary>
+    public static IEnumerable<string> Passwords(string connectionString)
+    {
+        System.Data.Common.DbConnectionStringBuilder parts;
         try
         {
-            var parts = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-            foreach (var key in new[] { "Password", "Pwd" })
-            {
-                if (parts.TryGetValue(key, out var password))
-                {
-                    Output.Redaction.RegisterWithEncodings(password?.ToString());
-                }
-            }
+            parts = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         }
         catch (ArgumentException)
         {
-            // Not key=value pairs: the provider will say so when it connects; the whole string is registered already.
+            // The provider will say so when it connects; the whole string is a Secret already.
+            yield break;
+        }
+
+        foreach (var key in new[] { "Password", "Pwd" })
+        {
+            if (parts.TryGetValue(key, out var password) && password?.ToString() is { Length: > 0 } text)
+            {
+                yield return text;
+            }
         }
     }
 }

@@ -145,12 +145,9 @@ public sealed class SqlReportSource(SqlReportSettings sql, TimeSpan timeout) : I
 
     private string Redact(string message)
     {
-        foreach (var key in new[] { "Password", "Pwd" })
+        foreach (var password in SqlReportSettings.Passwords(sql.ConnectionString.Reveal()))
         {
-            if (Parse(sql.ConnectionString.Reveal()).TryGetValue(key, out var secret) && secret?.ToString() is { Length: > 0 } text)
-            {
-                message = message.Replace(text, "***", StringComparison.Ordinal);
-            }
+            message = message.Replace(password, "***", StringComparison.Ordinal);
         }
 
         return message.Replace(sql.ConnectionString.Reveal(), "(connection string)", StringComparison.Ordinal);

@@ -12,13 +12,13 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
 {
     private const int UnknownStatus = 5;
     private const int UnderMaintenanceStatus = 6;
+
     /// <summary>How many pages of Investigating incidents are searched for CachetSync's marker, newest first.</summary>
     public const int MaxIncidentPages = 10;
 
     private readonly int _perPage = Math.Clamp(pageSize, 1, 100);
     private bool _noSchedules;
 
-    /// <summary>None are read on Cachet 3: a component under maintenance says so in its own status (6).</summary>
     /// <summary>
     /// The in-progress schedules, on cores that have them. An older core answers 404: that is "no schedules", remembered
     /// for the process (a component under maintenance there still says so in its own status, 6).
