@@ -12,8 +12,10 @@ public sealed class ServerProber(HttpProber http, TcpProber tcp, ProbeSettings s
 {
     private readonly int _concurrency = Budget(settings, logger);
 
+    /// <param name="probed">Told each result (with the server's index) as soon as it is in, for work that need not wait for the slowest.</param>
     /// <returns>One result per server, in the order given.</returns>
-    public async Task<ProbeResult[]> ProbeAllAsync(IReadOnlyList<ServerSettings> servers, CancellationToken cancellationToken)
+    public async Task<ProbeResult[]> ProbeAllAsync(
+        IReadOnlyList<ServerSettings> servers, CancellationToken cancellationToken, Action<int, ProbeResult>? probed = null)
     {
         var results = new ProbeResult[servers.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = _concurrency };
@@ -31,6 +33,8 @@ public sealed class ServerProber(HttpProber http, TcpProber tcp, ProbeSettings s
             {
                 results[index] = ProbeResult.Failed(ProbeKind.Stopped, TimeSpan.Zero, "stopped before the probe finished");
             }
+
+            probed?.Invoke(index, results[index]);
         });
 
         var local = results.Count(result => result.Kind == ProbeKind.NotProbed);

@@ -17,13 +17,13 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
     public const string StoppedBeforeWriting = "stopped before writing";
 
     /// <summary>
-    /// Writes every planned update, at most MaxParallelWrites at a time. After a 401 no further write is sent; after a
-    /// stop request none starts, and those in flight get one Cachet timeout to be confirmed. Each outcome says what
-    /// happened; <paramref name="memories"/> learn which incident is open.
+    /// Writes the planned updates of <paramref name="writes"/> (indexes into <paramref name="plans"/>) as they come,
+    /// at most MaxParallelWrites at a time. After a 401 no further write is sent; after a stop request none starts, and
+    /// those in flight get one Cachet timeout to be confirmed. Each plan is replaced by what happened;
+    /// <paramref name="memories"/> learn which incident is open.
     /// </summary>
-    public async Task<ServerOutcome[]> WriteAllAsync(ServerOutcome[] plans, ComponentMemory?[] memories, CancellationToken stopping)
+    public async Task WriteAllAsync(IAsyncEnumerable<int> writes, ServerOutcome[] plans, ComponentMemory?[] memories, CancellationToken stopping)
     {
-        var writes = Enumerable.Range(0, plans.Length).Where(i => plans[i].Action == SyncAction.Updated).ToList();
         var tokenRejected = 0;
 
         // Writes in flight when a stop comes get one Cachet timeout to finish, so none is cut off half-sent.
@@ -76,7 +76,6 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
                 plans[index] = plan with { Action = SyncAction.Failed, Error = error };
             }
         });
-        return plans;
     }
 
     /// <summary>Writes one component's new status.</summary>

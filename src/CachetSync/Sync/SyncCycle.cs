@@ -3,21 +3,24 @@ using CachetSync.Configuration;
 using CachetSync.Probing;
 using CachetSync.Reports;
 using CachetSync.State;
+using System.Threading.Channels;
 using CachetSync.Thresholds;
 using Microsoft.Extensions.Logging;
 
 namespace CachetSync.Sync;
 
 /// <summary>
-/// One cycle: probe every server, read report counts and Cachet's components (all three at once), map each
-/// server to its desired status, and write only the statuses that differ. One server's failure never stops
-/// the others; nothing is written unless Cachet could be read.
+/// One cycle: probe every server while reading report counts and Cachet's components, map each server to its
+/// desired status, and write only the statuses that differ. Pipelined: a server's write starts as soon as its
+/// probe is in (and the counts and components are read), so writes overlap the wait for the slowest probes and a
+/// cycle lasts about one probe timeout. One server's failure never stops the others; nothing is written unless
+/// Cachet could be read.
 /// </summary>
 /// <remarks>
-/// A stop request cancels probing and reading; if it comes before the writes, none start. Writes already in
-/// flight are allowed to finish (for at most <see cref="CachetSettings.Timeout"/>), and every server whose write
-/// did not happen says so in the summary. Between decision and write stands the <see cref="ChangeGate"/>
-/// (flap damping, manual holds), whose memory the <see cref="StateStore"/> keeps; a dry run changes no memory.
+/// A stop request cancels probing and reading; from then on no write starts. Writes already in flight are allowed
+/// to finish (for at most <see cref="CachetSettings.Timeout"/>), and every server whose write did not happen says
+/// so in the summary. Between decision and write stands the <see cref="ChangeGate"/> (flap damping, manual holds),
+/// whose memory the <see cref="StateStore"/> keeps; a dry run changes no memory.
 /// </remarks>
 public sealed class SyncCycle(
     CachetSyncSettings settings,
@@ -29,7 +32,7 @@ public sealed class SyncCycle(
     TimeProvider time,
     ILogger<SyncCycle> logger)
 {
-    private readonly ChangeGate _gate = new(settings.Damping ?? DampingSettings.Immediate, settings.Cachet);
+    private readonly ServerPlanner _planner = new(new ChangeGate(settings.Damping ?? DampingSettings.Immediate, settings.Cachet), state, logger);
     private readonly StatusWriter? _writer = cachet is null
         ? null
         : new StatusWriter(cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger);
@@ -42,74 +45,95 @@ public sealed class SyncCycle(
         var stateLocked = dryRun ? null : await state.LockAsync(stopping);
         var componentsTask = ReadComponentsAsync(stopping);
         var servers = await ServersAsync(componentsTask);
-        var probesTask = ProbeEnabledAsync(servers, stopping);
-        var reportsTask = reports.ReadAsync(servers, stopping);
-        var probes = await probesTask;
-        var counts = await reportsTask;
+        var probed = Channel.CreateUnbounded<(int Index, ProbeResult Probe)>(new UnboundedChannelOptions { SingleReader = true });
+        var probing = ProbeAllAsync(servers, probed.Writer, stopping);
+        var counts = await reports.ReadAsync(servers, stopping);
         var (components, cachetError) = await componentsTask;
 
         var plans = new ServerOutcome[servers.Count];
         var memories = new ComponentMemory?[servers.Count];
-        PlanAll();
-
-        // Maintenance matters only to a change: a quiet cycle costs Cachet one read, not two.
-        if (components is not null && plans.Any(plan => plan.Action is SyncAction.Updated or SyncAction.DryRun)
-            && await ReadMaintenanceAsync(stopping) is { Count: > 0 } schedules)
+        var toWrite = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = true });
+        var writing = _writer?.WriteAllAsync(toWrite.Reader.ReadAllAsync(CancellationToken.None), plans, memories, stopping) ?? Task.CompletedTask;
+        var handedToWriter = new bool[servers.Count];
+        try
         {
-            components = components.WithSchedules(schedules);
-            PlanAll();
+            var probes = new ProbeResult[servers.Count];
+            var planned = new List<int>(servers.Count);
+            var schedulesRead = false;
+            await foreach (var (index, probe) in probed.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                probes[index] = probe;
+                PlanOne(index);
+
+                // Maintenance matters only to a change: a quiet cycle costs Cachet one read, not two. The servers
+                // planned before the first change are planned again, so every server sees the same schedules.
+                if (!schedulesRead && components is not null && plans[index].Action is SyncAction.Updated or SyncAction.DryRun)
+                {
+                    schedulesRead = true;
+                    if (await ReadMaintenanceAsync(stopping) is { Count: > 0 } schedules)
+                    {
+                        components = components.WithSchedules(schedules);
+                        planned.ForEach(PlanOne);
+                        PlanOne(index);
+                    }
+                }
+
+                planned.Add(index);
+                handedToWriter[index] = HandOver(index);
+            }
+
+            void PlanOne(int i) =>
+                (plans[i], memories[i]) = _planner.Plan(servers[i], probes[i], counts, components, cachetError, dryRun, startedAt);
+        }
+        finally
+        {
+            toWrite.Writer.TryComplete();
+            await writing;
+            await probing;
         }
 
-        void PlanAll()
+        // A planned write goes to the writer at once, unless a stop came first or another run holds the state.
+        bool HandOver(int index)
         {
-            for (var i = 0; i < servers.Count; i++)
+            if (plans[index].Action != SyncAction.Updated || stopping.IsCancellationRequested)
             {
-                (plans[i], memories[i]) = PlanOne(servers[i], probes[i], counts, components, cachetError, dryRun, startedAt);
+                return false;
+            }
+
+            if (stateLocked is { } lockError)
+            {
+                plans[index] = plans[index] with { Action = SyncAction.Failed, Error = lockError };
+                return false;
+            }
+
+            return toWrite.Writer.TryWrite(index);
+        }
+
+        if (stopping.IsCancellationRequested)
+        {
+            for (var i = 0; i < plans.Length; i++)
+            {
+                plans[i] = handedToWriter[i] ? plans[i] : StoppedBeforeWriting(plans[i]);
             }
         }
 
-        var outcomes = stopping.IsCancellationRequested ? plans.Select(StoppedBeforeWriting).ToArray()
-            : stateLocked is { } lockError ? plans.Select(plan => plan.Action == SyncAction.Updated ? plan with { Action = SyncAction.Failed, Error = lockError } : plan).ToArray()
-            : _writer is null ? plans // no Cachet (a dry run without one): nothing can have been planned for writing
-            : await _writer.WriteAllAsync(plans, memories, stopping);
         if (!dryRun && stateLocked is null)
         {
-            Remember(outcomes, memories);
+            Remember(plans, memories);
             if (metrics is not null && !stopping.IsCancellationRequested)
             {
-                await metrics.PostAsync(servers, outcomes, stopping);
+                await metrics.PostAsync(servers, plans, stopping);
             }
         }
 
         if (stopping.IsCancellationRequested)
         {
-            logger.LogWarning("Stopped during the cycle: {Skipped} servers skipped", outcomes.Count(outcome => outcome.Action == SyncAction.Skipped));
+            logger.LogWarning("Stopped during the cycle: {Skipped} servers skipped", plans.Count(outcome => outcome.Action == SyncAction.Skipped));
         }
 
-        var summary = new CycleSummary(outcomes, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested);
+        var summary = new CycleSummary(plans, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested);
         logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
         return summary;
-    }
-
-    /// <summary>One server's plan and gate; a fault in them (a bug, a value nothing foresaw) stays that server's.</summary>
-    private (ServerOutcome Plan, ComponentMemory? Memory) PlanOne(
-        ServerSettings server, ProbeResult probe, ReportCounts? counts, ComponentResolver? components, string? cachetError, bool dryRun, DateTimeOffset now)
-    {
-        var count = counts?.For(server.ReportKey);
-        try
-        {
-            var desired = probe.Kind is ProbeKind.Stopped or ProbeKind.NotProbed
-                ? new StatusDecision(ComponentStatus.Unknown, probe.Detail)
-                : ThresholdMapper.Map(probe, count, server.Thresholds);
-            return Gate(Plan(server, probe, count, desired, components, cachetError, dryRun), dryRun, now);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "{Server}: could not be planned; left as it is", server.Name);
-            var failed = new ServerOutcome(
-                server.Name, probe, count, new StatusDecision(ComponentStatus.Unknown, "not planned"), server.ComponentId, null, SyncAction.Failed, $"not planned: {ex.Message}");
-            return (failed, null);
-        }
     }
 
     /// <summary>After a stop request no write starts; a server whose write could not happen says why.</summary>
@@ -146,25 +170,36 @@ public sealed class SyncCycle(
         return servers;
     }
 
-    private async Task<ProbeResult[]> ProbeEnabledAsync(IReadOnlyList<ServerSettings> servers, CancellationToken stopping)
+    /// <summary>
+    /// Probes the enabled servers and passes each result on as it comes in, with its index in
+    /// <paramref name="servers"/>; a disabled server is passed on at once, as not probed.
+    /// </summary>
+    private async Task ProbeAllAsync(IReadOnlyList<ServerSettings> servers, ChannelWriter<(int Index, ProbeResult Probe)> probed, CancellationToken stopping)
     {
-        var enabled = servers.Where(server => server.Enabled).ToList();
-        var probed = new Queue<ProbeResult>(await prober.ProbeAllAsync(enabled, stopping));
-        var notProbed = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "disabled in the configuration");
-        return servers.Select(server => server.Enabled ? probed.Dequeue() : notProbed).ToArray();
-    }
-
-    /// <summary>Lets the change gate (damping, manual holds) turn a planned write into a wait; returns the memory to keep.</summary>
-    private (ServerOutcome Plan, ComponentMemory? Memory) Gate(ServerOutcome plan, bool dryRun, DateTimeOffset now)
-    {
-        if (plan is not { Action: SyncAction.Updated or SyncAction.DryRun or SyncAction.Unchanged, Current: { } current, ComponentId: { } id })
+        try
         {
-            return (plan, null);
-        }
+            var disabled = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "disabled in the configuration");
+            var enabled = new List<int>(servers.Count);
+            for (var i = 0; i < servers.Count; i++)
+            {
+                if (servers[i].Enabled)
+                {
+                    enabled.Add(i);
+                }
+                else
+                {
+                    probed.TryWrite((i, disabled));
+                }
+            }
 
-        var decision = _gate.Decide(current, plan.Desired.Status, state.Current.For(id), now);
-        var action = decision.Action == SyncAction.Updated && dryRun ? SyncAction.DryRun : decision.Action;
-        return (plan with { Action = action, Note = decision.Note }, decision.Memory);
+            await prober.ProbeAllAsync(enabled.ConvertAll(i => servers[i]), stopping, (k, result) => probed.TryWrite((enabled[k], result)));
+            probed.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            // Passed on, so the cycle fails loudly instead of waiting for results that will never come.
+            probed.TryComplete(ex);
+        }
     }
 
     /// <summary>Keeps what the gate decided, and what Cachet confirmed, for the next cycle; then saves the state.</summary>
@@ -189,55 +224,6 @@ public sealed class SyncCycle(
         }
 
         state.Save();
-    }
-
-    private static ServerOutcome Plan(
-        ServerSettings server,
-        ProbeResult probe,
-        int? reports,
-        StatusDecision desired,
-        ComponentResolver? components,
-        string? cachetError,
-        bool dryRun)
-    {
-        var outcome = new ServerOutcome(server.Name, probe, reports, desired, server.ComponentId, null, SyncAction.Skipped, null);
-        if (!server.Enabled)
-        {
-            return outcome with { Action = SyncAction.Disabled };
-        }
-
-        if (probe.Kind == ProbeKind.NotProbed)
-        {
-            // This machine could not probe it (no socket to spare): nothing is known, so nothing is written.
-            return outcome with { Action = SyncAction.Failed, Error = probe.Detail };
-        }
-
-        if (components is null)
-        {
-            // Dry run without Cachet: show what would be written, against an unknown current status.
-            return cachetError is null && dryRun ? outcome with { Action = SyncAction.DryRun } : outcome;
-        }
-
-        var (component, error) = components.Resolve(server);
-        if (component is null)
-        {
-            return outcome with { Action = SyncAction.Failed, Error = error };
-        }
-
-        var current = (ComponentStatus)component.Status;
-        if (components.MaintenanceOf(component.Id) is { } maintenance && current != desired.Status)
-        {
-            return outcome with
-            {
-                ComponentId = component.Id, Current = current, Action = SyncAction.Maintenance, Note = $"under maintenance: {maintenance}",
-            };
-        }
-
-        var action = probe.Kind == ProbeKind.Stopped ? SyncAction.Skipped
-            : current == desired.Status ? SyncAction.Unchanged
-            : dryRun ? SyncAction.DryRun
-            : SyncAction.Updated;
-        return outcome with { ComponentId = component.Id, Current = current, Action = action };
     }
 
     /// <summary>

@@ -11,6 +11,9 @@ public sealed class TestRun : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("cachetsync-test-").FullName;
 
+    /// <summary>This run's own directory (configs, state), deleted with it.</summary>
+    public string WorkDirectory => _directory;
+
     public StringWriter Out { get; } = new();
 
     public StringWriter Error { get; } = new();

@@ -76,4 +76,28 @@ public sealed class MaintenanceCycleTests : LoopbackProgramTest
         Cachet.Puts().Should().HaveCount(3);
         Run.Logs.Lines.Should().ContainSingle(line => line.Contains("Maintenance schedules could not be read") && line.Contains("HTTP 404"));
     }
+
+    [Fact]
+    public async Task A_server_planned_before_the_first_change_still_sees_the_schedules()
+    {
+        // a is fast and only damped (no change planned, so its plan alone reads no schedules); b answers later, as
+        // Operational again: that write makes the cycle read the schedules, and a must be planned again with them.
+        Targets.Given(Request.Create().WithPath("/ok-later").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(500)));
+        Cachet.SetStatusByHand(2, 4);
+        Cachet.ServeSchedules((1, "Kernel upgrade", 1, [1]));
+        var config = new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
+            ["Damping"] = new JsonObject { ["ToWorse"] = 2 },
+            ["State"] = new JsonObject { ["Path"] = Path.Combine(Run.WorkDirectory, "state.json") },
+            ["Servers"] = new JsonArray(
+                new JsonObject { ["Name"] = "a", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 1 },
+                new JsonObject { ["Name"] = "b", ["Url"] = Targets.Urls[0] + "/ok-later", ["ComponentId"] = 2 }),
+        };
+
+        (await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once")).Should().Be(0, Run.Everything);
+
+        Cachet.Puts().Should().Equal((2, """{"status":1}"""));
+        Run.Out.ToString().Should().MatchRegex(@"a .* Operational -> MajorOutage\s+maintenance\s+under maintenance: Kernel upgrade");
+    }
 }
