@@ -25,6 +25,10 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         try
         {
             using var request = new HttpRequestMessage(settings.Method, url);
+            // A fresh connection each probe: it proves the server still accepts connections (a dead listener can
+            // keep old keep-alive connections answering), and none sits idle in the pool with its 8 KiB of buffers
+            // until the process ends — at 10 000 servers that was most of the memory.
+            request.Headers.ConnectionClose = true;
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             headersAfter = time.GetElapsedTime(started);
             if (settings.MaxBodyBytes > 0)

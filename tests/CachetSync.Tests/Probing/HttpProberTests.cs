@@ -124,5 +124,18 @@ public sealed class HttpProberTests : IDisposable
             || key.Equals("Cookie", StringComparison.OrdinalIgnoreCase));
     }
 
+    [Fact]
+    public async Task Every_probe_asks_for_its_own_connection()
+    {
+        // Reusing a pooled connection would not show a server that stopped accepting new ones, and kept every
+        // server's idle connection (and its buffers) alive until the process ends.
+        Serve("/health", Response.Create().WithStatusCode(200));
+
+        await ProbeAsync("/health");
+        await ProbeAsync("/health");
+
+        _server.LogEntries.Select(entry => entry.RequestMessage.Headers!["Connection"].Single()).Should().Equal("close", "close");
+    }
+
     public void Dispose() => _server.Dispose();
 }

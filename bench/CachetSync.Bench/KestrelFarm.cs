@@ -1,0 +1,63 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CachetSync.Bench;
+
+/// <summary>One Kestrel server on 127.0.0.1 (HTTP and HTTPS) playing every probed server: fast to accept, on every core.</summary>
+public sealed class KestrelFarm : ITargetFarm
+{
+    private readonly WebApplication _app;
+
+    private KestrelFarm(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public int HttpPort => Port("http://");
+
+    public int HttpsPort => Port("https://");
+
+    private int Port(string scheme) => new Uri(_app.Urls.First(url => url.StartsWith(scheme, StringComparison.Ordinal))).Port;
+
+    public static async Task<KestrelFarm> StartAsync(Behaviour[] mix, X509Certificate2 certificate)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseUrls("http://127.0.0.1:0", "https://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxConcurrentConnections = null;
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+        });
+        var app = builder.Build();
+        app.MapGet("/s/{index:int}", async (int index, HttpContext context) =>
+        {
+            switch (mix[index])
+            {
+                case Behaviour.ServiceUnavailable:
+                    return Results.StatusCode(503);
+                case Behaviour.SlowTwoSeconds:
+                    await Task.Delay(TimeSpan.FromSeconds(2), context.RequestAborted);
+                    return Results.Ok();
+                case Behaviour.NeverAnswers:
+                    // Holds the request until the prober gives up and closes the connection.
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                    return Results.Ok();
+                default:
+                    return Results.Ok();
+            }
+        });
+        await app.StartAsync();
+        return new KestrelFarm(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
+        await _app.DisposeAsync();
+    }
+}
