@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CachetSync.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -8,9 +9,18 @@ namespace CachetSync.Probing;
 /// open-file limit leaves room for fewer sockets. A stop request cancels the probes in flight; their results (and
 /// those never started) say <see cref="ProbeKind.Stopped"/>.
 /// </summary>
-public sealed class ServerProber(HttpProber http, TcpProber tcp, ProbeSettings settings, ILogger<ServerProber> logger)
+/// <remarks>
+/// Probes are not all started at once (see <see cref="ProbeLaunch"/>): each one in flight costs this process about
+/// 15 KiB (the HTTP connection's two 4 KiB buffers, the socket, the request), and a burst of thousands of connections
+/// overflows the listen backlog of the servers behind one address, which then look down. So only a window of
+/// <i>fresh</i> probes runs at a time; a probe stops counting as fresh when it answers or has waited a little, so a
+/// hanging server holds back nobody. And however slow the answers, every probe has started within a tenth of the
+/// timeout, so the cycle stays about one timeout long.
+/// </remarks>
+public sealed class ServerProber(HttpProber http, TcpProber tcp, ProbeSettings settings, ILogger<ServerProber> logger, ProbeLaunch? launch = null)
 {
     private readonly int _concurrency = Budget(settings, logger);
+    private readonly ProbeLaunch _launch = launch ?? ProbeLaunch.Default;
 
     /// <param name="probed">Told each result (with the server's index) as soon as it is in, for work that need not wait for the slowest.</param>
     /// <returns>One result per server, in the order given.</returns>
@@ -18,25 +28,74 @@ public sealed class ServerProber(HttpProber http, TcpProber tcp, ProbeSettings s
         IReadOnlyList<ServerSettings> servers, CancellationToken cancellationToken, Action<int, ProbeResult>? probed = null)
     {
         var results = new ProbeResult[servers.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _concurrency };
-        await Parallel.ForEachAsync(Enumerable.Range(0, servers.Count), options, async (index, _) =>
+        using var inFlight = new SemaphoreSlim(_concurrency);
+        using var fresh = new SemaphoreSlim(Math.Min(_launch.Window, _concurrency));
+        var spread = settings.Timeout * _launch.SpreadShare;
+        var running = new List<Task>(servers.Count);
+        var clock = Stopwatch.StartNew();
+        var index = 0;
+        try
         {
-            var url = servers[index].Url;
-            try
+            for (; index < servers.Count; index++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                results[index] = servers[index].IsTcp
-                    ? await tcp.ProbeAsync(url, cancellationToken)
-                    : await http.ProbeAsync(url, servers[index].VerifyTls ?? settings.VerifyTls, cancellationToken);
+                await inFlight.WaitAsync(cancellationToken);
+                var due = (spread * index / servers.Count) - clock.Elapsed;
+                var holdsFreshSlot = await fresh.WaitAsync(due > TimeSpan.Zero ? due : TimeSpan.Zero, cancellationToken);
+                running.Add(ProbeAndReleaseAsync(index, holdsFreshSlot));
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            for (; index < servers.Count; index++)
             {
-                results[index] = ProbeResult.Failed(ProbeKind.Stopped, TimeSpan.Zero, "stopped before the probe finished");
+                Finish(index, Stopped());
+            }
+        }
+
+        await Task.WhenAll(running);
+        LogLocalFailures(results);
+        return results;
+
+        async Task ProbeAndReleaseAsync(int i, bool holdsFreshSlot)
+        {
+            var probe = ProbeOneAsync(servers[i], cancellationToken);
+            if (holdsFreshSlot)
+            {
+                await ((Task)probe.WaitAsync(_launch.Patience)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                fresh.Release();
             }
 
-            probed?.Invoke(index, results[index]);
-        });
+            var result = await probe;
+            inFlight.Release();
+            Finish(i, result);
+        }
 
+        void Finish(int i, ProbeResult result)
+        {
+            results[i] = result;
+            probed?.Invoke(i, result);
+        }
+    }
+
+    private async Task<ProbeResult> ProbeOneAsync(ServerSettings server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return server.IsTcp
+                ? await tcp.ProbeAsync(server.Url, cancellationToken)
+                : await http.ProbeAsync(server.Url, server.VerifyTls ?? settings.VerifyTls, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Stopped();
+        }
+    }
+
+    private static ProbeResult Stopped() => ProbeResult.Failed(ProbeKind.Stopped, TimeSpan.Zero, "stopped before the probe finished");
+
+    private void LogLocalFailures(ProbeResult[] results)
+    {
         var local = results.Count(result => result.Kind == ProbeKind.NotProbed);
         if (local > 0)
         {
@@ -44,8 +103,6 @@ public sealed class ServerProber(HttpProber http, TcpProber tcp, ProbeSettings s
                 "{Count} probes could not be made: this machine ran out of sockets or open files (limit {Limit} in flight). Their statuses are left as they are",
                 local, _concurrency);
         }
-
-        return results;
     }
 
     private static int Budget(ProbeSettings settings, ILogger logger)
