@@ -44,46 +44,13 @@ public static class Program
             return CycleSummary.ExitApplied;
         }
 
-        LoadedConfiguration configuration;
-        try
+        var (built, settings, exitCode) = await LoadAndBuildAsync(commandLine, environment);
+        if (built is null || settings is null)
         {
-            configuration = ConfigLoader.Load(commandLine.ConfigFile, environment.EnvironmentPrefix);
-        }
-        catch (ConfigFileException ex)
-        {
-            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration: {ex.Message}");
-            return CycleSummary.ExitInvalidConfiguration;
+            return exitCode;
         }
 
-        // Validate everything before any network call: a half-valid configuration never touches Cachet.
-        // Listing components only reads, so like a dry run it needs no token.
-        var (settings, problems) = SettingsReader.Read(
-            configuration.Tree, commandLine.DryRun || commandLine.ListComponents, commandLine.Once, requireServers: !commandLine.ListComponents);
-        if (settings is null)
-        {
-            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({problems.Count} problems):");
-            foreach (var problem in problems)
-            {
-                await environment.Error.WriteLineAsync($"  {problem}");
-            }
-
-            if (configuration.FileRead is null)
-            {
-                await environment.Error.WriteLineAsync(
-                    $"No configuration file was read: {configuration.FileLookedFor} does not exist. Pass --config FILE, or configure through CACHETSYNC_* variables.");
-            }
-
-            return CycleSummary.ExitInvalidConfiguration;
-        }
-
-        if (commandLine.ListComponents && settings.Cachet.BaseUrl is null)
-        {
-            await environment.Error.WriteLineAsync("cachetsync: --list-components needs Cachet.BaseUrl");
-            return CycleSummary.ExitInvalidConfiguration;
-        }
-
-        using var host = BuildHost(settings, configuration.Tree, environment, commandLine);
-        LogSkippedVariables(host.Services.GetRequiredService<ILogger<CachetSyncSettings>>(), configuration);
+        using var host = built;
         if (commandLine.ListComponents)
         {
             return await ComponentListing.RunAsync(host.Services.GetRequiredService<ICachetClient>(), commandLine.Output, environment, stopping);
@@ -106,6 +73,56 @@ public static class Program
         }
 
         return await RunOnceAsync(host.Services.GetRequiredService<SyncCycle>(), settings, commandLine, environment, stopping);
+    }
+
+    /// <summary>
+    /// Reads and validates the configuration, and builds the host from it. Its own method so the configuration tree
+    /// (at 10 000 servers, megabytes of dictionaries and strings) is garbage once the settings are read, instead of
+    /// living in the run's state machine until the process ends.
+    /// </summary>
+    private static async Task<(IHost? Host, CachetSyncSettings? Settings, int ExitCode)> LoadAndBuildAsync(CommandLine commandLine, RunEnvironment environment)
+    {
+        LoadedConfiguration configuration;
+        try
+        {
+            configuration = ConfigLoader.Load(commandLine.ConfigFile, environment.EnvironmentPrefix);
+        }
+        catch (ConfigFileException ex)
+        {
+            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration: {ex.Message}");
+            return (null, null, CycleSummary.ExitInvalidConfiguration);
+        }
+
+        // Validate everything before any network call: a half-valid configuration never touches Cachet.
+        // Listing components only reads, so like a dry run it needs no token.
+        var (settings, problems) = SettingsReader.Read(
+            configuration.Tree, commandLine.DryRun || commandLine.ListComponents, commandLine.Once, requireServers: !commandLine.ListComponents);
+        if (settings is null)
+        {
+            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({problems.Count} problems):");
+            foreach (var problem in problems)
+            {
+                await environment.Error.WriteLineAsync($"  {problem}");
+            }
+
+            if (configuration.FileRead is null)
+            {
+                await environment.Error.WriteLineAsync(
+                    $"No configuration file was read: {configuration.FileLookedFor} does not exist. Pass --config FILE, or configure through CACHETSYNC_* variables.");
+            }
+
+            return (null, null, CycleSummary.ExitInvalidConfiguration);
+        }
+
+        if (commandLine.ListComponents && settings.Cachet.BaseUrl is null)
+        {
+            await environment.Error.WriteLineAsync("cachetsync: --list-components needs Cachet.BaseUrl");
+            return (null, null, CycleSummary.ExitInvalidConfiguration);
+        }
+
+        var host = BuildHost(settings, configuration.Tree, environment, commandLine);
+        LogSkippedVariables(host.Services.GetRequiredService<ILogger<CachetSyncSettings>>(), configuration);
+        return (host, settings, CycleSummary.ExitApplied);
     }
 
     private static void LogSkippedVariables(ILogger logger, LoadedConfiguration configuration)
