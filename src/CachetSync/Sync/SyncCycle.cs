@@ -133,7 +133,24 @@ public sealed class SyncCycle(
 
         var summary = new CycleSummary(plans, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested);
         logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
+        LogMemory();
         return summary;
+    }
+
+    /// <summary>Where this process's memory went, for whoever sizes its container (and for the benchmark).</summary>
+    private void LogMemory()
+    {
+        if (!logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var gc = GC.GetGCMemoryInfo();
+        logger.LogDebug(
+            "Memory: peak RSS {PeakMiB:0} MiB, now {RssMiB:0} MiB; GC heap {HeapMiB:0.0} MiB of {CommittedMiB:0.0} MiB committed; {AllocatedMiB:0} MiB allocated; collections gen0 {Gen0}, gen1 {Gen1}, gen2 {Gen2}",
+            process.PeakWorkingSet64 / 1048576.0, process.WorkingSet64 / 1048576.0, gc.HeapSizeBytes / 1048576.0, gc.TotalCommittedBytes / 1048576.0,
+            GC.GetTotalAllocatedBytes() / 1048576.0, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     }
 
     /// <summary>After a stop request no write starts; a server whose write could not happen says why.</summary>
