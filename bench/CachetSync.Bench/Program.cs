@@ -3,36 +3,43 @@ using System.Net;
 using System.Net.Sockets;
 using CachetSync.Bench;
 
-// dotnet run -c Release --project bench/CachetSync.Bench -- [--n 1000[,10000]] [--reps 3] [--app PATH] [--seed 42]
+// dotnet run -c Release --project bench/CachetSync.Bench -- [--n 1000[,10000]] [--reps 3] [--scenarios kestrel,single+dns+tls] [--app PATH] [--seed 42]
 // Publishes CachetSync as the Dockerfile does (unless --app is given), starts a target farm and a fake Cachet on
-// 127.0.0.1, and runs the real app against them. Every run stops by itself: the app is bounded by its probe
-// timeout and killed after two minutes at worst.
+// 127.0.0.1, and runs the real app against them, once per scenario (see Scenario). Every run stops by itself: the
+// app is bounded by its probe timeout and killed after two minutes at worst.
 var sizes = Option("--n")?.Split(',').Select(int.Parse).ToArray() ?? [10, 100, 1_000, 10_000];
 var repetitions = int.Parse(Option("--reps") ?? "3");
 var seed = int.Parse(Option("--seed") ?? "42");
+var scenarios = (Option("--scenarios")?.Split(',') ?? Scenario.Defaults).Select(Scenario.Parse).ToList();
 var root = FindRoot();
 var app = Option("--app") is { } given ? Path.GetFullPath(given) : Publish(root);
 
 var work = Directory.CreateTempSubdirectory("cachetsync-bench-").FullName;
-var runner = new AppRun(app, work);
+using var certificate = SelfSignedCertificate.Create();
+using var dns = scenarios.Any(scenario => scenario.HostNames) ? LoopbackDns.Start(work) : null;
 var measurements = new List<Measurement>();
-foreach (var size in sizes)
+foreach (var scenario in scenarios)
 {
-    var mix = ServerMix.Create(size, seed);
-    await using var farm = await TargetFarm.StartAsync(mix);
-    for (var repetition = 1; repetition <= repetitions; repetition++)
+    var runner = new AppRun(app, work, scenario.HostNames ? dns : null);
+    foreach (var size in sizes)
     {
-        await using var cachet = await FakeCachet.StartAsync(size);
-        var config = AppRun.Config(cachet.BaseUrl, farm.BaseUrl, mix, ClosedPort());
-        var first = await runner.RunAsync(config, $"n{size}-r{repetition}-cycle1");
-        var firstRequests = cachet.Requests("GET") + cachet.Requests("PUT");
-        var wrong = Enumerable.Range(0, size).Count(i => cachet.Statuses[i + 1] != ServerMix.ExpectedStatus(mix[i]));
-        cachet.ResetCounts();
-        var second = await runner.RunAsync(config, $"n{size}-r{repetition}-cycle2");
-        var secondRequests = cachet.Requests("GET") + cachet.Requests("PUT");
-        var measurement = new Measurement(size, first, firstRequests, second, secondRequests, wrong);
-        measurements.Add(measurement);
-        Console.Error.WriteLine($"N={size} rep {repetition}: {measurement}");
+        var mix = ServerMix.Create(size, seed);
+        await using ITargetFarm farm = scenario.SingleThreadFarm ? new SingleThreadFarm(mix, certificate) : await KestrelFarm.StartAsync(mix, certificate);
+        for (var repetition = 1; repetition <= repetitions; repetition++)
+        {
+            await using var cachet = await FakeCachet.StartAsync(size);
+            var config = AppRun.Config(cachet.BaseUrl, farm, scenario, mix, ClosedPort());
+            var label = $"{scenario.Name}-n{size}-r{repetition}";
+            var first = await runner.RunAsync(config, $"{label}-cycle1");
+            var firstRequests = cachet.Requests("GET") + cachet.Requests("PUT");
+            var wrong = Enumerable.Range(0, size).Count(i => cachet.Statuses[i + 1] != ServerMix.ExpectedStatus(mix[i]));
+            cachet.ResetCounts();
+            var second = await runner.RunAsync(config, $"{label}-cycle2");
+            var secondRequests = cachet.Requests("GET") + cachet.Requests("PUT");
+            var measurement = new Measurement(scenario.Name, size, first, firstRequests, second, secondRequests, wrong);
+            measurements.Add(measurement);
+            Console.Error.WriteLine($"{label}: {measurement}");
+        }
     }
 }
 

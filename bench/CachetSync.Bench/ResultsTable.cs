@@ -3,7 +3,7 @@ using System.Text;
 
 namespace CachetSync.Bench;
 
-/// <summary>Medians per N, as a Markdown table (stdout and bench/results/latest.md).</summary>
+/// <summary>Medians per scenario and N, the targets' verdicts and what names and TLS cost, as Markdown (stdout and bench/results/latest.md).</summary>
 public static class ResultsTable
 {
     public static string Render(IReadOnlyList<Measurement> measurements, string machine)
@@ -12,22 +12,81 @@ public static class ResultsTable
         text.AppendLine(CultureInfo.InvariantCulture, $"CachetSync loopback benchmark — {machine}");
         text.AppendLine();
         text.AppendLine("Medians of the repetitions. Probe timeout 5 s; mix: 60 % 200 fast, 15 % 503, 10 % 200 after 2 s, 10 % never answer, 5 % closed port.");
-        text.AppendLine("Cycle 1 changes 40 % of the components; cycle 2 finds nothing to change.");
+        text.AppendLine("Cycle 1 changes 40 % of the components; cycle 2 finds nothing to change. Farms: `kestrel` (Kestrel on every core),");
+        text.AppendLine("`single` (one thread accepts, parses and answers, listen backlog 100, like an asyncio server or a busy edge);");
+        text.AppendLine("`+dns`: one host name per server, resolved by getaddrinfo through a loopback dnsmasq; `+tls`: every tenth server over HTTPS (RSA 2048, VerifyTls false).");
         text.AppendLine();
-        text.AppendLine("| N | reps | cycle wall (s) | CPU (s) | peak RSS (MiB) | Cachet requests, 1st cycle | Cachet requests, 2nd cycle | 2nd cycle wall (s) | wrong statuses | exit codes |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var group in measurements.GroupBy(m => m.Servers))
+        text.AppendLine("| scenario | N | reps | cycle wall (s) | CPU (s) | peak RSS (MiB) | GC committed at end (MiB) | Cachet requests, 1st cycle | Cachet requests, 2nd cycle | 2nd cycle wall (s) | 2nd cycle RSS (MiB) | wrong statuses | exit codes |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var group in measurements.GroupBy(m => (m.Scenario, m.Servers)))
         {
             var runs = group.ToList();
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key:N0} | {runs.Count} | {Median(runs, m => m.First.WallSeconds):0.00} | {Median(runs, m => m.First.CpuSeconds):0.00} | " +
-                $"{Median(runs, m => m.First.PeakRssMiB):0} | {Median(runs, m => m.FirstCachetRequests):0} | {Median(runs, m => m.SecondCachetRequests):0} | " +
-                $"{Median(runs, m => m.Second.WallSeconds):0.00} | {runs.Sum(m => m.WrongStatuses)} | " +
+                $"| {group.Key.Scenario} | {group.Key.Servers:N0} | {runs.Count} | {Median(runs, m => m.First.WallSeconds):0.00} | {Median(runs, m => m.First.CpuSeconds):0.00} | " +
+                $"{Median(runs, m => m.First.PeakRssMiB):0} | {Median(runs, m => m.First.GcCommittedMiB):0} | {Median(runs, m => m.FirstCachetRequests):0} | {Median(runs, m => m.SecondCachetRequests):0} | " +
+                $"{Median(runs, m => m.Second.WallSeconds):0.00} | {Median(runs, m => m.Second.PeakRssMiB):0} | {runs.Sum(m => m.WrongStatuses)} | " +
                 $"{string.Join(" ", runs.Select(m => $"{m.First.ExitCode}/{m.Second.ExitCode}"))} |");
         }
 
+        Verdicts(text, measurements);
+        Costs(text, measurements);
         return text.ToString();
     }
+
+    private static void Verdicts(StringBuilder text, IReadOnlyList<Measurement> measurements)
+    {
+        text.AppendLine();
+        text.AppendLine("Targets (issue 14), first cycle unless said: ✓ met, ✗ missed.");
+        text.AppendLine();
+        foreach (var target in Target.All)
+        {
+            foreach (var group in measurements.Where(m => m.Servers == target.Servers).GroupBy(m => m.Scenario))
+            {
+                var runs = group.ToList();
+                var wall = Median(runs, m => m.First.WallSeconds);
+                var cpu = Median(runs, m => m.First.CpuSeconds);
+                var rss = Median(runs, m => m.First.PeakRssMiB);
+                var quiet = Median(runs, m => m.SecondCachetRequests);
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"- {group.Key}, N={target.Servers:N0}: wall {wall:0.00} s {Mark(wall <= target.WallSeconds)} (≤ {target.WallSeconds}), " +
+                    $"CPU {cpu:0.00} s {Mark(cpu <= target.CpuSeconds)} (≤ {target.CpuSeconds}), RSS {rss:0} MiB {Mark(rss <= target.RssMiB)} (≤ {target.RssMiB}), " +
+                    $"quiet cycle {quiet:0} Cachet calls {Mark(quiet <= target.QuietCachetCalls)} (≤ {target.QuietCachetCalls})");
+            }
+        }
+    }
+
+    /// <summary>What host names and TLS add, as ratios to the same farm by IP and plain HTTP at the same N.</summary>
+    private static void Costs(StringBuilder text, IReadOnlyList<Measurement> measurements)
+    {
+        var lines = new List<string>();
+        foreach (var group in measurements.Where(m => m.Scenario.Contains('+')).GroupBy(m => (m.Scenario, m.Servers)))
+        {
+            var plain = group.Key.Scenario.Split('+')[0];
+            var baseline = measurements.Where(m => m.Scenario == plain && m.Servers == group.Key.Servers).ToList();
+            if (baseline.Count == 0)
+            {
+                continue;
+            }
+
+            var runs = group.ToList();
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"- {group.Key.Scenario} vs {plain}, N={group.Key.Servers:N0}: wall ×{Ratio(runs, baseline, m => m.First.WallSeconds):0.00}, " +
+                $"CPU ×{Ratio(runs, baseline, m => m.First.CpuSeconds):0.00}, RSS ×{Ratio(runs, baseline, m => m.First.PeakRssMiB):0.00}"));
+        }
+
+        if (lines.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("What names and TLS cost (ratio of medians, first cycle):");
+            text.AppendLine();
+            lines.ForEach(line => text.AppendLine(line));
+        }
+    }
+
+    private static double Ratio(IReadOnlyList<Measurement> runs, IReadOnlyList<Measurement> baseline, Func<Measurement, double> value) =>
+        Median(runs, value) / Median(baseline, value);
+
+    private static string Mark(bool met) => met ? "✓" : "✗";
 
     private static double Median(IReadOnlyList<Measurement> runs, Func<Measurement, double> value)
     {

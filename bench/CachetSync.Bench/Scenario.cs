@@ -1,0 +1,36 @@
+namespace CachetSync.Bench;
+
+/// <summary>
+/// What the probed servers look like: which farm plays them, whether they are reached by host name (resolved
+/// through a loopback DNS server, one name per server, as a real fleet has) and which share speaks TLS.
+/// Written as <c>kestrel</c>, <c>single</c>, <c>kestrel+dns</c>, <c>single+dns+tls</c>…
+/// </summary>
+public sealed record Scenario(string Name, bool SingleThreadFarm, bool HostNames, int TlsPercent)
+{
+    public const int TlsShare = 10;
+
+    public static readonly string[] Defaults = ["kestrel", "single", "kestrel+dns", "kestrel+tls", "single+dns+tls"];
+
+    public static Scenario Parse(string name)
+    {
+        var parts = name.Split('+');
+        var farm = parts[0] switch
+        {
+            "kestrel" => false,
+            "single" => true,
+            _ => throw new ArgumentException($"unknown farm '{parts[0]}' in scenario '{name}' (kestrel or single)"),
+        };
+        var unknown = parts.Skip(1).Except(["dns", "tls"]).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"unknown part '{unknown[0]}' in scenario '{name}' (dns, tls)");
+        }
+
+        return new Scenario(name, farm, parts.Contains("dns"), parts.Contains("tls") ? TlsShare : 0);
+    }
+
+    /// <summary>Every tenth server (by index) speaks TLS when the scenario has a TLS share.</summary>
+    public bool UsesTls(int index) => TlsPercent > 0 && index % (100 / TlsPercent) == 0;
+
+    public string Host(int index) => HostNames ? $"s{index}.{LoopbackDns.Domain}" : "127.0.0.1";
+}

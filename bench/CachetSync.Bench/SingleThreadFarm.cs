@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace CachetSync.Bench;
+
+/// <summary>
+/// A farm like a busy edge, or an asyncio server: one thread accepts, handshakes, parses and answers everything,
+/// behind a listen backlog of 100 (asyncio's default), so connections queue, and beyond the backlog wait for SYN
+/// retransmits. Plain HTTP/1.1 (keep-alive unless the request says <c>Connection: close</c>), just enough for a probe.
+/// </summary>
+public sealed class SingleThreadFarm : ITargetFarm
+{
+    private const int Backlog = 100;
+    private static readonly byte[] Ok = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    private static readonly byte[] Unavailable = Encoding.ASCII.GetBytes("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+
+    private readonly Behaviour[] _mix;
+    private readonly X509Certificate2 _certificate;
+    private readonly Socket _http = Listen();
+    private readonly Socket _https = Listen();
+    private readonly SingleThreadLoop _loop = new("single-thread-farm");
+    private readonly CancellationTokenSource _stop = new();
+
+    public SingleThreadFarm(Behaviour[] mix, X509Certificate2 certificate)
+    {
+        _mix = mix;
+        _certificate = certificate;
+        _loop.Start(() => AcceptLoopAsync(_http, tls: false));
+        _loop.Start(() => AcceptLoopAsync(_https, tls: true));
+    }
+
+    public int HttpPort => ((IPEndPoint)_http.LocalEndPoint!).Port;
+
+    public int HttpsPort => ((IPEndPoint)_https.LocalEndPoint!).Port;
+
+    private static Socket Listen()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Listen(Backlog);
+        return socket;
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, bool tls)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = ServeAsync(client, tls);
+        }
+    }
+
+    private async Task ServeAsync(Socket client, bool tls)
+    {
+        using var socket = client;
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        try
+        {
+            if (tls)
+            {
+                var ssl = new SslStream(stream);
+                stream = ssl;
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
+            }
+
+            var buffer = new byte[4096];
+            var filled = 0;
+            while (true)
+            {
+                int end;
+                while ((end = HeadersEnd(buffer.AsSpan(0, filled))) < 0)
+                {
+                    var read = filled < buffer.Length ? await stream.ReadAsync(buffer.AsMemory(filled), _stop.Token) : 0;
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    filled += read;
+                }
+
+                var behaviour = _mix[PathIndex(buffer.AsSpan(0, end))];
+                var closeAfter = Encoding.ASCII.GetString(buffer, 0, end).Contains("\r\nConnection: close", StringComparison.OrdinalIgnoreCase);
+                buffer.AsSpan(end, filled - end).CopyTo(buffer);
+                filled -= end;
+                if (behaviour == Behaviour.NeverAnswers)
+                {
+                    // Holds the request until the prober gives up and closes the connection.
+                    while (await stream.ReadAsync(buffer, _stop.Token) > 0)
+                    {
+                    }
+
+                    return;
+                }
+
+                if (behaviour == Behaviour.SlowTwoSeconds)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), _stop.Token);
+                }
+
+                await stream.WriteAsync(behaviour == Behaviour.ServiceUnavailable ? Unavailable : Ok, _stop.Token);
+                if (closeAfter)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or AuthenticationException or ObjectDisposedException)
+        {
+            // The prober hung up, or the farm is stopping.
+        }
+        finally
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    private static int HeadersEnd(ReadOnlySpan<byte> received) =>
+        received.IndexOf("\r\n\r\n"u8) is var at and >= 0 ? at + 4 : -1;
+
+    /// <summary>The i of <c>GET /s/{i} HTTP/1.1</c>.</summary>
+    private static int PathIndex(ReadOnlySpan<byte> request)
+    {
+        var start = request.IndexOf("/s/"u8) + 3;
+        var index = 0;
+        for (var i = start; i < request.Length && request[i] is >= (byte)'0' and <= (byte)'9'; i++)
+        {
+            index = (index * 10) + (request[i] - '0');
+        }
+
+        return index;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _http.Dispose();
+        _https.Dispose();
+        _loop.Dispose();
+        _stop.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
