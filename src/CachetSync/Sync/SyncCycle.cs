@@ -50,40 +50,12 @@ public sealed class SyncCycle(
         var counts = await reports.ReadAsync(servers, stopping);
         var (components, cachetError) = await componentsTask;
 
-        var plans = new ServerOutcome[servers.Count];
-        var memories = new ComponentMemory?[servers.Count];
+        var cycle = new CyclePlans(servers, _planner, counts, components, cachetError, dryRun, startedAt);
         var toWrite = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = true });
-        var writing = _writer?.WriteAllAsync(toWrite.Reader.ReadAllAsync(CancellationToken.None), plans, memories, stopping) ?? Task.CompletedTask;
-        var handedToWriter = new bool[servers.Count];
+        var writing = _writer?.WriteAllAsync(toWrite.Reader.ReadAllAsync(CancellationToken.None), cycle.Plans, cycle.Memories, stopping) ?? Task.CompletedTask;
         try
         {
-            var probes = new ProbeResult[servers.Count];
-            var planned = new List<int>(servers.Count);
-            var schedulesRead = false;
-            await foreach (var (index, probe) in probed.Reader.ReadAllAsync(CancellationToken.None))
-            {
-                probes[index] = probe;
-                PlanOne(index);
-
-                // Maintenance matters only to a change: a quiet cycle costs Cachet one read, not two. The servers
-                // planned before the first change are planned again, so every server sees the same schedules.
-                if (!schedulesRead && components is not null && plans[index].Action is SyncAction.Updated or SyncAction.DryRun)
-                {
-                    schedulesRead = true;
-                    if (await ReadMaintenanceAsync(stopping) is { Count: > 0 } schedules)
-                    {
-                        components = components.WithSchedules(schedules);
-                        planned.ForEach(PlanOne);
-                        PlanOne(index);
-                    }
-                }
-
-                planned.Add(index);
-                handedToWriter[index] = HandOver(index);
-            }
-
-            void PlanOne(int i) =>
-                (plans[i], memories[i]) = _planner.Plan(servers[i], probes[i], counts, components, cachetError, dryRun, startedAt);
+            await cycle.PlanAsProbedAsync(probed.Reader, () => ReadMaintenanceAsync(stopping), HandOn);
         }
         finally
         {
@@ -93,16 +65,16 @@ public sealed class SyncCycle(
         }
 
         // A planned write goes to the writer at once, unless a stop came first or another run holds the state.
-        bool HandOver(int index)
+        bool HandOn(int index)
         {
-            if (plans[index].Action != SyncAction.Updated || stopping.IsCancellationRequested)
+            if (stopping.IsCancellationRequested)
             {
                 return false;
             }
 
             if (stateLocked is { } lockError)
             {
-                plans[index] = plans[index] with { Action = SyncAction.Failed, Error = lockError };
+                cycle.Plans[index] = cycle.Plans[index] with { Action = SyncAction.Failed, Error = lockError };
                 return false;
             }
 
@@ -111,15 +83,13 @@ public sealed class SyncCycle(
 
         if (stopping.IsCancellationRequested)
         {
-            for (var i = 0; i < plans.Length; i++)
-            {
-                plans[i] = handedToWriter[i] ? plans[i] : StoppedBeforeWriting(plans[i]);
-            }
+            cycle.StopBeforeWriting();
         }
 
+        var plans = cycle.Plans;
         if (!dryRun && stateLocked is null)
         {
-            Remember(plans, memories);
+            Remember(plans, cycle.Memories);
             if (metrics is not null && !stopping.IsCancellationRequested)
             {
                 await metrics.PostAsync(servers, plans, stopping);
@@ -152,12 +122,6 @@ public sealed class SyncCycle(
             process.PeakWorkingSet64 / 1048576.0, process.WorkingSet64 / 1048576.0, gc.HeapSizeBytes / 1048576.0, gc.TotalCommittedBytes / 1048576.0,
             GC.GetTotalAllocatedBytes() / 1048576.0, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     }
-
-    /// <summary>After a stop request no write starts; a server whose write could not happen says why.</summary>
-    private static ServerOutcome StoppedBeforeWriting(ServerOutcome plan) =>
-        plan.Action == SyncAction.Updated || (plan is { Action: SyncAction.Skipped, Error: null } && plan.HasDesired)
-            ? plan with { Action = SyncAction.Skipped, Error = StatusWriter.StoppedBeforeWriting }
-            : plan;
 
     /// <summary>
     /// The servers of this cycle. Entries naming a component group need Cachet's components first; without such

@@ -1,0 +1,72 @@
+using System.Threading.Channels;
+using CachetSync.Cachet;
+using CachetSync.Configuration;
+using CachetSync.Probing;
+using CachetSync.Reports;
+using CachetSync.State;
+
+namespace CachetSync.Sync;
+
+/// <summary>
+/// One cycle's plans, made as the probes come in: each server is planned as soon as its probe is, and a planned
+/// write is handed on at once. The first planned change makes the cycle read the maintenance schedules (once);
+/// the servers planned before then are planned again with them, so every server sees the same schedules.
+/// </summary>
+public sealed class CyclePlans(
+    IReadOnlyList<ServerSettings> servers, ServerPlanner planner, ReportCounts? counts, ComponentResolver? components, string? cachetError, bool dryRun, DateTimeOffset now)
+{
+    private readonly ProbeResult[] _probes = new ProbeResult[servers.Count];
+    private readonly bool[] _handedOn = new bool[servers.Count];
+    private readonly List<int> _planned = new(servers.Count);
+    private ComponentResolver? _components = components;
+    private bool _schedulesRead;
+
+    /// <summary>One per server, in server order; a handed-on write's plan is replaced by what the writer did.</summary>
+    public ServerOutcome[] Plans { get; } = new ServerOutcome[servers.Count];
+
+    /// <summary>What each component's change gate remembers if its plan goes ahead.</summary>
+    public ComponentMemory?[] Memories { get; } = new ComponentMemory?[servers.Count];
+
+    /// <param name="readSchedules">Reads the maintenance schedules in progress (none when they are not respected).</param>
+    /// <param name="handOn">Takes a server's index whose plan is a write; says whether it went to the writer.</param>
+    public async Task PlanAsProbedAsync(
+        ChannelReader<(int Index, ProbeResult Probe)> probed, Func<Task<IReadOnlyList<CachetSchedule>>> readSchedules, Func<int, bool> handOn)
+    {
+        await foreach (var (index, probe) in probed.ReadAllAsync(CancellationToken.None))
+        {
+            _probes[index] = probe;
+            PlanOne(index);
+
+            // Maintenance matters only to a change: a quiet cycle costs Cachet one read, not two.
+            if (!_schedulesRead && _components is not null && Plans[index].Action is SyncAction.Updated or SyncAction.DryRun)
+            {
+                _schedulesRead = true;
+                if (await readSchedules() is { Count: > 0 } schedules)
+                {
+                    _components = _components.WithSchedules(schedules);
+                    _planned.ForEach(PlanOne);
+                    PlanOne(index);
+                }
+            }
+
+            _planned.Add(index);
+            _handedOn[index] = Plans[index].Action == SyncAction.Updated && handOn(index);
+        }
+    }
+
+    /// <summary>After a stop request: every server whose write never reached the writer says it was not written.</summary>
+    public void StopBeforeWriting()
+    {
+        for (var i = 0; i < Plans.Length; i++)
+        {
+            var plan = Plans[i];
+            if (!_handedOn[i] && (plan.Action == SyncAction.Updated || (plan is { Action: SyncAction.Skipped, Error: null } && plan.HasDesired)))
+            {
+                Plans[i] = plan with { Action = SyncAction.Skipped, Error = StatusWriter.StoppedBeforeWriting };
+            }
+        }
+    }
+
+    private void PlanOne(int index) =>
+        (Plans[index], Memories[index]) = planner.Plan(servers[index], _probes[index], counts, _components, cachetError, dryRun, now);
+}
