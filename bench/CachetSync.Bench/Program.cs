@@ -48,7 +48,9 @@ var table = ResultsTable.Render(measurements, machine);
 Console.WriteLine(table);
 var results = Path.Combine(root, "bench", "results");
 Directory.CreateDirectory(results);
-await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), table);
+// What each change bought is measured once, when it is made, and kept by hand in history.md; latest.md carries it along.
+var history = Path.Combine(results, "history.md");
+await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), File.Exists(history) ? $"{table}\n{await File.ReadAllTextAsync(history)}" : table);
 Console.Error.WriteLine($"written: bench/results/latest.md; run logs in {work}");
 
 string? Option(string name) =>
