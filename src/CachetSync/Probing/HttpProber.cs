@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using CachetSync.Configuration;
 
 namespace CachetSync.Probing;
@@ -88,6 +89,15 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         if (!verifyTls)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+            // The callback accepts any chain, yet the chain is still built to report its errors; against the system
+            // store that was half of a handshake's CPU here (2.0 → 1.1 ms per TLS probe in the benchmark). An empty
+            // custom root store makes it fail fast, and the answer is ignored anyway.
+            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                DisableCertificateDownloads = true,
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
         }
 
         return handler;
