@@ -1,9 +1,10 @@
+using System.Diagnostics;
+using System.Threading.Channels;
 using CachetSync.Cachet;
 using CachetSync.Configuration;
 using CachetSync.Probing;
 using CachetSync.Reports;
 using CachetSync.State;
-using System.Threading.Channels;
 using CachetSync.Thresholds;
 using Microsoft.Extensions.Logging;
 
@@ -115,7 +116,7 @@ public sealed class SyncCycle(
             return;
         }
 
-        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        using var process = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
         logger.LogDebug(
             "Memory: peak RSS {PeakMiB:0} MiB, now {RssMiB:0} MiB; GC heap {HeapMiB:0.0} MiB of {CommittedMiB:0.0} MiB committed; {AllocatedMiB:0} MiB allocated; collections gen0 {Gen0}, gen1 {Gen1}, gen2 {Gen2}",
