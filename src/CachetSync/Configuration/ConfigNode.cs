@@ -138,6 +138,48 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         return value;
     }
 
+    /// <summary>A size in bytes within bounds: "1MiB", "256KiB", "1048576".</summary>
+    public long? ByteSize(string key, long min, long max)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!ByteSizeText.TryParse(text, out var bytes))
+        {
+            Problem(key, $"\"{text}\" is not a size (use \"1MiB\", \"256KiB\" or a number of bytes)");
+            return null;
+        }
+
+        if (bytes < min || bytes > max)
+        {
+            Problem(key, $"\"{text}\" is out of range ({ByteSizeText.Format(min)} to {ByteSizeText.Format(max)})");
+            return null;
+        }
+
+        return (long)bytes;
+    }
+
+    /// <summary>A positive rate: "20MiB/s", "100Mbit/s".</summary>
+    public double? Rate(string key)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!ByteSizeText.TryParseRate(text, out var bytesPerSecond) || bytesPerSecond <= 0)
+        {
+            Problem(key, $"\"{text}\" is not a positive rate (use \"20MiB/s\" or \"100Mbit/s\")");
+            return null;
+        }
+
+        return bytesPerSecond;
+    }
+
     public ComponentStatus? Status(string key)
     {
         var text = String(key);

@@ -1,17 +1,22 @@
 namespace CachetSync.Configuration;
 
 /// <summary>Section <c>Probe</c>: how every server is checked.</summary>
+/// <param name="Request">What each probe asks and reads; servers may override it (<c>Servers[i].Probe</c>).</param>
+/// <param name="Retries">Probes again a server whose probe failed, so only a failure that repeats counts.</param>
+/// <param name="Timings">Show where a probe's time went (DNS, connect, TLS, first byte, body).</param>
 public sealed record ProbeSettings(
     TimeSpan Timeout,
     int MaxConcurrency,
-    HttpMethod Method,
     bool FollowRedirects,
     bool VerifyTls,
     string UserAgent,
-    int MaxBodyBytes = 0)
+    ProbeRequest Request,
+    int Retries = 0,
+    TimeSpan? RetryDelay = null,
+    bool Timings = false)
 {
     public static readonly string[] Keys =
-        ["Timeout", "MaxConcurrency", "Method", "FollowRedirects", "VerifyTls", "UserAgent", "MaxBodyBytes"];
+        ["Timeout", "MaxConcurrency", "FollowRedirects", "VerifyTls", "UserAgent", "Retries", "RetryDelay", "Timings", .. ProbeRequest.Keys];
 
     /// <summary>
     /// High enough that a fleet's hanging servers all wait out their timeout together: a cycle costs about one probe
@@ -19,8 +24,15 @@ public sealed record ProbeSettings(
     /// </summary>
     public const int DefaultMaxConcurrency = 4096;
 
+    public const int MaxRetries = 3;
+
+    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(1);
+
     public static string DefaultUserAgent { get; } =
         $"CachetSync/{typeof(ProbeSettings).Assembly.GetName().Version?.ToString(3) ?? "0"}";
+
+    /// <summary>The pause before a failed probe is repeated: long enough for a blip (a full accept queue) to pass.</summary>
+    public TimeSpan RetryPause => RetryDelay ?? DefaultRetryDelay;
 
     public static ProbeSettings Read(ConfigNode node)
     {
@@ -28,25 +40,12 @@ public sealed record ProbeSettings(
         return new ProbeSettings(
             node.Duration("Timeout", max: TimeSpan.FromHours(1)) ?? TimeSpan.FromSeconds(5),
             node.Int("MaxConcurrency", 1, 100_000) ?? DefaultMaxConcurrency,
-            ReadMethod(node),
             node.Bool("FollowRedirects") ?? true,
             node.Bool("VerifyTls") ?? true,
             node.String("UserAgent") ?? DefaultUserAgent,
-            node.Int("MaxBodyBytes", 0, 16 * 1024 * 1024) ?? 0);
-    }
-
-    private static HttpMethod ReadMethod(ConfigNode node)
-    {
-        var text = node.String("Method");
-        switch (text?.ToUpperInvariant())
-        {
-            case null or "GET":
-                return HttpMethod.Get;
-            case "HEAD":
-                return HttpMethod.Head;
-            default:
-                node.Problem("Method", $"\"{text}\" is not GET or HEAD");
-                return HttpMethod.Get;
-        }
+            ProbeRequest.Read(node, ProbeRequest.Default),
+            node.Int("Retries", 0, MaxRetries) ?? 0,
+            node.Duration("RetryDelay", max: TimeSpan.FromMinutes(1)),
+            node.Bool("Timings") ?? false);
     }
 }

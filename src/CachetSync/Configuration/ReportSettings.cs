@@ -50,30 +50,8 @@ public sealed record ReportSettings(
                 node.String("CountProperty") ?? ReportShape.CountMap.CountProperty,
                 node.String("TimeProperty") ?? ReportShape.CountMap.TimeProperty),
             bearer,
-            ReadHeaders(node.Child("Headers")),
+            HeaderSettings.Read(node.Child("Headers")),
             sql);
-    }
-
-    private static Dictionary<string, Secret> ReadHeaders(ConfigNode node)
-    {
-        var headers = new Dictionary<string, Secret>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in node.Entries())
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                node.Problem(name, "needs a value");
-            }
-            else if (!name.All(character => char.IsAsciiLetterOrDigit(character) || "!#$%&'*+-.^_`|~".Contains(character)))
-            {
-                node.Problem(name, "is not a valid header name");
-            }
-            else if (node.Secret(name) is { } secret)
-            {
-                headers[name] = secret;
-            }
-        }
-
-        return headers;
     }
 
     private static string? ReadUrl(ConfigNode node)

@@ -12,15 +12,16 @@ public sealed record ServerSettings(
     ThresholdSettings Thresholds,
     bool? VerifyTls = null,
     bool Enabled = true,
-    int? MetricId = null)
+    int? MetricId = null,
+    ProbeRequest? Probe = null)
 {
     public static readonly string[] Keys =
-        ["Name", "Url", "ComponentId", "Component", "Group", "ReportKey", "VerifyTls", "Enabled", "MetricId", "Thresholds"];
+        ["Name", "Url", "ComponentId", "Component", "Group", "ReportKey", "VerifyTls", "Enabled", "MetricId", "Thresholds", "Probe"];
 
     public bool IsTcp => Url.Scheme == "tcp";
 
     /// <returns>The server, or null when it is too broken to probe (the problems are recorded).</returns>
-    public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults)
+    public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults, ProbeRequest probeDefaults)
     {
         node.RejectUnknownKeys(Keys.Except(["Group"]).ToArray());
         var name = node.String("Name");
@@ -43,6 +44,7 @@ public sealed record ServerSettings(
         }
 
         var thresholds = ThresholdSettings.Read(node.Child("Thresholds"), defaults, mergeStatusCodes: true);
+        var probe = ReadProbe(node.Child("Probe"), probeDefaults);
         if (name is null || url is null || (componentId is null && component is null))
         {
             return null;
@@ -50,7 +52,19 @@ public sealed record ServerSettings(
 
         return new ServerSettings(
             name, url, componentId, component, node.String("ReportKey") ?? name, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true,
-            node.Int("MetricId", 1, int.MaxValue));
+            node.Int("MetricId", 1, int.MaxValue), probe);
+    }
+
+    /// <returns>This server's own probe request, or null when it has none (the <c>Probe</c> section's applies).</returns>
+    public static ProbeRequest? ReadProbe(ConfigNode node, ProbeRequest inherited)
+    {
+        if (!node.Exists)
+        {
+            return null;
+        }
+
+        node.RejectUnknownKeys(ProbeRequest.Keys);
+        return ProbeRequest.Read(node, inherited);
     }
 
     private static Uri? ReadUrl(ConfigNode node)

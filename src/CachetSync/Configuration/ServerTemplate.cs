@@ -7,11 +7,11 @@ namespace CachetSync.Configuration;
 /// the group becomes a server, probed at <see cref="UrlTemplate"/> with <c>{name}</c> (the component's name, as
 /// written), <c>{slug}</c> (lower case, runs of other characters as "-") or <c>{id}</c> filled in.
 /// </summary>
-public sealed record ServerTemplate(string Path, string Group, string UrlTemplate, ThresholdSettings Thresholds, bool? VerifyTls, bool Enabled)
+public sealed record ServerTemplate(string Path, string Group, string UrlTemplate, ThresholdSettings Thresholds, bool? VerifyTls, bool Enabled, ProbeRequest? Probe = null)
 {
-    public static ServerTemplate? Read(ConfigNode node, ThresholdSettings defaults)
+    public static ServerTemplate? Read(ConfigNode node, ThresholdSettings defaults, ProbeRequest probeDefaults)
     {
-        node.RejectUnknownKeys("Group", "Url", "VerifyTls", "Enabled", "Thresholds");
+        node.RejectUnknownKeys("Group", "Url", "VerifyTls", "Enabled", "Thresholds", "Probe");
         var group = node.String("Group")!;
         var url = node.String("Url");
         if (url is null)
@@ -26,7 +26,8 @@ public sealed record ServerTemplate(string Path, string Group, string UrlTemplat
         }
 
         var thresholds = ThresholdSettings.Read(node.Child("Thresholds"), defaults, mergeStatusCodes: true);
-        return url is null ? null : new ServerTemplate(node.Path, group, url, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true);
+        var probe = ServerSettings.ReadProbe(node.Child("Probe"), probeDefaults);
+        return url is null ? null : new ServerTemplate(node.Path, group, url, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true, probe);
     }
 
     /// <returns>The URL for one component, or null when its name cannot make one.</returns>

@@ -29,7 +29,7 @@ public static class SettingsReader
         var probe = ProbeSettings.Read(root.Child("Probe"));
         var reports = ReportSettings.Read(root.Child("Reports"));
         var thresholds = ThresholdSettings.Read(root.Child("Thresholds"), ThresholdSettings.BuiltIn, mergeStatusCodes: false);
-        var (servers, templates) = ReadServers(root.Child("Servers"), thresholds);
+        var (servers, templates) = ReadServers(root.Child("Servers"), thresholds, probe.Request);
 
         var shutdownTimeout = root.Duration("ShutdownTimeout", max: TimeSpan.FromHours(1)) ?? CachetSyncSettings.DefaultShutdownTimeout;
 
@@ -52,7 +52,7 @@ public static class SettingsReader
         return problems.Count == 0 ? (settings, problems) : (null, problems);
     }
 
-    private static (List<ServerSettings> Servers, List<ServerTemplate> Templates) ReadServers(ConfigNode node, ThresholdSettings defaults)
+    private static (List<ServerSettings> Servers, List<ServerTemplate> Templates) ReadServers(ConfigNode node, ThresholdSettings defaults, ProbeRequest probeDefaults)
     {
         var servers = new List<ServerSettings>();
         var templates = new List<ServerTemplate>();
@@ -62,7 +62,7 @@ public static class SettingsReader
         {
             if (item.String("Group") is not null)
             {
-                if (ServerTemplate.Read(item, defaults) is { } template)
+                if (ServerTemplate.Read(item, defaults, probeDefaults) is { } template)
                 {
                     templates.Add(template);
                 }
@@ -76,7 +76,7 @@ public static class SettingsReader
                 item.Problem("Name", $"\"{name}\" is also the name of {namesSeen[name]}; names must be unique");
             }
 
-            var server = ServerSettings.Read(item, defaults);
+            var server = ServerSettings.Read(item, defaults, probeDefaults);
             if (server is null)
             {
                 continue;

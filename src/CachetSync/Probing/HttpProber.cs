@@ -1,11 +1,11 @@
-using System.Security.Cryptography.X509Certificates;
 using CachetSync.Configuration;
 
 namespace CachetSync.Probing;
 
 /// <summary>
-/// Probes an HTTP(S) server with one request. Only the headers are awaited: the body is never downloaded,
-/// so an endless or huge body costs nothing, and latency is time to the response headers.
+/// Probes an HTTP(S) server with one request, as the server's <see cref="ProbeRequest"/> says: by default only the
+/// headers are awaited (the body is never downloaded, so an endless or huge body costs nothing) and latency is time
+/// to the response headers. A body is read only as far as <c>Expect</c> or <c>Throughput</c> need, and dropped as read.
 /// </summary>
 public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings settings, TimeProvider time)
 {
@@ -14,92 +14,149 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     /// <summary>The client for servers with <c>VerifyTls: false</c> (self-signed certificates).</summary>
     public const string InsecureClientName = "probe-without-tls-verification";
 
-    private const int MaxRedirects = 10;
+    public const int MaxRedirects = 10;
 
-    public async Task<ProbeResult> ProbeAsync(Uri url, bool verifyTls, CancellationToken cancellationToken)
+    public Task<ProbeResult> ProbeAsync(Uri url, bool verifyTls, CancellationToken cancellationToken) =>
+        ProbeAsync(url, verifyTls, settings.Request, cancellationToken);
+
+    public async Task<ProbeResult> ProbeAsync(Uri url, bool verifyTls, ProbeRequest request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         var client = clients.CreateClient(verifyTls ? ClientName : InsecureClientName);
-        var started = time.GetTimestamp();
-        TimeSpan? headersAfter = null;
+        var trace = new ProbeTrace(time);
+        var reading = new ReadingState();
         try
         {
-            using var request = new HttpRequestMessage(settings.Method, url);
-            // A fresh connection each probe: it proves the server still accepts connections (a dead listener can
-            // keep old keep-alive connections answering), and none sits idle in the pool with its 8 KiB of buffers
-            // until the process ends — at 10 000 servers that was most of the memory.
-            request.Headers.ConnectionClose = true;
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            headersAfter = time.GetElapsedTime(started);
-            if (settings.MaxBodyBytes > 0)
+            var result = await AskAsync(client, url, request, trace, reading, timeout.Token);
+            if (request.Throughput is { Path: { } path } throughput && result.StatusCode is >= 200 and < 300)
             {
-                await ReadBodyPrefixAsync(response, timeout.Token);
+                result = await MeasureTestObjectAsync(client, new Uri(url, path), request, throughput, reading, result, timeout.Token);
             }
 
-            var code = (int)response.StatusCode;
-            return settings.FollowRedirects && code is >= 300 and < 400 && response.Headers.Location is not null
-                ? new ProbeResult(ProbeKind.Ok, code, headersAfter.Value, $"HTTP {code}: gave up after {MaxRedirects} redirects (a loop?)")
-                : ProbeResult.Answered(code, headersAfter.Value);
+            return WithTrace(result, trace);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return headersAfter is { } latency
-                ? ProbeResult.Failed(ProbeKind.Timeout, latency, $"headers after {latency.TotalMilliseconds:0} ms, then the body stalled")
-                : ProbeResult.Failed(ProbeKind.Timeout, time.GetElapsedTime(started), $"no answer within {settings.Timeout.TotalSeconds:0.###} s");
+            return WithTrace(ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, reading.Stalled(settings.Timeout)), trace);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             var (kind, detail) = ProbeFailureClassifier.Classify(ex);
-            return ProbeResult.Failed(kind, time.GetElapsedTime(started), detail);
+            return WithTrace(ProbeResult.Failed(kind, trace.Elapsed, reading.Prefix + detail), trace);
         }
     }
 
-    /// <summary>Reads (and drops) at most MaxBodyBytes of the body: enough to see that it flows, never all of it.</summary>
-    private async Task ReadBodyPrefixAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The probe's own request: the status code, and as much of the body as the conditions and throughput need.</summary>
+    private async Task<ProbeResult> AskAsync(
+        HttpClient client, Uri url, ProbeRequest request, ProbeTrace trace, ReadingState reading, CancellationToken cancellationToken)
     {
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[Math.Min(settings.MaxBodyBytes, 16 * 1024)];
-        for (var remaining = settings.MaxBodyBytes; remaining > 0;)
+        using var message = NewMessage(request.Method, url, request, trace);
+        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        trace.HeadersReceived();
+        var latency = trace.HeadersAfter!.Value;
+        reading.HeadersAfter = latency;
+        var code = (int)response.StatusCode;
+        var result = settings.FollowRedirects && code is >= 300 and < 400 && response.Headers.Location is not null
+            ? new ProbeResult(ProbeKind.Ok, code, latency, $"HTTP {code}: gave up after {MaxRedirects} redirects (a loop?)")
+            : ProbeResult.Answered(code, latency);
+        if (request.BodyBytesToRead == 0)
         {
-            var read = await body.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, remaining)), cancellationToken);
-            if (read == 0)
-            {
-                return;
-            }
-
-            remaining -= read;
+            return result;
         }
-    }
 
-    /// <summary>The handler all probes of one kind share: pooled connections, no cookies, no proxy surprises.</summary>
-    public static SocketsHttpHandler CreateHandler(ProbeSettings settings, bool verifyTls)
-    {
-        var handler = new SocketsHttpHandler
+        var body = reading.Body = new BodyMeter(time, request.BodyBytesToKeep);
+        await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
         {
-            ConnectTimeout = settings.Timeout,
-            AllowAutoRedirect = settings.FollowRedirects,
-            MaxAutomaticRedirections = MaxRedirects,
-            UseCookies = false,
-            MaxConnectionsPerServer = int.MaxValue,
-            // Unread bodies are drained on dispose so the connection can be reused; cap it so an endless body can't.
-            MaxResponseDrainSize = 64 * 1024,
-            ResponseDrainTimeout = TimeSpan.FromSeconds(1),
+            await body.ReadAsync(stream, request.BodyBytesToRead, cancellationToken);
+        }
+
+        trace.BodyDone();
+        reading.Body = null;
+        return result with
+        {
+            Unmet = request.Expect is { } expect ? ExpectCheck.Evaluate(expect, body.Kept, body.Ended) : null,
+            Throughput = request.Throughput is { Path: null } own ? new BodyRate(body.Bytes, body.BytesPerSecond(), own.MinRate) : null,
         };
-        if (!verifyTls)
+    }
+
+    /// <summary>
+    /// Downloads the server's test object after its own request answered, within what is left of the same timeout.
+    /// An answer other than 2xx is what the server answered (its code is mapped like any other).
+    /// </summary>
+    private async Task<ProbeResult> MeasureTestObjectAsync(
+        HttpClient client, Uri url, ProbeRequest request, ThroughputSettings throughput, ReadingState reading, ProbeResult answered,
+        CancellationToken cancellationToken)
+    {
+        reading.Prefix = $"{url.AbsolutePath}: ";
+        using var message = NewMessage(HttpMethod.Get, url, request, new ProbeTrace(time));
+        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var code = (int)response.StatusCode;
+        if (code is < 200 or >= 300)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-            // The callback accepts any chain, yet the chain is still built to report its errors; against the system
-            // store that was half of a handshake's CPU here (2.0 → 1.1 ms per TLS probe in the benchmark). An empty
-            // custom root store makes it fail fast, and the answer is ignored anyway.
-            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                DisableCertificateDownloads = true,
-                RevocationMode = X509RevocationMode.NoCheck,
-            };
+            return answered with { StatusCode = code, Detail = $"HTTP {code} for {url.AbsolutePath}" };
         }
 
-        return handler;
+        var body = reading.Body = new BodyMeter(time, keep: 0);
+        await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
+        {
+            await body.ReadAsync(stream, throughput.Bytes, cancellationToken);
+        }
+
+        return answered with { Throughput = new BodyRate(body.Bytes, body.BytesPerSecond(), throughput.MinRate) };
+    }
+
+    private static HttpRequestMessage NewMessage(HttpMethod method, Uri url, ProbeRequest request, ProbeTrace trace)
+    {
+        var message = new HttpRequestMessage(method, url);
+        // A fresh connection each probe: it proves the server still accepts connections (a dead listener can keep
+        // old keep-alive connections answering), none sits idle in the pool with its 8 KiB of buffers until the
+        // process ends, and the handler's callbacks can tell which probe a connection belongs to.
+        message.Headers.ConnectionClose = true;
+        foreach (var (name, value) in request.Headers)
+        {
+            message.Headers.TryAddWithoutValidation(name, value.Reveal());
+        }
+
+        if (request.Authorization is { } authorization)
+        {
+            // HttpClient drops it on a redirect to another host, so it reaches only the server it was meant for.
+            message.Headers.TryAddWithoutValidation("Authorization", authorization.Reveal());
+        }
+
+        if (request.Host is { } host)
+        {
+            message.Headers.Host = host;
+        }
+
+        message.Options.Set(ProbeTrace.Key, trace);
+        return message;
+    }
+
+    private ProbeResult WithTrace(ProbeResult result, ProbeTrace trace) => result with
+    {
+        CertificateExpiresIn = trace.CertificateNotAfter - time.GetUtcNow(),
+        Timings = settings.Timings ? trace.Timings() : null,
+    };
+
+    /// <summary>How far a probe got, for the detail of one that timed out or broke off.</summary>
+    private sealed class ReadingState
+    {
+        public TimeSpan? HeadersAfter { get; set; }
+
+        /// <summary>The body being read now, if any.</summary>
+        public BodyMeter? Body { get; set; }
+
+        /// <summary>Names the test object once the probe moved on to it.</summary>
+        public string Prefix { get; set; } = "";
+
+        public string Stalled(TimeSpan timeout) => (Body, HeadersAfter) switch
+        {
+            ({ } body, { } headers) when Prefix.Length == 0 =>
+                $"headers after {headers.TotalMilliseconds:0} ms, then the body stalled after {ByteSizeText.Format(body.Bytes)}",
+            ({ } body, _) => $"{Prefix}the body stalled after {ByteSizeText.Format(body.Bytes)}",
+            (null, { } headers) when Prefix.Length > 0 => $"{Prefix}no answer within {timeout.TotalSeconds:0.###} s",
+            _ => $"no answer within {timeout.TotalSeconds:0.###} s",
+        };
     }
 }

@@ -3,6 +3,21 @@ namespace CachetSync.Probing;
 /// <summary>The outcome of one probe: its kind, the HTTP status code if any, how long it took, and a short detail.</summary>
 public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Latency, string Detail)
 {
+    /// <summary>The body rate, when the server has a <c>Throughput</c> probe and it was measured.</summary>
+    public BodyRate? Throughput { get; init; }
+
+    /// <summary>The <c>Expect</c> condition the answer failed, if any.</summary>
+    public UnmetCondition? Unmet { get; init; }
+
+    /// <summary>Time left until the served TLS certificate expires (negative: expired), for HTTPS answers.</summary>
+    public TimeSpan? CertificateExpiresIn { get; init; }
+
+    /// <summary>Where the time went, with <c>Probe.Timings</c>.</summary>
+    public ProbeTimings? Timings { get; init; }
+
+    /// <summary>How many times the server was asked this cycle (more than one with <c>Probe.Retries</c>).</summary>
+    public int Attempts { get; init; } = 1;
+
     public static ProbeResult Answered(int? statusCode, TimeSpan latency) =>
         new(ProbeKind.Ok, statusCode, latency, statusCode is { } code ? $"HTTP {code}" : "connected");
 

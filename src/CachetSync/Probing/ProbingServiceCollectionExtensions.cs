@@ -25,7 +25,7 @@ public static class ProbingServiceCollectionExtensions
                 client.DefaultRequestHeaders.UserAgent.Clear();
                 client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", settings.UserAgent);
             })
-            .ConfigurePrimaryHttpMessageHandler(() => HttpProber.CreateHandler(settings, verifyTls))
+            .ConfigurePrimaryHttpMessageHandler(() => ProbeHandler.Create(settings, verifyTls))
             // One log line per probe request would drown the summary at thousands of servers.
             .RemoveAllLoggers();
 }

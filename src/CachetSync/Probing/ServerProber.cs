@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CachetSync.Configuration;
+using CachetSync.Thresholds;
 using Microsoft.Extensions.Logging;
 
 namespace CachetSync.Probing;
@@ -17,7 +18,8 @@ namespace CachetSync.Probing;
 /// hanging server holds back nobody. And however slow the answers, every probe has started within a tenth of the
 /// timeout, so the cycle stays about one timeout long.
 /// </remarks>
-public sealed class ServerProber(HttpProber http, TcpProber tcp, ProbeSettings settings, ILogger<ServerProber> logger, ProbeLaunch? launch = null)
+public sealed class ServerProber(
+    HttpProber http, TcpProber tcp, ProbeSettings settings, TimeProvider time, ILogger<ServerProber> logger, ProbeLaunch? launch = null)
 {
     private readonly int _concurrency = Budget(settings, logger);
     private readonly ProbeLaunch _launch = launch ?? ProbeLaunch.Default;
@@ -81,16 +83,55 @@ public sealed class ServerProber(HttpProber http, TcpProber tcp, ProbeSettings s
     {
         try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return server.IsTcp
-                ? await tcp.ProbeAsync(server.Url, cancellationToken)
-                : await http.ProbeAsync(server.Url, server.VerifyTls ?? settings.VerifyTls, cancellationToken);
+            var result = await AttemptAsync(server, cancellationToken);
+            return settings.Retries == 0 ? result : await ConfirmAsync(server, result, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return Stopped();
         }
     }
+
+    private async Task<ProbeResult> AttemptAsync(ServerSettings server, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return server.IsTcp
+            ? await tcp.ProbeAsync(server.Url, cancellationToken)
+            : await http.ProbeAsync(server.Url, server.VerifyTls ?? settings.VerifyTls, server.Probe ?? settings.Request, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>Probe.Retries</c>: a probe that would cost the server its Operational status is repeated after
+    /// <c>RetryDelay</c>, and only a failure that repeats counts — one answer that is fine clears it. When every try
+    /// failed, the mildest of them is what the server is blamed for: that much every try confirmed.
+    /// </summary>
+    private async Task<ProbeResult> ConfirmAsync(ServerSettings server, ProbeResult first, CancellationToken cancellationToken)
+    {
+        if (first.Kind is ProbeKind.NotProbed || Judged(first, server) == ComponentStatus.Operational)
+        {
+            return first;
+        }
+
+        var mildest = first;
+        var tries = settings.Retries + 1;
+        for (var attempt = 2; attempt <= tries; attempt++)
+        {
+            await Task.Delay(settings.RetryPause, time, cancellationToken);
+            var again = await AttemptAsync(server, cancellationToken);
+            if (Judged(again, server) == ComponentStatus.Operational)
+            {
+                return again with { Attempts = attempt, Detail = $"{again.Detail} (try {attempt}; before: {first.Detail})" };
+            }
+
+            mildest = Judged(again, server) <= Judged(mildest, server) ? again : mildest;
+        }
+
+        return mildest with { Attempts = tries, Detail = $"{mildest.Detail} (failed {tries} of {tries} tries)" };
+    }
+
+    /// <summary>The status the probe alone would earn (report counts are not the server's answer, so not retried).</summary>
+    private static ComponentStatus Judged(ProbeResult result, ServerSettings server) =>
+        ThresholdMapper.Map(result, reports: null, server.Thresholds).Status;
 
     private static ProbeResult Stopped() => ProbeResult.Failed(ProbeKind.Stopped, TimeSpan.Zero, "stopped before the probe finished");
 

@@ -42,7 +42,7 @@ public static class ServerDiscovery
                     continue;
                 }
 
-                servers.Add(new ServerSettings(component.Name, uri, component.Id, null, component.Name, template.Thresholds, template.VerifyTls, template.Enabled));
+                servers.Add(new ServerSettings(component.Name, uri, component.Id, null, component.Name, template.Thresholds, template.VerifyTls, template.Enabled, Probe: template.Probe));
             }
         }
 

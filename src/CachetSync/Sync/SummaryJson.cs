@@ -49,6 +49,10 @@ public static class SummaryJson
         WriteNumberOrNull(json, "statusCode", server.Probe.StatusCode);
         json.WriteNumber("latencyMs", Math.Round(server.Probe.Latency.TotalMilliseconds));
         json.WriteString("probeDetail", server.Probe.Detail);
+        json.WriteNumber("attempts", server.Probe.Attempts);
+        WriteNumberOrNull(json, "throughputBytesPerSecond", server.Probe.Throughput is { } rate ? Math.Round(rate.BytesPerSecond) : null);
+        WriteNumberOrNull(json, "certificateExpiresInDays", server.Probe.CertificateExpiresIn is { } left ? Math.Round(left.TotalDays, 1) : null);
+        WriteTimings(json, server.Probe.Timings);
         WriteNumberOrNull(json, "reports", server.Reports);
         WriteNumberOrNull(json, "componentId", server.ComponentId);
         WriteStringOrNull(json, "current", server.Current?.ToString());
@@ -58,6 +62,37 @@ public static class SummaryJson
         WriteStringOrNull(json, "error", server.Error);
         WriteStringOrNull(json, "note", server.Note);
         json.WriteEndObject();
+    }
+
+    /// <summary>With <c>Probe.Timings</c>: milliseconds per phase, null for one that did not happen.</summary>
+    private static void WriteTimings(Utf8JsonWriter json, ProbeTimings? timings)
+    {
+        if (timings is null)
+        {
+            return;
+        }
+
+        json.WriteStartObject("timings");
+        WriteNumberOrNull(json, "dnsMs", Milliseconds(timings.Dns));
+        WriteNumberOrNull(json, "connectMs", Milliseconds(timings.Connect));
+        WriteNumberOrNull(json, "tlsMs", Milliseconds(timings.Tls));
+        WriteNumberOrNull(json, "firstByteMs", Milliseconds(timings.FirstByte));
+        WriteNumberOrNull(json, "bodyMs", Milliseconds(timings.Body));
+        json.WriteEndObject();
+    }
+
+    private static double? Milliseconds(TimeSpan? value) => value is { } span ? Math.Round(span.TotalMilliseconds, 1) : null;
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 
     private static void WriteNumberOrNull(Utf8JsonWriter json, string name, int? value)

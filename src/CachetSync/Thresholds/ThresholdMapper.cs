@@ -1,3 +1,4 @@
+using CachetSync.Configuration;
 using CachetSync.Probing;
 
 namespace CachetSync.Thresholds;
@@ -36,16 +37,37 @@ public static class ThresholdMapper
         }
 
         // A TCP probe has no status code: a completed connect is as good as a 2xx.
-        var status = probe.StatusCode is { } code ? thresholds.StatusCodes.Map(code) : ComponentStatus.Operational;
-        if (thresholds.SlowAfter is { } slowAfter && probe.Latency > slowAfter && thresholds.Slow > status)
+        var decision = new StatusDecision(
+            probe.StatusCode is { } code ? thresholds.StatusCodes.Map(code) : ComponentStatus.Operational, probe.Detail);
+        if (probe.Unmet is { } unmet)
         {
-            return new StatusDecision(
-                thresholds.Slow,
-                $"{probe.Detail} slow: {Milliseconds(probe.Latency)} > {Milliseconds(slowAfter)}");
+            decision = Worse(decision, unmet.Status, $"; {unmet.Reason}");
         }
 
-        return new StatusDecision(status, probe.Detail);
+        if (probe.Throughput is { IsBelowMinimum: true } rate)
+        {
+            decision = Worse(decision, thresholds.Slow, $"; {rate.Comparison}");
+        }
+
+        if (thresholds.SlowAfter is { } slowAfter && probe.Latency > slowAfter)
+        {
+            decision = Worse(decision, thresholds.Slow, $" slow: {Milliseconds(probe.Latency)} > {Milliseconds(slowAfter)}");
+        }
+
+        if (thresholds.CertificateExpiresWithin is { } within && probe.CertificateExpiresIn is { } left && left < within)
+        {
+            decision = Worse(decision, thresholds.CertificateExpiring, $"; the TLS certificate expires in {Days(left)} (< {DurationText.Format(within)})");
+        }
+
+        return decision;
     }
+
+    /// <summary>A finding changes the decision only when it is worse: the reason then says both.</summary>
+    private static StatusDecision Worse(StatusDecision decision, ComponentStatus status, string because) =>
+        status > decision.Status ? new StatusDecision(status, decision.Reason + because) : decision;
+
+    private static string Days(TimeSpan left) =>
+        left <= TimeSpan.Zero ? "0 days (expired)" : left.TotalDays < 1 ? $"{left.TotalHours:0} h" : $"{Math.Floor(left.TotalDays):0} days";
 
     private static StatusDecision? FromReports(int? reports, IReadOnlyList<ReportThreshold> thresholds)
     {

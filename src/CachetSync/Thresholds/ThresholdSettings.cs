@@ -10,10 +10,12 @@ public sealed record ThresholdSettings(
     ComponentStatus Timeout,
     ComponentStatus ConnectionError,
     IReadOnlyList<ReportThreshold> Reports,
-    ReportsApply ReportsApply)
+    ReportsApply ReportsApply,
+    TimeSpan? CertificateExpiresWithin = null,
+    ComponentStatus CertificateExpiring = ComponentStatus.PerformanceIssues)
 {
     public static readonly string[] Keys =
-        ["StatusCodes", "SlowAfter", "Slow", "Timeout", "ConnectionError", "Reports", "ReportsApply"];
+        ["StatusCodes", "SlowAfter", "Slow", "Timeout", "ConnectionError", "Reports", "ReportsApply", "CertificateExpiresWithin", "CertificateExpiring"];
 
     public static readonly string[] ReportThresholdKeys = ["AtLeast", "Status"];
 
@@ -58,7 +60,9 @@ public sealed record ThresholdSettings(
             node.Status("Timeout") ?? inherited.Timeout,
             node.Status("ConnectionError") ?? inherited.ConnectionError,
             ReadReports(node.Child("Reports")) ?? inherited.Reports,
-            node.Enum<ReportsApply>("ReportsApply") ?? inherited.ReportsApply);
+            node.Enum<ReportsApply>("ReportsApply") ?? inherited.ReportsApply,
+            ReadCertificateExpiresWithin(node, inherited.CertificateExpiresWithin),
+            node.Status("CertificateExpiring") ?? inherited.CertificateExpiring);
     }
 
     private static TimeSpan? ReadSlowAfter(ConfigNode node, TimeSpan? inherited)
@@ -70,6 +74,20 @@ public sealed record ThresholdSettings(
         }
 
         return string.Equals(text, "off", StringComparison.OrdinalIgnoreCase) ? null : node.Duration("SlowAfter");
+    }
+
+    /// <summary>A duration, or "off" to drop an inherited one. A certificate's life is counted in days: up to a year.</summary>
+    private static TimeSpan? ReadCertificateExpiresWithin(ConfigNode node, TimeSpan? inherited)
+    {
+        var text = node.String("CertificateExpiresWithin");
+        if (text is null)
+        {
+            return inherited;
+        }
+
+        return string.Equals(text, "off", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : node.Duration("CertificateExpiresWithin", max: TimeSpan.FromDays(366));
     }
 
     private static StatusCodeMap ReadStatusCodes(ConfigNode node, StatusCodeMap inherited, bool merge)

@@ -36,7 +36,7 @@ public sealed class SettingsReaderTests
         problems.Should().BeEmpty();
         settings!.Probe.Timeout.Should().Be(TimeSpan.FromSeconds(5));
         settings.Probe.MaxConcurrency.Should().Be(4096);
-        settings.Probe.Method.Should().Be(HttpMethod.Get);
+        settings.Probe.Request.Method.Should().Be(HttpMethod.Get);
         settings.Cachet.PageSize.Should().Be(1000);
         settings.Reports.Source.Should().Be(ReportSourceKind.None);
         settings.Reports.Window.Should().Be(TimeSpan.FromHours(2));

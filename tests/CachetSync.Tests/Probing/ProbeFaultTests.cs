@@ -38,10 +38,10 @@ public sealed class ProbeFaultTests : IDisposable
     {
         using var server = new RawTcpServer(RawTcpServer.Behaviour.HeadersThenStall);
 
-        var result = await ProbeAsync(server.Url, ProberFactory.Settings(Timeout) with { MaxBodyBytes = 1024 });
+        var result = await ProbeAsync(server.Url, ProberFactory.Settings(Timeout) with { Request = ProbeRequest.Default with { MaxBodyBytes = 1024 } });
 
         result.Kind.Should().Be(ProbeKind.Timeout);
-        result.Detail.Should().Match("headers after * ms, then the body stalled");
+        result.Detail.Should().Match("headers after * ms, then the body stalled after 10 B");
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class ProbeFaultTests : IDisposable
     {
         using var server = new RawTcpServer(RawTcpServer.Behaviour.EndlessBody);
 
-        var result = await ProbeAsync(server.Url, ProberFactory.Settings(Timeout) with { MaxBodyBytes = 4096 });
+        var result = await ProbeAsync(server.Url, ProberFactory.Settings(Timeout) with { Request = ProbeRequest.Default with { MaxBodyBytes = 4096 } });
 
         result.Should().BeEquivalentTo(new { Kind = ProbeKind.Ok, StatusCode = 200 });
         await server.ClientHungUp.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -117,7 +117,7 @@ public sealed class ProbeFaultTests : IDisposable
     {
         _server.Given(Request.Create().WithPath("/health").UsingHead()).RespondWith(Response.Create().WithStatusCode(204));
 
-        var result = await ProbeAsync(_server.Urls[0] + "/health", ProberFactory.Settings(Timeout) with { Method = HttpMethod.Head });
+        var result = await ProbeAsync(_server.Urls[0] + "/health", ProberFactory.Settings(Timeout) with { Request = ProbeRequest.Default with { Method = HttpMethod.Head } });
 
         result.StatusCode.Should().Be(204);
         _server.LogEntries.Single().RequestMessage.Method.Should().Be("HEAD");

@@ -8,7 +8,7 @@ namespace CachetSync.Tests.Probing;
 internal static class ProberFactory
 {
     public static ProbeSettings Settings(TimeSpan? timeout = null, bool followRedirects = true, int maxConcurrency = 256) =>
-        new(timeout ?? TimeSpan.FromSeconds(1), maxConcurrency, HttpMethod.Get, followRedirects, VerifyTls: true, "CachetSync-Test/1.0");
+        new(timeout ?? TimeSpan.FromSeconds(1), maxConcurrency, followRedirects, VerifyTls: true, "CachetSync-Test/1.0", ProbeRequest.Default);
 
     public static ServiceProvider Services(ProbeSettings settings) =>
         new ServiceCollection().AddSingleton(TimeProvider.System).AddProbing(settings).BuildServiceProvider();

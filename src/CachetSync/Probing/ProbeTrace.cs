@@ -1,0 +1,58 @@
+namespace CachetSync.Probing;
+
+/// <summary>
+/// The moments of one probe request, marked by the handler's connect and certificate callbacks (which see the
+/// request, not the prober) and by the prober itself. Travels in the request's options. Connections are never
+/// shared between probes (<c>Connection: close</c>), so every mark belongs to this probe; after a redirect, to its
+/// last hop.
+/// </summary>
+public sealed class ProbeTrace(TimeProvider time)
+{
+    public static readonly HttpRequestOptionsKey<ProbeTrace> Key = new("CachetSync.ProbeTrace");
+
+    private readonly long _started = time.GetTimestamp();
+    private long? _resolved;
+    private long? _connected;
+    private long? _tlsDone;
+    private long? _headers;
+    private long? _bodyDone;
+
+    /// <summary>The served certificate's end of validity, once a TLS handshake got that far.</summary>
+    public DateTimeOffset? CertificateNotAfter { get; private set; }
+
+    public TimeSpan Elapsed => time.GetElapsedTime(_started);
+
+    public TimeSpan? HeadersAfter => _headers is { } at ? time.GetElapsedTime(_started, at) : null;
+
+    public void Resolved() => _resolved = time.GetTimestamp();
+
+    /// <summary>A new connection starts (a redirect's next hop): the phases start over.</summary>
+    public void Connecting() => (_resolved, _connected, _tlsDone) = (null, null, null);
+
+    public void Connected() => _connected = time.GetTimestamp();
+
+    public void TlsDone(DateTime? certificateNotAfter)
+    {
+        _tlsDone = time.GetTimestamp();
+        CertificateNotAfter = certificateNotAfter is { } notAfter ? new DateTimeOffset(notAfter.ToUniversalTime()) : null;
+    }
+
+    public void HeadersReceived() => _headers = time.GetTimestamp();
+
+    public void BodyDone() => _bodyDone = time.GetTimestamp();
+
+    public ProbeTimings Timings()
+    {
+        var connectFrom = _resolved ?? _started;
+        var firstByteFrom = _tlsDone ?? _connected ?? _started;
+        return new ProbeTimings(
+            Between(_started, _resolved),
+            Between(connectFrom, _connected),
+            Between(_connected, _tlsDone),
+            Between(firstByteFrom, _headers),
+            Between(_headers, _bodyDone));
+    }
+
+    private TimeSpan? Between(long? from, long? to) =>
+        from is { } start && to is { } end ? time.GetElapsedTime(start, end) : null;
+}
