@@ -13,10 +13,11 @@ public sealed record ProbeSettings(
     ProbeRequest Request,
     int Retries = 0,
     TimeSpan? RetryDelay = null,
-    bool Timings = false)
+    bool Timings = false,
+    int PingCount = ProbeSettings.DefaultPingCount)
 {
     public static readonly string[] Keys =
-        ["Timeout", "MaxConcurrency", "FollowRedirects", "VerifyTls", "UserAgent", "Retries", "RetryDelay", "Timings", .. ProbeRequest.Keys];
+        ["Timeout", "MaxConcurrency", "FollowRedirects", "VerifyTls", "UserAgent", "Retries", "RetryDelay", "Timings", "PingCount", .. ProbeRequest.Keys];
 
     /// <summary>
     /// High enough that a fleet's hanging servers all wait out their timeout together: a cycle costs about one probe
@@ -25,6 +26,9 @@ public sealed record ProbeSettings(
     public const int DefaultMaxConcurrency = 4096;
 
     public const int MaxRetries = 3;
+
+    /// <summary>Echoes per <c>icmp://</c> probe: enough to see loss, few enough to share one timeout.</summary>
+    public const int DefaultPingCount = 3;
 
     public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(1);
 
@@ -46,6 +50,7 @@ public sealed record ProbeSettings(
             ProbeRequest.Read(node, ProbeRequest.Default),
             node.Int("Retries", 0, MaxRetries) ?? 0,
             node.Duration("RetryDelay", max: TimeSpan.FromMinutes(1)),
-            node.Bool("Timings") ?? false);
+            node.Bool("Timings") ?? false,
+            node.Int("PingCount", 1, 20) ?? DefaultPingCount);
     }
 }

@@ -20,6 +20,8 @@ public sealed record ServerSettings(
 
     public bool IsTcp => Url.Scheme == "tcp";
 
+    public bool IsIcmp => Url.Scheme == "icmp";
+
     /// <returns>The server, or null when it is too broken to probe (the problems are recorded).</returns>
     public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults, ProbeRequest probeDefaults)
     {
@@ -77,14 +79,20 @@ public sealed record ServerSettings(
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
-            || uri.Scheme is not ("http" or "https" or "tcp")
+            || uri.Scheme is not ("http" or "https" or "tcp" or "icmp")
             || string.IsNullOrEmpty(uri.Host))
         {
-            node.Problem("Url", $"\"{UrlText.Masked(text)}\" is not an absolute http(s) or tcp URL");
+            node.Problem("Url", $"\"{UrlText.Masked(text)}\" is not an absolute http(s), tcp or icmp URL");
             return null;
         }
 
         UrlText.RegisterSecrets(uri);
+
+        if (uri.Scheme == "icmp" && (!uri.IsDefaultPort || uri.PathAndQuery is not ("/" or "")))
+        {
+            node.Problem("Url", $"\"{text}\" is a host to ping: icmp://host, without a port or path");
+            return null;
+        }
 
         if (uri.Scheme == "tcp" && uri.IsDefaultPort)
         {

@@ -19,7 +19,7 @@ public sealed record ServerTemplate(string Path, string Group, string UrlTemplat
             node.Problem("Url", "is required: a template such as https://{slug}.example.com/health");
         }
         else if (!url.Contains('{', StringComparison.Ordinal) || Fill(url, "sample-name", 1) is not { } sample
-                 || !Uri.TryCreate(sample, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "tcp"))
+                 || !Uri.TryCreate(sample, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "tcp" or "icmp"))
         {
             node.Problem("Url", $"\"{UrlText.Masked(url)}\" is not a URL template using {{name}}, {{slug}} or {{id}}");
             url = null;

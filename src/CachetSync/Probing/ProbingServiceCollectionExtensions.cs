@@ -13,6 +13,7 @@ public static class ProbingServiceCollectionExtensions
         AddProbeClient(services, HttpProber.InsecureClientName, settings, verifyTls: false);
         services.AddSingleton<HttpProber>();
         services.AddSingleton<TcpProber>();
+        services.AddSingleton<IcmpProber>();
         services.AddSingleton<ServerProber>();
         return services;
     }

@@ -19,7 +19,7 @@ namespace CachetSync.Probing;
 /// timeout, so the cycle stays about one timeout long.
 /// </remarks>
 public sealed class ServerProber(
-    HttpProber http, TcpProber tcp, ProbeSettings settings, TimeProvider time, ILogger<ServerProber> logger, ProbeLaunch? launch = null)
+    HttpProber http, TcpProber tcp, IcmpProber icmp, ProbeSettings settings, TimeProvider time, ILogger<ServerProber> logger, ProbeLaunch? launch = null)
 {
     private readonly int _concurrency = Budget(settings, logger);
     private readonly ProbeLaunch _launch = launch ?? ProbeLaunch.Default;
@@ -95,8 +95,8 @@ public sealed class ServerProber(
     private async Task<ProbeResult> AttemptAsync(ServerSettings server, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return server.IsTcp
-            ? await tcp.ProbeAsync(server.Url, cancellationToken)
+        return server.IsTcp ? await tcp.ProbeAsync(server.Url, cancellationToken)
+            : server.IsIcmp ? await icmp.ProbeAsync(server.Url, cancellationToken)
             : await http.ProbeAsync(server.Url, server.VerifyTls ?? settings.VerifyTls, server.Probe ?? settings.Request, cancellationToken);
     }
 
@@ -137,7 +137,8 @@ public sealed class ServerProber(
 
     private void LogLocalFailures(ProbeResult[] results)
     {
-        var local = results.Count(result => result.Kind == ProbeKind.NotProbed);
+        // ICMP that may not be sent has its own message (IcmpProber), naming its own remedy.
+        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted);
         if (local > 0)
         {
             logger.LogWarning(

@@ -62,7 +62,7 @@ public sealed class ServerProberTests : IDisposable
     }
 
     private static ServerProber Prober(ServiceProvider services, ProbeSettings settings, ProbeLaunch launch) =>
-        new(services.GetRequiredService<HttpProber>(), services.GetRequiredService<TcpProber>(), settings, TimeProvider.System, NullLogger<ServerProber>.Instance, launch);
+        new(services.GetRequiredService<HttpProber>(), services.GetRequiredService<TcpProber>(), services.GetRequiredService<IcmpProber>(), settings, TimeProvider.System, NullLogger<ServerProber>.Instance, launch);
 
     [Fact]
     public async Task Hanging_servers_stop_holding_the_window_after_the_patience_so_the_others_are_not_held_back()

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using CachetSync.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace CachetSync.Probing;
+
+/// <summary>
+/// Probes an <c>icmp://host</c> server with <see cref="ProbeSettings.PingCount"/> echoes, one after another, sharing
+/// <c>Probe.Timeout</c>: every echo answered is Ok (latency: their mean round trip); a lost one is a connection error.
+/// Unprivileged processes may send echoes only where the kernel allows ping sockets; where it does not, the servers
+/// are <see cref="ProbeKind.NotProbed"/> with the remedy named — the machine's limit, never the server's outage.
+/// </summary>
+public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, ILogger<IcmpProber> logger)
+{
+    public const string NotPermitted =
+        "not probed: this process may not send ICMP echoes (allow ping sockets with sysctl net.ipv4.ping_group_range=\"0 2147483647\", or grant CAP_NET_RAW)";
+
+    private static readonly byte[] Payload = new byte[32];
+    private int _refusalLogged;
+    private int _pingSocketsRefused;
+
+    public async Task<ProbeResult> ProbeAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.Timeout);
+        var started = time.GetTimestamp();
+        try
+        {
+            var address = IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal)
+                ? literal
+                : (await Dns.GetHostAddressesAsync(url.IdnHost, timeout.Token)).First();
+            return await EchoAsync(address, started, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ProbeResult.Failed(ProbeKind.Timeout, time.GetElapsedTime(started), $"no echo within {settings.Timeout.TotalSeconds:0.###} s");
+        }
+        catch (SocketException ex)
+        {
+            var (kind, detail) = ProbeFailureClassifier.FromSocketError(ex.SocketErrorCode);
+            return ProbeResult.Failed(kind, time.GetElapsedTime(started), detail);
+        }
+        catch (Exception ex) when (ex is PingException or PlatformNotSupportedException)
+        {
+            // No raw socket, no ping socket: .NET then looks for the ping utility, and says so when there is none.
+            return Refused(ex, time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<ProbeResult> EchoAsync(IPAddress address, long started, CancellationToken cancellationToken)
+    {
+        var perEcho = settings.Timeout / settings.PingCount;
+        var answered = TimeSpan.Zero;
+        var lost = new List<IPStatus>();
+        for (var echo = 0; echo < settings.PingCount; echo++)
+        {
+            var sent = time.GetTimestamp();
+            var status = await EchoOnceAsync(address, perEcho, cancellationToken);
+            if (status == IPStatus.Success)
+            {
+                // Timed here, not by PingReply.RoundtripTime: that is whole milliseconds, and a LAN answers in less.
+                answered += time.GetElapsedTime(sent);
+            }
+            else
+            {
+                lost.Add(status);
+            }
+        }
+
+        var count = settings.PingCount;
+        if (lost.Count == 0)
+        {
+            var mean = answered / count;
+            return new ProbeResult(ProbeKind.Ok, null, mean, $"{count} echoes, mean {mean.TotalMilliseconds:0.#} ms");
+        }
+
+        var why = string.Join(", ", lost.Distinct());
+        return ProbeResult.Failed(ProbeKind.NetworkError, time.GetElapsedTime(started), $"{lost.Count} of {count} echoes lost ({why})");
+    }
+
+    /// <summary>A ping socket where the kernel allows one; else .NET's <see cref="Ping"/> (raw socket, privileged).</summary>
+    private async Task<IPStatus> EchoOnceAsync(IPAddress address, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _pingSocketsRefused) == 0)
+        {
+            if (await PingSocket.EchoAsync(address, timeout, cancellationToken) is { } status)
+            {
+                return status;
+            }
+
+            Volatile.Write(ref _pingSocketsRefused, 1);
+        }
+
+        using var ping = new Ping();
+        var reply = await ping.SendPingAsync(address, timeout, Payload, options: null, cancellationToken);
+        return reply.Status;
+    }
+
+    private ProbeResult Refused(Exception exception, TimeSpan elapsed)
+    {
+        if (Interlocked.Exchange(ref _refusalLogged, 1) == 0)
+        {
+            logger.LogError(
+                "ICMP probes cannot be sent: {Reason}. Allow ping sockets for this process's group (sysctl net.ipv4.ping_group_range=\"0 2147483647\"; "
+                + "Kubernetes: securityContext.sysctls) or grant CAP_NET_RAW. Those servers are left as they are",
+                (exception.InnerException?.Message ?? exception.Message).TrimEnd('.'));
+        }
+
+        return ProbeResult.Failed(ProbeKind.NotProbed, elapsed, NotPermitted);
+    }
+}
