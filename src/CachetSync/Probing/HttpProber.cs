@@ -14,8 +14,6 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     /// <summary>The client for servers with <c>VerifyTls: false</c> (self-signed certificates).</summary>
     public const string InsecureClientName = "probe-without-tls-verification";
 
-    public const int MaxRedirects = 10;
-
     public Task<ProbeResult> ProbeAsync(Uri url, bool verifyTls, CancellationToken cancellationToken) =>
         ProbeAsync(url, verifyTls, settings.Request, cancellationToken);
 
@@ -51,14 +49,15 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     private async Task<ProbeResult> AskAsync(
         HttpClient client, Uri url, ProbeRequest request, ProbeTrace trace, ReadingState reading, CancellationToken cancellationToken)
     {
-        using var message = NewMessage(request.Method, url, request, trace);
-        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var exchange = await RedirectFollower.SendAsync(
+            client, url, settings.FollowRedirects, (next, credentials) => NewMessage(request.Method, next, request, credentials, trace), cancellationToken);
+        var response = exchange.Response;
         trace.HeadersReceived();
         var latency = trace.HeadersAfter!.Value;
         reading.HeadersAfter = latency;
         var code = (int)response.StatusCode;
-        var result = settings.FollowRedirects && code is >= 300 and < 400 && response.Headers.Location is not null
-            ? new ProbeResult(ProbeKind.Ok, code, latency, $"HTTP {code}: gave up after {MaxRedirects} redirects (a loop?)")
+        var result = exchange.Stopped is { } stopped
+            ? new ProbeResult(ProbeKind.Ok, code, latency, $"HTTP {code}: {stopped}")
             : ProbeResult.Answered(code, latency);
         if (request.BodyBytesToRead == 0)
         {
@@ -89,8 +88,10 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         CancellationToken cancellationToken)
     {
         reading.Prefix = $"{url.AbsolutePath}: ";
-        using var message = NewMessage(HttpMethod.Get, url, request, new ProbeTrace(time));
-        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var testTrace = new ProbeTrace(time);
+        using var exchange = await RedirectFollower.SendAsync(
+            client, url, settings.FollowRedirects, (next, credentials) => NewMessage(HttpMethod.Get, next, request, credentials, testTrace), cancellationToken);
+        var response = exchange.Response;
         var code = (int)response.StatusCode;
         if (code is < 200 or >= 300)
         {
@@ -106,13 +107,20 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         return answered with { Throughput = new BodyRate(body.Bytes, body.BytesPerSecond(), throughput.MinRate) };
     }
 
-    private static HttpRequestMessage NewMessage(HttpMethod method, Uri url, ProbeRequest request, ProbeTrace trace)
+    /// <param name="credentials">Headers, Auth and Host go along: the URL is on the origin they were configured for.</param>
+    private static HttpRequestMessage NewMessage(HttpMethod method, Uri url, ProbeRequest request, bool credentials, ProbeTrace trace)
     {
         var message = new HttpRequestMessage(method, url);
         // A fresh connection each probe: it proves the server still accepts connections (a dead listener can keep
         // old keep-alive connections answering), none sits idle in the pool with its 8 KiB of buffers until the
         // process ends, and the handler's callbacks can tell which probe a connection belongs to.
         message.Headers.ConnectionClose = true;
+        message.Options.Set(ProbeTrace.Key, trace);
+        if (!credentials)
+        {
+            return message;
+        }
+
         foreach (var (name, value) in request.Headers)
         {
             message.Headers.TryAddWithoutValidation(name, value.Reveal());
@@ -120,7 +128,6 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
 
         if (request.Authorization is { } authorization)
         {
-            // HttpClient drops it on a redirect to another host, so it reaches only the server it was meant for.
             message.Headers.TryAddWithoutValidation("Authorization", authorization.Reveal());
         }
 
@@ -129,7 +136,6 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             message.Headers.Host = host;
         }
 
-        message.Options.Set(ProbeTrace.Key, trace);
         return message;
     }
 

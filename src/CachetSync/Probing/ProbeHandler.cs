@@ -21,8 +21,8 @@ public static class ProbeHandler
         return new SocketsHttpHandler
         {
             ConnectTimeout = settings.Timeout,
-            AllowAutoRedirect = settings.FollowRedirects,
-            MaxAutomaticRedirections = HttpProber.MaxRedirects,
+            // RedirectFollower follows them, keeping credentials to their origin.
+            AllowAutoRedirect = false,
             UseCookies = false,
             MaxConnectionsPerServer = int.MaxValue,
             // Unread bodies are drained on dispose so the connection can be reused; cap it so an endless body can't.

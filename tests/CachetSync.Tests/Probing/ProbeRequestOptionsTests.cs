@@ -57,19 +57,36 @@ public sealed class ProbeRequestOptionsTests : IDisposable
     }
 
     [Fact]
-    public async Task Authentication_does_not_follow_a_redirect_to_another_host()
+    public async Task Credentials_do_not_follow_a_redirect_to_another_host()
     {
         using var other = Loopback.StartWireMock();
         other.Given(Request.Create().WithPath("/elsewhere")).RespondWith(Response.Create().WithStatusCode(200));
         _server.Given(Request.Create().WithPath("/health"))
             .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", other.Urls[0].Replace("127.0.0.01", "localhost", StringComparison.Ordinal) + "/elsewhere"));
-        var request = ProbeRequest.Default with { Authorization = new Secret("Bearer t-8c1f2e") };
+        var request = ProbeRequest.Default with
+        {
+            Authorization = new Secret("Bearer t-8c1f2e"), Headers = new Dictionary<string, Secret> { ["X-Api-Key"] = new("key-77aa01") },
+        };
 
         var result = await ProbeAsync(_server.Urls[0] + "/health", request);
 
         result.StatusCode.Should().Be(200);
         ReceivedHeaders()["Authorization"].Should().Equal("Bearer t-8c1f2e");
-        other.LogEntries.Single().RequestMessage.Headers!.Should().NotContainKey("Authorization");
+        ReceivedHeaders()["X-Api-Key"].Should().Equal("key-77aa01");
+        other.LogEntries.Single().RequestMessage.Headers!.Keys.Should().NotContain(["Authorization", "X-Api-Key"]);
+    }
+
+    [Fact]
+    public async Task Credentials_follow_a_redirect_on_the_same_origin()
+    {
+        _server.Given(Request.Create().WithPath("/health")).RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", "/v2/health"));
+        _server.Given(Request.Create().WithPath("/v2/health")).RespondWith(Response.Create().WithStatusCode(200));
+        var request = ProbeRequest.Default with { Authorization = new Secret("Bearer t-8c1f2e") };
+
+        var result = await ProbeAsync(_server.Urls[0] + "/health", request);
+
+        result.StatusCode.Should().Be(200);
+        _server.LogEntries.Select(entry => entry.RequestMessage.Headers!["Authorization"].Single()).Should().Equal("Bearer t-8c1f2e", "Bearer t-8c1f2e");
     }
 
     [Fact]
