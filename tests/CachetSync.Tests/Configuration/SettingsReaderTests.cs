@@ -63,7 +63,7 @@ public sealed class SettingsReaderTests
             "Probe.MaxConcurrency: -1 is out of range (1 to 100000)",
             "Thresholds.StatusCodes: \"5xx\" is not a code, a range a-b or \"default\" (codes 100-599)",
             "Thresholds.StatusCodes.200: \"Fine\" is not a status (Operational, PerformanceIssues, PartialOutage, MajorOutage or 1-4)",
-            "Servers[1].Url: \"ftp://b.test\" is not an absolute http(s) or tcp URL",
+            "Servers[1].Url: \"ftp://b.test\" is not an absolute http(s), tcp or icmp URL",
             "Servers[2].Name: \"A\" is also the name of Servers[0]; names must be unique",
             "Servers[2]: names no Cachet component: set ComponentId or Component (the component's name)");
     }

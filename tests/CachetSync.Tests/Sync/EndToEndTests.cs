@@ -166,7 +166,7 @@ public sealed class EndToEndTests : LoopbackProgramTest
         exitCode.Should().Be(1);
         var errors = Run.Error.ToString();
         errors.Should().Contain("invalid configuration (3 problems)")
-            .And.Contain("Servers[0].Url: \"not a url\" is not an absolute http(s) or tcp URL")
+            .And.Contain("Servers[0].Url: \"not a url\" is not an absolute http(s), tcp or icmp URL")
             .And.Contain("Servers[1]: names no Cachet component")
             .And.Contain("Thresholds.StatusCodes: \"5xx\" is not a code");
         Cachet.RequestCount.Should().Be(0);

@@ -116,7 +116,7 @@ public sealed class ReportAndConfigFaultTests : LoopbackProgramTest
             "Thresholds.StatusCodes.200: \"Great\" is not a status",
             "Thresholds.Reports[0].AtLeast: -1 is out of range",
             "Servers[1].Name: \"Edge\" is also the name of Servers[0]",
-            "Servers[1].Url: \"htp://typo.test\" is not an absolute http(s) or tcp URL",
+            "Servers[1].Url: \"htp://typo.test\" is not an absolute http(s), tcp or icmp URL",
             "Servers[2]: names no Cachet component",
         })
         {
