@@ -38,7 +38,9 @@ public sealed partial class CronJobManifestTests(PublishedApp app) : IDisposable
         var healthy = false;
         targets.Given(Request.Create().WithPath("/edge-1").UsingGet())
             .RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage { StatusCode = Volatile.Read(ref healthy) ? 200 : 503 }));
-        targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        // As the example's servers would: a health answer its Expect accepts, and the test object its Throughput fetches.
+        targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"UP"}"""));
+        targets.Given(Request.Create().WithPath("/probe/1mb.bin").UsingGet()).RespondWith(Response.Create().WithBody(new byte[1024 * 1024]));
         File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json"), Path.Combine(_config, "appsettings.json"));
         File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.schema.json"), Path.Combine(_config, "appsettings.schema.json"));
         var environment = Environment().ToDictionary(
