@@ -18,11 +18,29 @@ public sealed partial class AppRun(string executable, string workDirectory, Loop
     public static JsonObject Config(string cachetUrl, ITargetFarm farm, Scenario scenario, IReadOnlyList<Behaviour> mix, int closedPort) => new()
     {
         ["Cachet"] = new JsonObject { ["BaseUrl"] = cachetUrl, ["ApiToken"] = "bench-token" },
-        ["Probe"] = new JsonObject { ["Timeout"] = "5s" },
+        ["Probe"] = Probe(scenario),
         // The cycle's last Debug line says how much of the memory is the GC's (see RunCost.GcCommittedMiB).
         ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["CachetSync.Sync.SyncCycle"] = "Debug" } },
         ["Servers"] = new JsonArray(mix.Select((behaviour, i) => (JsonNode)Server(i, behaviour, farm, scenario, closedPort)).ToArray()),
     };
+
+    private static JsonObject Probe(Scenario scenario)
+    {
+        var probe = new JsonObject { ["Timeout"] = "5s" };
+        if (scenario.Body)
+        {
+            // Far below what loopback carries: the row measures what the download costs, not who is slow.
+            probe["Throughput"] = new JsonObject { ["Path"] = "/object", ["Bytes"] = $"{Scenario.ObjectBytes}", ["MinRate"] = "1MiB/s" };
+        }
+
+        if (scenario.Retry)
+        {
+            probe["Retries"] = 1;
+            probe["RetryDelay"] = "1s";
+        }
+
+        return probe;
+    }
 
     private static JsonObject Server(int index, Behaviour behaviour, ITargetFarm farm, Scenario scenario, int closedPort)
     {

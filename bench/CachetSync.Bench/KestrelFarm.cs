@@ -51,6 +51,8 @@ public sealed class KestrelFarm : ITargetFarm
                     return Results.Ok();
             }
         });
+        var testObject = new byte[Scenario.ObjectBytes];
+        app.MapGet("/object", () => Results.Bytes(testObject, "application/octet-stream"));
         await app.StartAsync();
         return new KestrelFarm(app);
     }

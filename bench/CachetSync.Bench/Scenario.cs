@@ -3,10 +3,15 @@ namespace CachetSync.Bench;
 /// <summary>
 /// What the probed servers look like: which farm plays them, whether they are reached by host name (resolved
 /// through a loopback DNS server, one name per server, as a real fleet has) and which share speaks TLS.
-/// Written as <c>kestrel</c>, <c>single</c>, <c>kestrel+dns</c>, <c>single+dns+tls</c>…
+/// Written as <c>kestrel</c>, <c>single</c>, <c>kestrel+dns</c>, <c>single+dns+tls</c>… Two parts change the probe
+/// rather than the farm: <c>body</c> (every server that answers 2xx is then asked for a 256 KiB test object, a
+/// throughput probe; Kestrel farm only) and <c>retry</c> (<c>Probe.Retries: 1</c>, so every failing server is asked twice).
 /// </summary>
-public sealed record Scenario(string Name, bool SingleThreadFarm, bool HostNames, int TlsPercent)
+public sealed record Scenario(string Name, bool SingleThreadFarm, bool HostNames, int TlsPercent, bool Body = false, bool Retry = false)
 {
+    /// <summary>The throughput probe's test object: what each server serves at <c>/object</c>.</summary>
+    public const int ObjectBytes = 256 * 1024;
+
     public const int TlsShare = 10;
 
     public static readonly string[] Defaults = ["kestrel", "single", "kestrel+dns", "kestrel+tls", "single+dns+tls"];
@@ -20,13 +25,18 @@ public sealed record Scenario(string Name, bool SingleThreadFarm, bool HostNames
             "single" => true,
             _ => throw new ArgumentException($"unknown farm '{parts[0]}' in scenario '{name}' (kestrel or single)"),
         };
-        var unknown = parts.Skip(1).Except(["dns", "tls"]).ToList();
+        var unknown = parts.Skip(1).Except(["dns", "tls", "body", "retry"]).ToList();
         if (unknown.Count > 0)
         {
-            throw new ArgumentException($"unknown part '{unknown[0]}' in scenario '{name}' (dns, tls)");
+            throw new ArgumentException($"unknown part '{unknown[0]}' in scenario '{name}' (dns, tls, body, retry)");
         }
 
-        return new Scenario(name, farm, parts.Contains("dns"), parts.Contains("tls") ? TlsShare : 0);
+        if (farm && parts.Contains("body"))
+        {
+            throw new ArgumentException($"scenario '{name}': the body part needs the kestrel farm");
+        }
+
+        return new Scenario(name, farm, parts.Contains("dns"), parts.Contains("tls") ? TlsShare : 0, parts.Contains("body"), parts.Contains("retry"));
     }
 
     /// <summary>Every tenth server (by index) speaks TLS when the scenario has a TLS share.</summary>

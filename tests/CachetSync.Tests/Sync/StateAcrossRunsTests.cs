@@ -16,7 +16,9 @@ public sealed class StateAcrossRunsTests : LoopbackProgramTest
     {
         Targets.Given(Request.Create().WithPath("/edge-1").UsingGet())
             .RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage { StatusCode = Volatile.Read(ref _healthy) ? 200 : 503 }));
-        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        // As the example's servers would: a health answer its Expect accepts, and the test object its Throughput fetches.
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"UP"}"""));
+        Targets.Given(Request.Create().WithPath("/probe/1mb.bin").UsingGet()).RespondWith(Response.Create().WithBody(new byte[1024 * 1024]));
         Cachet.WithComponent(1, "Stream EU 1", 1).WithComponent(2, "Stream EU 2", 1).WithComponent(3, "Stream US 1", 1).WithComponent(4, "RTMP ingest", 1)
             .ServeComponents().AcceptStatusWrites();
     }
