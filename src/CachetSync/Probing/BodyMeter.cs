@@ -11,7 +11,8 @@ public sealed class BodyMeter(TimeProvider time, int keep)
 {
     private const int ChunkBytes = 16 * 1024;
     private readonly long _headersAt = time.GetTimestamp();
-    private readonly byte[] _kept = new byte[keep];
+    // Grown as bytes come: a health answer is a few hundred bytes, and thousands of probes may each keep up to 64 KiB.
+    private byte[] _kept = [];
     private int _keptLength;
     private long? _firstAt;
     private long _firstBytes;
@@ -67,7 +68,12 @@ public sealed class BodyMeter(TimeProvider time, int keep)
         }
 
         _lastAt = now;
-        var room = Math.Min(chunk.Length, _kept.Length - _keptLength);
+        var room = Math.Min(chunk.Length, keep - _keptLength);
+        if (_keptLength + room > _kept.Length)
+        {
+            Array.Resize(ref _kept, Math.Min(keep, Math.Max(_keptLength + room, _kept.Length * 2)));
+        }
+
         chunk[..room].CopyTo(_kept.AsSpan(_keptLength));
         _keptLength += room;
         Bytes += chunk.Length;
