@@ -77,6 +77,14 @@ public sealed class ExpectProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_body_nested_deeper_than_a_parser_should_go_is_a_failed_condition_not_a_crash()
+    {
+        var decision = await DecideAsync(new string('[', 10_000) + new string(']', 10_000), Expect(pointer: "/status", equals: "UP"));
+
+        decision.Should().Be(new StatusDecision(ComponentStatus.PartialOutage, "HTTP 200; the body is not JSON, expected /status = \"UP\""));
+    }
+
+    [Fact]
     public async Task Body_contains_and_matches_are_checked()
     {
         (await DecideAsync("stream ok, 12 viewers", Expect(contains: "ok", matches: @"\d+ viewers"))).Status.Should().Be(ComponentStatus.Operational);

@@ -22,6 +22,30 @@ public sealed class ServerDiscoveryTests : LoopbackProgramTest
         ServerTemplate.Slug(name).Should().Be(slug);
 
     [Fact]
+    public void A_groups_probe_section_applies_to_every_server_it_makes()
+    {
+        var (templates, problems) = ReadTemplates("""
+            { "Probe": { "Headers": { "X-Fleet": "f-1" } },
+              "Servers": [ { "Group": "Edge EU", "Url": "https://{slug}.stream.test/health",
+                             "Probe": { "Expect": { "Pointer": "/status", "Equals": "UP" } } } ] }
+            """);
+        var components = new[] { new CachetComponent(7, "Edge EU 7", 1, 2, true) };
+
+        var (servers, _) = ServerDiscovery.Expand([], templates, components, [new CachetGroup(2, "Edge EU")]);
+
+        problems.Should().BeEmpty();
+        var probe = servers.Single().Probe!;
+        probe.Expect!.Pointer.Should().Be("/status");
+        probe.Headers.Keys.Should().Equal("X-Fleet");
+    }
+
+    private static (IReadOnlyList<ServerTemplate> Templates, IReadOnlyList<CachetSync.Configuration.ConfigProblem> Problems) ReadTemplates(string json)
+    {
+        var (settings, problems) = CachetSync.Configuration.SettingsReader.Read(CachetSync.Configuration.ConfigTree.Parse(json), dryRun: true);
+        return (settings?.Templates ?? [], problems);
+    }
+
+    [Fact]
     public void Group_becomes_one_server_per_enabled_component_and_configured_servers_win()
     {
         var components = new[]
