@@ -64,12 +64,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             return result;
         }
 
-        var body = reading.Body = new BodyMeter(time, request.BodyBytesToKeep);
-        await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
-        {
-            await body.ReadAsync(stream, request.BodyBytesToRead, cancellationToken);
-        }
-
+        var body = await ReadBodyAsync(response, request.BodyBytesToKeep, request.BodyBytesToRead, reading, cancellationToken);
         trace.BodyDone();
         reading.Body = null;
         return result with
@@ -98,13 +93,18 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             return answered with { StatusCode = code, Detail = $"HTTP {code} for {url.AbsolutePath}" };
         }
 
-        var body = reading.Body = new BodyMeter(time, keep: 0);
-        await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
-        {
-            await body.ReadAsync(stream, throughput.Bytes, cancellationToken);
-        }
-
+        var body = await ReadBodyAsync(response, keep: 0, throughput.Bytes, reading, cancellationToken);
         return answered with { Throughput = new BodyRate(body.Bytes, body.BytesPerSecond(), throughput.MinRate) };
+    }
+
+    /// <summary>Reads up to <paramref name="limit"/> body bytes; <paramref name="reading"/> knows how far it got if it stalls.</summary>
+    private async Task<BodyMeter> ReadBodyAsync(
+        HttpResponseMessage response, int keep, long limit, ReadingState reading, CancellationToken cancellationToken)
+    {
+        var body = reading.Body = new BodyMeter(time, keep);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await body.ReadAsync(stream, limit, cancellationToken);
+        return body;
     }
 
     /// <param name="credentials">Headers, Auth and Host go along: the URL is on the origin they were configured for.</param>
@@ -139,11 +139,15 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         return message;
     }
 
-    private ProbeResult WithTrace(ProbeResult result, ProbeTrace trace) => result with
-    {
-        CertificateExpiresIn = trace.CertificateNotAfter - time.GetUtcNow(),
-        Timings = settings.Timings ? trace.Timings() : null,
-    };
+    /// <summary>Adds what the handler saw (the certificate) and, when asked for, the timings; no copy when neither.</summary>
+    private ProbeResult WithTrace(ProbeResult result, ProbeTrace trace) =>
+        trace.CertificateNotAfter is null && !settings.Timings
+            ? result
+            : result with
+            {
+                CertificateExpiresIn = trace.CertificateNotAfter - time.GetUtcNow(),
+                Timings = settings.Timings ? trace.Timings() : null,
+            };
 
     /// <summary>How far a probe got, for the detail of one that timed out or broke off.</summary>
     private sealed class ReadingState
