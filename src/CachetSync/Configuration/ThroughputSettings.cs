@@ -21,7 +21,9 @@ public sealed record ThroughputSettings(string? Path, long Bytes, double MinRate
     {
         node.RejectUnknownKeys(Keys);
         var path = node.String("Path");
-        if (path is not null && (!path.StartsWith('/') || !Uri.TryCreate(new Uri("http://host.invalid"), path, out _)))
+        // "//host/x" would be another server's address (a network-path reference), not a path on this one.
+        if (path is not null && (!path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal)
+                                 || !Uri.TryCreate(new Uri("http://host.invalid"), path, out _)))
         {
             node.Problem("Path", $"\"{path}\" is not a path on the server (it starts with \"/\")");
             path = null;

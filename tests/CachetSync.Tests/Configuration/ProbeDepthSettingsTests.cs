@@ -75,6 +75,15 @@ public sealed class ProbeDepthSettingsTests
             "Servers[0].Probe.Method: HEAD has no body: Expect, and Throughput without a Path, need GET");
     }
 
+    [Fact]
+    public void A_test_object_on_another_host_is_refused()
+    {
+        var (_, problems) = Read("""{ "Probe": { "Throughput": { "Path": "//cdn.example.com/1mb.bin", "MinRate": "1MiB/s" } } }""");
+
+        problems.Select(problem => problem.ToString()).Should().Equal(
+            "Probe.Throughput.Path: \"//cdn.example.com/1mb.bin\" is not a path on the server (it starts with \"/\")");
+    }
+
     [Theory]
     [InlineData("1MiB", 1048576)]
     [InlineData("256 KiB", 262144)]
