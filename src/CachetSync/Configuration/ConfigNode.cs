@@ -41,7 +41,8 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     }
 
     /// <summary>A secret value (token, header value): refused with a control character, which would split a header.</summary>
-    public Secret? Secret(string key)
+    /// <param name="mask">Whether the value is masked in printed text (see <see cref="Configuration.Secret(string, bool)"/>).</param>
+    public Secret? Secret(string key, bool mask = true)
     {
         var text = String(key);
         if (text is null)
@@ -49,7 +50,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
             return null;
         }
 
-        var secret = new Secret(text);
+        var secret = new Secret(text, mask);
         if (text.Any(char.IsControl))
         {
             // The value itself is not quoted: it is a secret.

@@ -2,7 +2,8 @@ namespace CachetSync.Configuration;
 
 /// <summary>
 /// A <c>Headers</c> map (report source, probes): extra request headers by name. Values are secrets, since an API key
-/// is the usual reason to add one.
+/// is the usual reason to add one — but one that is plainly a word ("no-cache", "true", "gzip") is not masked in
+/// printed text: masking every "true" would turn the JSON summary into something no parser reads.
 /// </summary>
 public static class HeaderSettings
 {
@@ -19,12 +20,19 @@ public static class HeaderSettings
             {
                 node.Problem(name, "is not a valid header name");
             }
-            else if (node.Secret(name) is { } secret)
+            else if (node.Secret(name, mask: !IsPlainWord(value)) is { } secret)
             {
                 headers[name] = secret;
             }
         }
 
         return headers;
+    }
+
+    /// <summary>Lower-case letters and dashes, shorter than any key worth the name: a protocol word, not a credential.</summary>
+    public static bool IsPlainWord(string value)
+    {
+        var trimmed = value.Trim();
+        return trimmed.Length < 12 && trimmed.All(character => character is (>= 'a' and <= 'z') or '-');
     }
 }

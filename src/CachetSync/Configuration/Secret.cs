@@ -11,9 +11,19 @@ public sealed class Secret
 
     /// <summary>Also tells <see cref="Output.Redaction"/>: the value is masked in any text the process prints.</summary>
     public Secret(string value)
+        : this(value, mask: true)
+    {
+    }
+
+    /// <param name="mask">False for a value that is no credential and too common to mask (a header's "no-cache"):
+    /// masking it would mangle every text that happens to contain the word. Still never shown by ToString.</param>
+    public Secret(string value, bool mask)
     {
         _value = value;
-        Output.Redaction.RegisterWithEncodings(value);
+        if (mask)
+        {
+            Output.Redaction.RegisterWithEncodings(value);
+        }
     }
 
     public string Reveal() => _value;

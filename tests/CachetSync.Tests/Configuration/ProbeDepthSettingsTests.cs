@@ -53,7 +53,7 @@ public sealed class ProbeDepthSettingsTests
               "Thresholds": { "CertificateExpiresWithin": "soon" },
               "Servers": [
                 { "Name": "a", "Url": "http://a.test/", "ComponentId": 1,
-                  "Probe": { "Method": "HEAD", "Auth": { "User": "x" }, "Host": "a b", "Headers": { "Host": "other" },
+                  "Probe": { "Method": "HEAD", "Auth": { "User": "x" }, "Host": "a b", "Headers": { "Host": "edge-9.example.net" },
                              "Expect": { "BodyMatches": "(unclosed" }, "Timeout": "1s" } }
               ]
             }
