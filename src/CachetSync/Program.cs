@@ -114,6 +114,19 @@ public static class Program
             return (null, null, CycleSummary.ExitInvalidConfiguration);
         }
 
+        var (sharded, shardProblems) = ShardSelection.Apply(settings, commandLine.Shard, environment.JobCompletionIndex);
+        if (sharded is null)
+        {
+            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({shardProblems.Count} problems):");
+            foreach (var problem in shardProblems)
+            {
+                await environment.Error.WriteLineAsync($"  {problem}");
+            }
+
+            return (null, null, CycleSummary.ExitInvalidConfiguration);
+        }
+
+        settings = sharded;
         if (commandLine.ListComponents && settings.Cachet.BaseUrl is null)
         {
             await environment.Error.WriteLineAsync("cachetsync: --list-components needs Cachet.BaseUrl");

@@ -11,8 +11,13 @@ public sealed record RunEnvironment(
     TextWriter Error,
     string EnvironmentPrefix,
     Action<ILoggingBuilder>? ConfigureLogging = null,
-    TimeProvider? Time = null)
+    TimeProvider? Time = null,
+    string? JobCompletionIndex = null)
 {
-    public static RunEnvironment Console { get; } =
-        new(System.Console.Out, System.Console.Error, Configuration.ConfigLoader.EnvironmentPrefix);
+    /// <summary>The index Kubernetes gives each pod of an Indexed Job: which shard a run is (with <c>Shards</c>).</summary>
+    public const string JobCompletionIndexVariable = "JOB_COMPLETION_INDEX";
+
+    public static RunEnvironment Console { get; } = new(
+        System.Console.Out, System.Console.Error, Configuration.ConfigLoader.EnvironmentPrefix,
+        JobCompletionIndex: Environment.GetEnvironmentVariable(JobCompletionIndexVariable));
 }

@@ -5,6 +5,7 @@ namespace CachetSync.Configuration;
 /// <summary>
 /// The whole, validated configuration. Thresholds are already merged into each server.
 /// <see cref="ShutdownTimeout"/> bounds how long a stop (SIGTERM, Ctrl+C) may take to wind a cycle down.
+/// <see cref="Shards"/> is what the file says; <see cref="Shard"/> the part of the fleet this run owns (null: all of it).
 /// </summary>
 public sealed record CachetSyncSettings(
     CachetSettings Cachet,
@@ -17,7 +18,9 @@ public sealed record CachetSyncSettings(
     StateSettings? State = null,
     IncidentSettings? Incidents = null,
     MetricSettings? Metrics = null,
-    IReadOnlyList<ServerTemplate>? Templates = null)
+    IReadOnlyList<ServerTemplate>? Templates = null,
+    int Shards = 1,
+    Sync.Shard? Shard = null)
 {
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
 }

@@ -1,11 +1,12 @@
 namespace CachetSync.Configuration;
 
-/// <summary>The command line: <c>cachetsync [--config FILE] [--once] [--dry-run] [--output table|json]</c>.</summary>
+/// <summary>The command line: <c>cachetsync [--config FILE] [--once] [--dry-run] [--output table|json] [--shard i/K]</c>.</summary>
 public sealed record CommandLine(
-    string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version, OutputFormat Output = OutputFormat.Table, bool ListComponents = false)
+    string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version, OutputFormat Output = OutputFormat.Table, bool ListComponents = false,
+    Sync.Shard? Shard = null)
 {
     public const string Usage = """
-        Usage: cachetsync [--config FILE] [--once] [--dry-run] [--output table|json]
+        Usage: cachetsync [--config FILE] [--once] [--dry-run] [--output table|json] [--shard i/K]
 
         Probes every configured server, maps the results through the thresholds, and sets the
         matching Cachet component statuses (only those that changed). Without --once it keeps
@@ -16,6 +17,8 @@ public sealed record CommandLine(
           --once                run one cycle and exit (container job / Kubernetes CronJob mode)
           --dry-run             do everything except writing to Cachet; print the plan
           --output table|json   the cycle summary on stdout: a table (default) or one JSON object per cycle
+          --shard i/K           own only shard i (0 to K-1) of the servers, split K ways by name (default: all;
+                                with Shards: K in the configuration, JOB_COMPLETION_INDEX gives i)
           --list-components     print every Cachet component (id, name, group, status) and exit: a help for
                                 writing Servers; needs Cachet.BaseUrl, not the token
           --version             print the version
@@ -31,6 +34,7 @@ public sealed record CommandLine(
         string? configFile = null;
         bool once = false, dryRun = false, help = false, version = false, list = false;
         var output = OutputFormat.Table;
+        Sync.Shard? shard = null;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inlineValue) = Split(args[i]);
@@ -52,6 +56,15 @@ public sealed record CommandLine(
                     }
 
                     break;
+                case "--shard":
+                    var text = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (!Sync.Shard.TryParse(text, out var parsed))
+                    {
+                        return (null, $"--shard takes i/K: shard i (from 0) of K (1 to {Sync.Shard.MaxCount}), e.g. --shard 0/4");
+                    }
+
+                    shard = parsed;
+                    break;
                 case "--once" when inlineValue is null:
                     once = true;
                     break;
@@ -72,7 +85,7 @@ public sealed record CommandLine(
             }
         }
 
-        return (new CommandLine(configFile, once, dryRun, help, version, output, list), null);
+        return (new CommandLine(configFile, once, dryRun, help, version, output, list, shard), null);
     }
 
     private static (string Name, string? Value) Split(string arg)

@@ -9,7 +9,7 @@ public static class SettingsReader
     public static readonly string[] ForeignSections = ["Logging", "$schema"];
 
     public static readonly string[] Sections =
-        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics"];
+        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics", "Shards"];
 
     /// <summary>The keys an environment variable may name without a "__" (e.g. CACHETSYNC_ShutdownTimeout).</summary>
     public static IReadOnlyCollection<string> TopLevelKeys { get; } = [.. Sections, .. ForeignSections];
@@ -38,7 +38,8 @@ public static class SettingsReader
         var incidents = IncidentSettings.Read(root.Child("Incidents"));
         var metrics = MetricSettings.Read(root.Child("Metrics"));
 
-        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics, templates);
+        var shards = root.Int("Shards", 1, Sync.Shard.MaxCount) ?? 1;
+        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics, templates, shards);
         if (requireServers && servers.Count == 0 && templates.Count == 0 && !root.Child("Servers").Exists)
         {
             root.Problem("Servers", "is empty: there is nothing to probe (add at least one server, or a component group)");

@@ -15,7 +15,8 @@ public sealed record CycleSummary(
     TimeSpan Duration,
     bool DryRun,
     bool Stopped,
-    bool Worker = false)
+    bool Worker = false,
+    string? Shard = null)
 {
     public const int ExitApplied = 0;
     public const int ExitInvalidConfiguration = 1;

@@ -20,6 +20,7 @@ public static class SummaryJson
             json.WriteBoolean("stopped", summary.Stopped);
             json.WriteBoolean("worker", summary.Worker);
             json.WriteNumber("exitCode", summary.ExitCode);
+            WriteStringOrNull(json, "shard", summary.Shard);
             WriteStringOrNull(json, "cachetError", summary.CachetError);
             json.WriteStartObject("totals");
             json.WriteNumber("servers", summary.Servers.Count);

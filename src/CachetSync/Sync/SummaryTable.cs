@@ -47,7 +47,8 @@ public static class SummaryTable
         var result = summary.Worker && !summary.Stopped
             ? $"Cycle result {summary.ExitCode} (the worker keeps running)."
             : $"Exit code {summary.ExitCode}.";
-        return $"{summary.Servers.Count} servers in {summary.Duration.TotalSeconds:0.0} s, {summary.ProbesFailed} probes failed: "
+        var shard = summary.Shard is null ? "" : $"Shard {summary.Shard}: ";
+        return $"{shard}{summary.Servers.Count} servers in {summary.Duration.TotalSeconds:0.0} s, {summary.ProbesFailed} probes failed: "
             + $"{Counts(summary)}{dryRun}.{cachet} {result}";
     }
 

@@ -102,7 +102,10 @@ public sealed class SyncCycle(
             logger.LogWarning("Stopped during the cycle: {Skipped} servers skipped", plans.Count(outcome => outcome.Action == SyncAction.Skipped));
         }
 
-        var summary = new CycleSummary(plans, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested);
+        var summary = new CycleSummary(plans, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested)
+        {
+            Shard = settings.Shard is { IsAll: false } shard ? shard.ToString() : null,
+        };
         logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
         LogMemory();
         return summary;
@@ -129,6 +132,19 @@ public sealed class SyncCycle(
     /// entries the probes start at once, while Cachet is still being read.
     /// </summary>
     private async Task<IReadOnlyList<ServerSettings>> ServersAsync(Task<(ComponentResolver? Components, string? Error)> componentsTask)
+    {
+        var all = await AllServersAsync(componentsTask);
+        if (settings.Shard is not { IsAll: false } shard)
+        {
+            return all;
+        }
+
+        var owned = shard.Filter(all);
+        logger.LogInformation("Shard {Shard}: {Owned} of {Total} servers", shard, owned.Count, all.Count);
+        return owned;
+    }
+
+    private async Task<IReadOnlyList<ServerSettings>> AllServersAsync(Task<(ComponentResolver? Components, string? Error)> componentsTask)
     {
         var templates = settings.Templates ?? [];
         if (templates.Count == 0)
