@@ -36,6 +36,9 @@ public sealed class TestRun : IDisposable
 
     public Task<int> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
 
+    /// <summary>What the run sees as JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's pod index); none by default.</summary>
+    public string? JobCompletionIndex { get; set; }
+
     public async Task<int> RunAsync(CancellationToken stopping, params string[] args)
     {
         var environment = new RunEnvironment(Out, Error, EnvironmentPrefix, logging =>
@@ -43,7 +46,7 @@ public sealed class TestRun : IDisposable
             logging.ClearProviders();
             logging.SetMinimumLevel(LogLevel.Trace);
             logging.AddProvider(Logs);
-        });
+        }, JobCompletionIndex: JobCompletionIndex);
         return await Program.RunAsync(args, environment, stopping);
     }
 

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CachetSync.Tests.Configuration;
+using CachetSync.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CachetSync.Tests.Deploy;
+
+/// <summary>
+/// deploy/kubernetes/cronjob-sharded.yaml as shipped: an Indexed Job's K pods, each the native executable with the
+/// manifest's arguments and environment and its own JOB_COMPLETION_INDEX, against one Cachet.
+/// </summary>
+[Collection(PublishedApp.Collection)]
+public sealed partial class ShardedCronJobManifestTests(PublishedApp app) : IDisposable
+{
+    private static readonly string Manifest =
+        File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "deploy", "kubernetes", "cronjob-sharded.yaml"));
+
+    private readonly string _config = Directory.CreateTempSubdirectory("cachetsync-config-").FullName;
+    private readonly string _volume = Directory.CreateTempSubdirectory("cachetsync-state-").FullName;
+
+    private static int Field(string name) => int.Parse(Regex.Match(Manifest, $@"^\s+{name}: (\d+)$", RegexOptions.Multiline).Groups[1].Value);
+
+    private static Dictionary<string, string> Environment() =>
+        EnvValue().Matches(Manifest).ToDictionary(match => match.Groups["name"].Value, match => match.Groups["value"].Value.Trim('"'));
+
+    [Fact]
+    public void K_is_the_same_in_completions_parallelism_and_shards_and_each_shard_has_its_own_state_file()
+    {
+        Manifest.Should().Contain("completionMode: Indexed");
+        Field("completions").Should().Be(Field("parallelism"));
+        int.Parse(Environment()["CACHETSYNC_Shards"]).Should().Be(Field("completions"));
+        Environment()["CACHETSYNC_State__Path"].Should().StartWith("/state/").And.Contain("{shard}");
+    }
+
+    [NativeFact]
+    public void The_pods_of_one_job_write_each_component_once_between_them()
+    {
+        using var cachet = new CachetStub();
+        cachet.WithComponent(1, "Stream EU 1", 1).WithComponent(2, "Stream EU 2", 1).WithComponent(3, "Stream US 1", 1).WithComponent(4, "RTMP ingest", 1)
+            .ServeComponents().AcceptStatusWrites();
+        using var targets = Loopback.StartWireMock();
+        targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json"), Path.Combine(_config, "appsettings.json"));
+        var arguments = string.Join(' ', JsonSerializer.Deserialize<string[]>(ArgsLine().Match(Manifest).Groups["args"].Value)!);
+        var pods = Field("completions");
+        var shardsSeen = new List<string>();
+        for (var index = 0; index < pods; index++)
+        {
+            var environment = Environment().ToDictionary(pair => pair.Key, pair => pair.Value.Replace("/state/", _volume + "/", StringComparison.Ordinal));
+            environment["JOB_COMPLETION_INDEX"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
+            environment["CACHETSYNC_Cachet__BaseUrl"] = cachet.BaseUrl;
+            for (var server = 0; server < 3; server++)
+            {
+                environment[$"CACHETSYNC_Servers__{server}__Url"] = targets.Urls[0] + "/down";
+            }
+
+            environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{Loopback.FreePort()}";
+
+            var (exitCode, output, error) = PublishedApp.Run(app.Executable, arguments, _config, TimeSpan.FromMinutes(1), environment);
+
+            exitCode.Should().Be(0, error);
+            using var summary = JsonDocument.Parse(output);
+            shardsSeen.Add(summary.RootElement.GetProperty("shard").GetString()!);
+        }
+
+        shardsSeen.Should().Equal(Enumerable.Range(0, pods).Select(index => $"{index}/{pods}"));
+        // Stream US 1 maps 503 to PartialOutage in the example; the others are major outages. Each written once.
+        cachet.Puts().Should().Equal((1, """{"status":4}"""), (2, """{"status":4}"""), (3, """{"status":3}"""), (4, """{"status":4}"""));
+        Directory.GetFiles(_volume, "cachetsync-*.json").Length.Should().BeGreaterThan(1, "each shard that owns a server keeps its own state");
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_config, recursive: true);
+        Directory.Delete(_volume, recursive: true);
+    }
+
+    [GeneratedRegex(@"^\s+args: (?<args>\[.*\])$", RegexOptions.Multiline)]
+    private static partial Regex ArgsLine();
+
+    [GeneratedRegex(@"- name: (?<name>CACHETSYNC_\w+)\s+value: (?<value>\S+)")]
+    private static partial Regex EnvValue();
+}
