@@ -34,7 +34,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         var (exitCode, output, _) = Run("--help");
 
         exitCode.Should().Be(0);
-        foreach (var option in new[] { "--config FILE", "--once", "--dry-run", "--output table|json", "--list-components", "--version", "--help" })
+        foreach (var option in new[] { "--config FILE", "--once", "--dry-run", "--output table|json", "--shard i/K", "--list-components", "--version", "--help" })
         {
             output.Should().Contain(option);
         }
