@@ -20,6 +20,8 @@ public sealed class LatencyMetrics(
     // Finding or creating a metric is serialized: two servers whose names map to one metric must not create it twice.
     private readonly SemaphoreSlim _resolving = new(1, 1);
     private Dictionary<string, CachetMetric>? _byName;
+    private readonly Lock _budget = new();
+    private int _postsInFlight;
 
     public async Task PostAsync(IReadOnlyList<ServerSettings> servers, IReadOnlyList<ServerOutcome> outcomes, CancellationToken cancellationToken)
     {
@@ -53,7 +55,7 @@ public sealed class LatencyMetrics(
                 return;
             }
 
-            if (rateLimit.WritesRemaining <= Reserve)
+            if (!HasBudget(reserve: false))
             {
                 skip();
                 return;
@@ -61,9 +63,24 @@ public sealed class LatencyMetrics(
 
             try
             {
-                if (await MetricIdAsync(servers[i], outcomes[i], token) is { } metricId)
+                if (await MetricIdAsync(servers[i], outcomes[i], token) is not { } metricId)
+                {
+                    return;
+                }
+
+                if (!HasBudget(reserve: true))
+                {
+                    skip();
+                    return;
+                }
+
+                try
                 {
                     await cachet.AddMetricPointAsync(metricId, new NewMetricPoint(Math.Round(outcomes[i].Probe.Latency.TotalMilliseconds, 1), timestamp), token);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _postsInFlight);
                 }
             }
             catch (CachetException ex) when (ex.InnerException is Refit.ApiException { StatusCode: System.Net.HttpStatusCode.TooManyRequests })
@@ -75,6 +92,29 @@ public sealed class LatencyMetrics(
                 logger.LogWarning("{Server}: latency not posted: {Error}", servers[i].Name, ex.Message);
             }
         });
+    }
+
+    /// <summary>
+    /// Whether a write may still go out: the remaining count Cachet last reported, less the points already sent and
+    /// not yet answered (their answers will lower it), must stay above the reserve. Checked and taken under one lock:
+    /// posts run in parallel, and a check that every worker passes at once would spend the reserve.
+    /// </summary>
+    private bool HasBudget(bool reserve)
+    {
+        lock (_budget)
+        {
+            if (rateLimit.WritesRemaining - (long)Volatile.Read(ref _postsInFlight) <= Reserve)
+            {
+                return false;
+            }
+
+            if (reserve)
+            {
+                Interlocked.Increment(ref _postsInFlight);
+            }
+
+            return true;
+        }
     }
 
     private async Task<int?> MetricIdAsync(ServerSettings server, ServerOutcome outcome, CancellationToken cancellationToken)
