@@ -187,6 +187,7 @@ public static class Program
         builder.Services
             .Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout)
             .AddSingleton(settings)
+            .AddSingleton<CachetSync.Telemetry.CycleTelemetry>()
             .AddSingleton(environment.Time ?? TimeProvider.System)
             .AddProbing(settings.Probe)
             .AddReports(settings.Reports)
@@ -208,7 +209,8 @@ public static class Program
                         cachet, metrics, provider.GetRequiredService<CachetRateLimit>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<LatencyMetrics>>())
                     : null,
                 provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<ILogger<SyncCycle>>()));
+                provider.GetRequiredService<ILogger<SyncCycle>>(),
+                provider.GetRequiredService<CachetSync.Telemetry.CycleTelemetry>()));
         if (!commandLine.Once)
         {
             var exit = new WorkerExit();

@@ -19,6 +19,7 @@ public sealed class ReportReader(IReportSource? source, ReportSettings settings,
             return null;
         }
 
+        using var activity = Telemetry.CycleTelemetry.Tracing.StartActivity("cachetsync.reports.read");
         var now = time.GetUtcNow();
         var window = new ReportWindow(now - settings.Window, now);
         try

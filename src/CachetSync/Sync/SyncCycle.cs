@@ -31,7 +31,8 @@ public sealed class SyncCycle(
     StateStore state,
     LatencyMetrics? metrics,
     TimeProvider time,
-    ILogger<SyncCycle> logger)
+    ILogger<SyncCycle> logger,
+    Telemetry.CycleTelemetry? telemetry = null)
 {
     private readonly ServerPlanner _planner = new(new ChangeGate(settings.Damping ?? DampingSettings.Immediate, settings.Cachet), state, logger);
     private readonly StatusWriter? _writer = cachet is null
@@ -39,6 +40,17 @@ public sealed class SyncCycle(
         : new StatusWriter(cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger);
 
     public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken stopping)
+    {
+        using var activity = Telemetry.CycleTelemetry.Tracing.StartActivity("cachetsync.cycle");
+        var summary = await RunCycleAsync(dryRun, stopping);
+        telemetry?.Record(summary);
+        activity?.SetTag("cachetsync.servers", summary.Servers.Count);
+        activity?.SetTag("cachetsync.exit_code", summary.ExitCode);
+        activity?.SetStatus(summary.ExitCode == CycleSummary.ExitApplied ? ActivityStatusCode.Ok : ActivityStatusCode.Error, summary.CachetError);
+        return summary;
+    }
+
+    private async Task<CycleSummary> RunCycleAsync(bool dryRun, CancellationToken stopping)
     {
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
@@ -174,6 +186,8 @@ public sealed class SyncCycle(
     /// </summary>
     private async Task ProbeAllAsync(IReadOnlyList<ServerSettings> servers, ChannelWriter<(int Index, ProbeResult Probe)> probed, CancellationToken stopping)
     {
+        using var activity = Telemetry.CycleTelemetry.Tracing.StartActivity("cachetsync.probes");
+        activity?.SetTag("cachetsync.servers", servers.Count);
         try
         {
             var disabled = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "disabled in the configuration");

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using CachetSync.Sync;
+
+namespace CachetSync.Telemetry;
+
+/// <summary>
+/// What CachetSync tells metrics and tracing systems, with the platform's own instruments (<see cref="Meter"/>,
+/// <see cref="ActivitySource"/>): any listener or exporter (OpenTelemetry, dotnet-counters) can read them by the
+/// names below. Recorded from each cycle's summary, so every number agrees with what the summary printed. Statuses
+/// are gauges over the last cycle: a scrape between cycles sees what the last one found.
+/// </summary>
+public sealed class CycleTelemetry : IDisposable
+{
+    public const string Name = "CachetSync";
+
+    public static readonly ActivitySource Tracing = new(Name);
+
+    private readonly Meter _meter = new(Name);
+    private readonly Histogram<double> _cycleDuration;
+    private readonly Counter<long> _probes;
+    private readonly Histogram<double> _probeDuration;
+    private readonly Histogram<double> _throughput;
+    private readonly Counter<long> _writes;
+    private readonly Lock _gate = new();
+    private IReadOnlyList<ServerOutcome> _last = [];
+    private long? _lastCompleted;
+    private long? _lastSuccessful;
+
+    public CycleTelemetry()
+    {
+        _cycleDuration = _meter.CreateHistogram<double>("cachetsync.cycle.duration", "s", "How long a cycle took, probes to summary.");
+        _probes = _meter.CreateCounter<long>("cachetsync.probes", "{probe}", "Probes by their kind of result.");
+        _probeDuration = _meter.CreateHistogram<double>("cachetsync.probe.duration", "s", "Probe latency per server (time to the response headers, or to failing).");
+        _throughput = _meter.CreateHistogram<double>("cachetsync.probe.throughput", "By/s", "Body rate per server, where a Throughput probe measured one.");
+        _writes = _meter.CreateCounter<long>("cachetsync.writes", "{server}", "What each cycle did per server: updated, unchanged, failed, damped…");
+        _meter.CreateObservableGauge("cachetsync.component.status.desired", () => Statuses(desired: true), "{status}",
+            "The Cachet status (1–4) the last cycle wanted per server.");
+        _meter.CreateObservableGauge("cachetsync.component.status.current", () => Statuses(desired: false), "{status}",
+            "The Cachet status the last cycle found (and left or set) per server.");
+        _meter.CreateObservableGauge("cachetsync.cycle.last_completed", () => Time(successful: false), "s", "Unix time the last cycle finished.");
+        _meter.CreateObservableGauge("cachetsync.cycle.last_successful", () => Time(successful: true), "s", "Unix time the last cycle finished with exit code 0.");
+    }
+
+    public void Record(CycleSummary summary)
+    {
+        _cycleDuration.Record(summary.Duration.TotalSeconds, new KeyValuePair<string, object?>("exit_code", summary.ExitCode));
+        foreach (var server in summary.Servers)
+        {
+            var name = new KeyValuePair<string, object?>("server", server.Server);
+            _probes.Add(1, new KeyValuePair<string, object?>("probe.kind", server.Probe.Kind.ToString()));
+            _writes.Add(1, new KeyValuePair<string, object?>("action", SummaryTable.ActionLabel(server.Action)));
+            if (server.HasDesired)
+            {
+                _probeDuration.Record(server.Probe.Latency.TotalSeconds, name);
+            }
+
+            if (server.Probe.Throughput is { } rate)
+            {
+                _throughput.Record(rate.BytesPerSecond, name);
+            }
+        }
+
+        var finished = (summary.StartedAt + summary.Duration).ToUnixTimeSeconds();
+        lock (_gate)
+        {
+            _last = summary.Servers;
+            _lastCompleted = finished;
+            _lastSuccessful = summary.ExitCode == CycleSummary.ExitApplied ? finished : _lastSuccessful;
+        }
+    }
+
+    private IEnumerable<Measurement<int>> Statuses(bool desired)
+    {
+        IReadOnlyList<ServerOutcome> last;
+        lock (_gate)
+        {
+            last = _last;
+        }
+
+        foreach (var server in last)
+        {
+            var status = desired ? (server.HasDesired ? (int?)server.Desired.Status : null) : (int?)server.Current;
+            if (status is { } value)
+            {
+                yield return new Measurement<int>(value, new("server", server.Server), new("component.id", server.ComponentId));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<long>> Time(bool successful)
+    {
+        lock (_gate)
+        {
+            return (successful ? _lastSuccessful : _lastCompleted) is { } value ? [new Measurement<long>(value)] : [];
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
