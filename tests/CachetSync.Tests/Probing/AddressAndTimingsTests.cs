@@ -20,7 +20,7 @@ public sealed class AddressAndTimingsTests : IDisposable
 
     private static async Task<ProbeResult> ProbeAsync(string url, bool verifyTls = true)
     {
-        using var services = ProberFactory.Services(ProberFactory.Settings() with { Timings = true });
+        using var services = ProberFactory.Services(ProberFactory.Settings(ProberFactory.Patient) with { Timings = true });
         return await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(url), verifyTls, CancellationToken.None);
     }
 
@@ -76,7 +76,7 @@ public sealed class AddressAndTimingsTests : IDisposable
     [Fact]
     public async Task Timings_are_left_out_unless_asked_for()
     {
-        using var services = ProberFactory.Services(ProberFactory.Settings());
+        using var services = ProberFactory.Services(ProberFactory.Settings(ProberFactory.Patient));
 
         var result = await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(_server.Urls[0] + "/health"), true, CancellationToken.None);
 

@@ -11,7 +11,7 @@ public sealed class CertificateProbeTests
 {
     private static async Task<ProbeResult> ProbeAsync(SelfSignedHttpsServer server, bool verifyTls = false)
     {
-        using var services = ProberFactory.Services(ProberFactory.Settings());
+        using var services = ProberFactory.Services(ProberFactory.Settings(ProberFactory.Patient));
         return await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(server.Url), verifyTls, CancellationToken.None);
     }
 
@@ -29,7 +29,7 @@ public sealed class CertificateProbeTests
     public async Task A_certificate_expiring_within_the_threshold_maps_to_its_status()
     {
         using var server = new SelfSignedHttpsServer(validFor: TimeSpan.FromDays(3) + TimeSpan.FromHours(1));
-        var thresholds = ThresholdSettings.BuiltIn with { CertificateExpiresWithin = TimeSpan.FromDays(7) };
+        var thresholds = ProberFactory.Thresholds with { CertificateExpiresWithin = TimeSpan.FromDays(7) };
 
         var decision = ThresholdMapper.Map(await ProbeAsync(server), null, thresholds);
 
@@ -40,7 +40,7 @@ public sealed class CertificateProbeTests
     public async Task A_certificate_with_longer_to_live_is_fine()
     {
         using var server = new SelfSignedHttpsServer(validFor: TimeSpan.FromDays(30));
-        var thresholds = ThresholdSettings.BuiltIn with { CertificateExpiresWithin = TimeSpan.FromDays(7), CertificateExpiring = ComponentStatus.MajorOutage };
+        var thresholds = ProberFactory.Thresholds with { CertificateExpiresWithin = TimeSpan.FromDays(7), CertificateExpiring = ComponentStatus.MajorOutage };
 
         ThresholdMapper.Map(await ProbeAsync(server), null, thresholds).Status.Should().Be(ComponentStatus.Operational);
     }
@@ -72,7 +72,7 @@ public sealed class CertificateProbeTests
         {
             _server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/health"))
                 .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200));
-            using var services = ProberFactory.Services(ProberFactory.Settings());
+            using var services = ProberFactory.Services(ProberFactory.Settings(ProberFactory.Patient));
             return await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(_server.Urls[0] + "/health"), true, CancellationToken.None);
         }
 

@@ -23,9 +23,9 @@ public sealed class ExpectProbeTests : IDisposable
     {
         _server.Given(Request.Create().WithPath("/health").UsingGet()).RespondWith(Response.Create().WithBody(body));
         var request = ProbeRequest.Default with { Expect = expect, MaxBodyBytes = maxBodyBytes };
-        using var services = ProberFactory.Services(ProberFactory.Settings() with { Request = request });
+        using var services = ProberFactory.Services(ProberFactory.Settings(ProberFactory.Patient) with { Request = request });
         var result = await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(_server.Urls[0] + "/health"), verifyTls: true, CancellationToken.None);
-        return ThresholdMapper.Map(result, null, ThresholdSettings.BuiltIn);
+        return ThresholdMapper.Map(result, null, ProberFactory.Thresholds);
     }
 
     [Fact]
@@ -128,11 +128,11 @@ public sealed class ExpectProbeTests : IDisposable
     {
         _server.Given(Request.Create().WithPath("/health").UsingGet()).RespondWith(Response.Create().WithStatusCode(503).WithBody("""{"status":"DOWN"}"""));
         var request = ProbeRequest.Default with { Expect = Expect(pointer: "/status", equals: "UP") };
-        using var services = ProberFactory.Services(ProberFactory.Settings() with { Request = request });
+        using var services = ProberFactory.Services(ProberFactory.Settings(ProberFactory.Patient) with { Request = request });
 
         var result = await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(_server.Urls[0] + "/health"), verifyTls: true, CancellationToken.None);
 
-        ThresholdMapper.Map(result, null, ThresholdSettings.BuiltIn).Should().Be(new StatusDecision(ComponentStatus.MajorOutage, "HTTP 503"));
+        ThresholdMapper.Map(result, null, ProberFactory.Thresholds).Should().Be(new StatusDecision(ComponentStatus.MajorOutage, "HTTP 503"));
     }
 
     public void Dispose() => _server.Dispose();

@@ -11,7 +11,7 @@ public sealed class IcmpProberTests
 {
     private static async Task<ProbeResult> ProbeAsync(string url, int pingCount = 3)
     {
-        using var services = ProberFactory.Services(ProberFactory.Settings() with { PingCount = pingCount });
+        using var services = ProberFactory.Services(ProberFactory.Settings(ProberFactory.Patient) with { PingCount = pingCount });
         var server = new ServerSettings("ping", new Uri(url), 1, null, "ping", ThresholdSettings.BuiltIn);
         return (await services.GetRequiredService<ServerProber>().ProbeAllAsync([server], CancellationToken.None)).Single();
     }

@@ -14,7 +14,7 @@ public sealed class ProbeRequestOptionsTests : IDisposable
 
     private static async Task<ProbeResult> ProbeAsync(string url, ProbeRequest request, bool verifyTls = true)
     {
-        using var services = ProberFactory.Services(ProberFactory.Settings());
+        using var services = ProberFactory.Services(ProberFactory.Settings(ProberFactory.Patient));
         return await services.GetRequiredService<HttpProber>().ProbeAsync(new Uri(url), verifyTls, request, CancellationToken.None);
     }
 

@@ -24,9 +24,9 @@ public sealed class RetryTests : IDisposable
 
     private async Task<ProbeResult> ProbeAsync(int retries)
     {
-        var settings = ProberFactory.Settings() with { Retries = retries, RetryDelay = TimeSpan.FromMilliseconds(50) };
+        var settings = ProberFactory.Settings(ProberFactory.Patient) with { Retries = retries, RetryDelay = TimeSpan.FromMilliseconds(50) };
         using var services = ProberFactory.Services(settings);
-        var server = new ServerSettings("edge", new Uri(_server.Urls[0] + "/health"), 1, null, "edge", ThresholdSettings.BuiltIn);
+        var server = new ServerSettings("edge", new Uri(_server.Urls[0] + "/health"), 1, null, "edge", ProberFactory.Thresholds);
         return (await services.GetRequiredService<ServerProber>().ProbeAllAsync([server], CancellationToken.None)).Single();
     }
 
@@ -49,7 +49,7 @@ public sealed class RetryTests : IDisposable
         var result = await ProbeAsync(retries: 1);
 
         result.Should().BeEquivalentTo(new { StatusCode = 503, Attempts = 2, Detail = "HTTP 503 (failed 2 of 2 tries)" });
-        ThresholdMapper.Map(result, null, ThresholdSettings.BuiltIn).Status.Should().Be(ComponentStatus.MajorOutage);
+        ThresholdMapper.Map(result, null, ProberFactory.Thresholds).Status.Should().Be(ComponentStatus.MajorOutage);
         _answered.Should().Be(2);
     }
 
@@ -90,9 +90,9 @@ public sealed class RetryTests : IDisposable
     [Fact]
     public async Task A_connection_failure_is_retried_too()
     {
-        var settings = ProberFactory.Settings() with { Retries = 2, RetryDelay = TimeSpan.FromMilliseconds(10) };
+        var settings = ProberFactory.Settings(ProberFactory.Patient) with { Retries = 2, RetryDelay = TimeSpan.FromMilliseconds(10) };
         using var services = ProberFactory.Services(settings);
-        var refused = new ServerSettings("gone", new Uri($"http://127.0.0.1:{Loopback.FreePort()}/health"), 1, null, "gone", ThresholdSettings.BuiltIn);
+        var refused = new ServerSettings("gone", new Uri($"http://127.0.0.1:{Loopback.FreePort()}/health"), 1, null, "gone", ProberFactory.Thresholds);
 
         var result = (await services.GetRequiredService<ServerProber>().ProbeAllAsync([refused], CancellationToken.None)).Single();
 

@@ -46,7 +46,7 @@ public sealed class ThroughputProbeTests : IDisposable
 
         result.Throughput!.Bytes.Should().Be(1024 * KiB);
         result.Throughput.BytesPerSecond.Should().BeGreaterThan(1024 * KiB, "loopback carries far more than 1 MiB/s");
-        ThresholdMapper.Map(result, null, ThresholdSettings.BuiltIn).Status.Should().Be(ComponentStatus.Operational);
+        ThresholdMapper.Map(result, null, ProberFactory.Thresholds).Status.Should().Be(ComponentStatus.Operational);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class ThroughputProbeTests : IDisposable
     {
         using var server = new ThrottledBodyServer(1024 * KiB, 16 * 1024, TimeSpan.FromMilliseconds(10), stallAfter: 64 * KiB).Start();
 
-        var result = await ProbeAsync(server.Url, new ThroughputSettings(null, 1024 * KiB, MinRate: 1024), timeout: TimeSpan.FromSeconds(2));
+        var result = await ProbeAsync(server.Url, new ThroughputSettings(null, 1024 * KiB, MinRate: 1024), timeout: TimeSpan.FromSeconds(3));
 
         result.Kind.Should().Be(ProbeKind.Timeout);
         result.Detail.Should().Match("headers after * ms, then the body stalled after 64 KiB");
