@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CachetSync.Tests.Configuration;
 using CachetSync.Tests.Support;
 using WireMock.RequestBuilders;
@@ -12,9 +11,10 @@ namespace CachetSync.Tests.Deploy;
 /// working directory (the image's /config), run by the native executable once per schedule — outage, then recovery.
 /// </summary>
 [Collection(PublishedApp.Collection)]
-public sealed partial class CronJobManifestTests(PublishedApp app) : IDisposable
+public sealed class CronJobManifestTests(PublishedApp app) : IDisposable
 {
-    private static readonly string Manifest = File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "deploy", "kubernetes", "cronjob.yaml"));
+    private static readonly KubernetesManifest CronJob = new("cronjob.yaml");
+    private static readonly string Manifest = CronJob.Text;
     private readonly string _config = Directory.CreateTempSubdirectory("cachetsync-config-").FullName;
     private readonly string _volume = Directory.CreateTempSubdirectory("cachetsync-state-").FullName;
 
@@ -25,7 +25,7 @@ public sealed partial class CronJobManifestTests(PublishedApp app) : IDisposable
         Manifest.Should().MatchRegex(@"kind: PersistentVolumeClaim\s+metadata:\s+name: cachetsync-state");
         Manifest.Should().MatchRegex(@"- name: state\s+persistentVolumeClaim:\s+claimName: cachetsync-state");
         Manifest.Should().MatchRegex(@"- name: state\s+mountPath: /state");
-        Environment()["CACHETSYNC_State__Path"].Should().StartWith("/state/");
+        CronJob.Environment()["CACHETSYNC_State__Path"].Should().StartWith("/state/");
     }
 
     [NativeFact]
@@ -43,7 +43,7 @@ public sealed partial class CronJobManifestTests(PublishedApp app) : IDisposable
         targets.Given(Request.Create().WithPath("/probe/1mb.bin").UsingGet()).RespondWith(Response.Create().WithBody(new byte[1024 * 1024]));
         File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json"), Path.Combine(_config, "appsettings.json"));
         File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.schema.json"), Path.Combine(_config, "appsettings.schema.json"));
-        var environment = Environment().ToDictionary(
+        var environment = CronJob.Environment().ToDictionary(
             pair => pair.Key, pair => pair.Value.Replace("/state/", _volume + "/", StringComparison.Ordinal));
         // What a deployment sets for itself: the Secret's token, and (here) the loopback addresses.
         environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
@@ -55,7 +55,7 @@ public sealed partial class CronJobManifestTests(PublishedApp app) : IDisposable
 
         string RunOnce()
         {
-            var (exitCode, output, error) = PublishedApp.Run(app.Executable, Arguments(), _config, TimeSpan.FromMinutes(1), environment);
+            var (exitCode, output, error) = PublishedApp.Run(app.Executable, CronJob.Arguments, _config, TimeSpan.FromMinutes(1), environment);
             exitCode.Should().Be(0, error);
             using var summary = JsonDocument.Parse(output);
             return summary.RootElement.GetProperty("servers")[0].GetProperty("action").GetString()!;
@@ -71,22 +71,9 @@ public sealed partial class CronJobManifestTests(PublishedApp app) : IDisposable
         File.Exists(Path.Combine(_volume, "cachetsync-state.json")).Should().BeTrue();
     }
 
-    private static string Arguments() =>
-        string.Join(' ', JsonSerializer.Deserialize<string[]>(ArgsLine().Match(Manifest).Groups["args"].Value)!);
-
-    /// <summary>The container's plain name/value environment entries (secrets come from the deployment).</summary>
-    private static Dictionary<string, string> Environment() =>
-        EnvValue().Matches(Manifest).ToDictionary(match => match.Groups["name"].Value, match => match.Groups["value"].Value);
-
     public void Dispose()
     {
         Directory.Delete(_config, recursive: true);
         Directory.Delete(_volume, recursive: true);
     }
-
-    [GeneratedRegex(@"^\s+args: (?<args>\[.*\])$", RegexOptions.Multiline)]
-    private static partial Regex ArgsLine();
-
-    [GeneratedRegex(@"- name: (?<name>CACHETSYNC_\w+)\s+value: (?<value>\S+)")]
-    private static partial Regex EnvValue();
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CachetSync.Tests.Configuration;
 using CachetSync.Tests.Support;
 using WireMock.RequestBuilders;
@@ -12,18 +11,17 @@ namespace CachetSync.Tests.Deploy;
 /// manifest's arguments and environment and its own JOB_COMPLETION_INDEX, against one Cachet.
 /// </summary>
 [Collection(PublishedApp.Collection)]
-public sealed partial class ShardedCronJobManifestTests(PublishedApp app) : IDisposable
+public sealed class ShardedCronJobManifestTests(PublishedApp app) : IDisposable
 {
-    private static readonly string Manifest =
-        File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "deploy", "kubernetes", "cronjob-sharded.yaml"));
+    private static readonly KubernetesManifest CronJob = new("cronjob-sharded.yaml");
+    private static readonly string Manifest = CronJob.Text;
 
     private readonly string _config = Directory.CreateTempSubdirectory("cachetsync-config-").FullName;
     private readonly string _volume = Directory.CreateTempSubdirectory("cachetsync-state-").FullName;
 
-    private static int Field(string name) => int.Parse(Regex.Match(Manifest, $@"^\s+{name}: (\d+)$", RegexOptions.Multiline).Groups[1].Value);
+    private static int Field(string name) => CronJob.Field(name);
 
-    private static Dictionary<string, string> Environment() =>
-        EnvValue().Matches(Manifest).ToDictionary(match => match.Groups["name"].Value, match => match.Groups["value"].Value.Trim('"'));
+    private static Dictionary<string, string> Environment() => CronJob.Environment();
 
     [Fact]
     public void K_is_the_same_in_completions_parallelism_and_shards_and_each_shard_has_its_own_state_file()
@@ -43,7 +41,7 @@ public sealed partial class ShardedCronJobManifestTests(PublishedApp app) : IDis
         using var targets = Loopback.StartWireMock();
         targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
         File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json"), Path.Combine(_config, "appsettings.json"));
-        var arguments = string.Join(' ', JsonSerializer.Deserialize<string[]>(ArgsLine().Match(Manifest).Groups["args"].Value)!);
+        var arguments = CronJob.Arguments;
         var pods = Field("completions");
         var shardsSeen = new List<string>();
         for (var index = 0; index < pods; index++)
@@ -77,10 +75,4 @@ public sealed partial class ShardedCronJobManifestTests(PublishedApp app) : IDis
         Directory.Delete(_config, recursive: true);
         Directory.Delete(_volume, recursive: true);
     }
-
-    [GeneratedRegex(@"^\s+args: (?<args>\[.*\])$", RegexOptions.Multiline)]
-    private static partial Regex ArgsLine();
-
-    [GeneratedRegex(@"- name: (?<name>CACHETSYNC_\w+)\s+value: (?<value>\S+)")]
-    private static partial Regex EnvValue();
 }

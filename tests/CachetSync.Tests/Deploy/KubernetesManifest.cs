@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CachetSync.Tests.Configuration;
+
+namespace CachetSync.Tests.Deploy;
+
+/// <summary>A manifest of deploy/kubernetes as shipped, read for what a pod runs: its arguments and plain environment.</summary>
+public sealed partial class KubernetesManifest(string fileName)
+{
+    public string Text { get; } = File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "deploy", "kubernetes", fileName));
+
+    /// <summary>The container's <c>args</c>, as one command line.</summary>
+    public string Arguments => string.Join(' ', JsonSerializer.Deserialize<string[]>(ArgsLine().Match(Text).Groups["args"].Value)!);
+
+    /// <summary>The container's plain name/value environment entries (secrets come from the deployment), unquoted.</summary>
+    public Dictionary<string, string> Environment() =>
+        EnvValue().Matches(Text).ToDictionary(match => match.Groups["name"].Value, match => match.Groups["value"].Value.Trim('"'));
+
+    /// <summary>A whole-number field such as <c>completions: 4</c>.</summary>
+    public int Field(string name) => int.Parse(Regex.Match(Text, $@"^\s+{name}: (\d+)$", RegexOptions.Multiline).Groups[1].Value);
+
+    [GeneratedRegex(@"^\s+args: (?<args>\[.*\])$", RegexOptions.Multiline)]
+    private static partial Regex ArgsLine();
+
+    [GeneratedRegex(@"- name: (?<name>CACHETSYNC_\w+)\s+value: (?<value>\S+)")]
+    private static partial Regex EnvValue();
+}
