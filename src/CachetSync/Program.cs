@@ -201,7 +201,8 @@ public static class Program
                     provider.GetService<IReportSource>(),
                     settings.Reports,
                     provider.GetRequiredService<TimeProvider>(),
-                    provider.GetRequiredService<ILogger<ReportReader>>()),
+                    provider.GetRequiredService<ILogger<ReportReader>>(),
+                    provider.GetRequiredService<CachetSync.Telemetry.CycleTelemetry>()),
                 provider.GetService<ICachetClient>(),
                 provider.GetRequiredService<StateStore>(),
                 provider.GetService<ICachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics

@@ -1,5 +1,6 @@
 using CachetSync.Cachet.V3;
 using CachetSync.Configuration;
+using CachetSync.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -28,6 +29,7 @@ public static class CachetServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new CachetRateLimit(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<CachetCallTelemetry>();
 
         // Buffered bodies go out with Content-Length: PHP behind some FastCGI setups cannot read a chunked body.
         if (settings.ApiVersion != 2)
@@ -35,7 +37,7 @@ public static class CachetServiceCollectionExtensions
             // Cachet 3: /api (no v1), a Sanctum token as Bearer.
             Configure(
                 services.AddRefitGeneratedClient<ICachet3Api>(Cachet3JsonContext.Default, _ => BufferedJsonSettings(Cachet3JsonContext.Default)),
-                settings, Cachet3Address(settings.BaseUrl), "Authorization", token => $"Bearer {token}");
+                settings, "v3", Cachet3Address(settings.BaseUrl), "Authorization", token => $"Bearer {token}");
             services.AddSingleton(provider => new Cachet3Client(provider.GetRequiredService<ICachet3Api>(), settings.PageSize));
         }
 
@@ -43,7 +45,7 @@ public static class CachetServiceCollectionExtensions
         {
             Configure(
                 services.AddRefitGeneratedClient<ICachetApi>(CachetJsonContext.Default, _ => BufferedJsonSettings(CachetJsonContext.Default)),
-                settings, ApiAddress(settings.BaseUrl), TokenHeader, token => token);
+                settings, "v1", ApiAddress(settings.BaseUrl), TokenHeader, token => token);
             services.AddSingleton(provider => new CachetClient(provider.GetRequiredService<ICachetApi>(), settings.PageSize));
         }
 
@@ -60,7 +62,8 @@ public static class CachetServiceCollectionExtensions
     }
 
     /// <summary>The one place every Cachet client gets its address, token header, log redaction and resilience.</summary>
-    private static void Configure(IHttpClientBuilder client, CachetSettings settings, Uri address, string tokenHeader, Func<string, string> tokenValue)
+    private static void Configure(
+        IHttpClientBuilder client, CachetSettings settings, string api, Uri address, string tokenHeader, Func<string, string> tokenValue)
     {
         client
             // A redirect would carry the token (and the write) to wherever Cachet, or whoever answers for it, points.
@@ -76,7 +79,20 @@ public static class CachetServiceCollectionExtensions
                 }
             })
             .RedactLoggedHeaders([tokenHeader])
-            .AddStandardResilienceHandler(options => ConfigureResilience(options, settings));
+            // Outside the resilience handler: one measurement and one span per call, however many attempts it took.
+            .AddHttpMessageHandler(provider => new CachetCallTelemetry.Handler(provider.GetRequiredService<CachetCallTelemetry>()))
+            .AddStandardResilienceHandler()
+            .Configure((options, provider) =>
+            {
+                ConfigureResilience(options, settings);
+                var telemetry = provider.GetRequiredService<CachetCallTelemetry>();
+                options.CircuitBreaker.StateProvider = telemetry.Breaker(api, address);
+                options.Retry.OnRetry = retry =>
+                {
+                    telemetry.RecordRetry(retry.Context.GetRequestMessage());
+                    return ValueTask.CompletedTask;
+                };
+            });
 
         // Added after the resilience handler, so they run inside each attempt, and the attempt's timeout covers the body.
         client.AddHttpMessageHandler(() => new BoundedAnswerHandler(BoundedAnswerHandler.DefaultMaxBytes));

@@ -7,7 +7,8 @@ namespace CachetSync.Reports;
 /// Reads the report counts for one cycle, or says why it cannot: a failing source is a warning and the cycle
 /// goes on with probe-only statuses; a single unusable count is a warning for its server only.
 /// </summary>
-public sealed class ReportReader(IReportSource? source, ReportSettings settings, TimeProvider time, ILogger<ReportReader> logger)
+public sealed class ReportReader(
+    IReportSource? source, ReportSettings settings, TimeProvider time, ILogger<ReportReader> logger, Telemetry.CycleTelemetry? telemetry = null)
 {
     /// <summary>A source with hundreds of thousands of keys must not write them all to the log, in lines or in one line.</summary>
     public const int MaxKeysLogged = 20;
@@ -37,12 +38,14 @@ public sealed class ReportReader(IReportSource? source, ReportSettings settings,
             }
 
             LogUnmatchedKeys(counts, servers);
+            telemetry?.RecordReportRead(source.Description, counts.Rejected.Count == 0 ? "ok" : "partial");
             return counts;
         }
         catch (ReportSourceException ex)
         {
             logger.LogWarning("Report source {Source} {Reason}; this cycle uses probe-only statuses",
                 source.Description, ex.Message);
+            telemetry?.RecordReportRead(source.Description, "failed");
             return null;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

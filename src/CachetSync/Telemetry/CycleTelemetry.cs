@@ -22,6 +22,7 @@ public sealed class CycleTelemetry : IDisposable
     private readonly Histogram<double> _probeDuration;
     private readonly Histogram<double> _throughput;
     private readonly Counter<long> _writes;
+    private readonly Counter<long> _reportReads;
     private readonly Lock _gate = new();
     private IReadOnlyList<ServerOutcome> _last = [];
     private long? _lastCompleted;
@@ -34,6 +35,8 @@ public sealed class CycleTelemetry : IDisposable
         _probeDuration = _meter.CreateHistogram<double>("cachetsync.probe.duration", "s", "Probe latency per server (time to the response headers, or to failing).");
         _throughput = _meter.CreateHistogram<double>("cachetsync.probe.throughput", "By/s", "Body rate per server, where a Throughput probe measured one.");
         _writes = _meter.CreateCounter<long>("cachetsync.writes", "{server}", "What each cycle did per server: updated, unchanged, failed, damped…");
+        _reportReads = _meter.CreateCounter<long>("cachetsync.report.reads", "{read}",
+            "Report source reads by outcome: ok, partial (some counts unusable and ignored), failed (probe-only statuses that cycle).");
         _meter.CreateObservableGauge("cachetsync.component.status.desired", () => Statuses(desired: true), "{status}",
             "The Cachet status (1–4) the last cycle wanted per server.");
         _meter.CreateObservableGauge("cachetsync.component.status.current", () => Statuses(desired: false), "{status}",
@@ -69,6 +72,9 @@ public sealed class CycleTelemetry : IDisposable
             _lastSuccessful = summary.ExitCode == CycleSummary.ExitApplied ? finished : _lastSuccessful;
         }
     }
+
+    public void RecordReportRead(string source, string outcome) =>
+        _reportReads.Add(1, new KeyValuePair<string, object?>("report.source", source), new KeyValuePair<string, object?>("outcome", outcome));
 
     private IEnumerable<Measurement<int>> Statuses(bool desired)
     {

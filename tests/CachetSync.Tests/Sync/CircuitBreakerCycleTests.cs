@@ -56,7 +56,8 @@ public sealed class CircuitBreakerCycleTests : LoopbackProgramTest
             _clock.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var skipped = await cycle.RunAsync(dryRun: false, CancellationToken.None);
+        CycleSummary skipped = null!;
+        var whileOpen = await Measured.WhileAsync(async () => skipped = await cycle.RunAsync(dryRun: false, CancellationToken.None));
         skipped.CachetError.Should().Contain("circuit open");
         skipped.Servers.Should().OnlyContain(server => server.Action == SyncAction.Skipped);
         gets().Should().Be(3, "with the circuit open the cycle does not call Cachet");
@@ -66,9 +67,18 @@ public sealed class CircuitBreakerCycleTests : LoopbackProgramTest
         Cachet.ServeComponents().AcceptStatusWrites().ServeSchedules();
         _clock.Advance(TimeSpan.FromMinutes(5));
 
-        var recovered = await cycle.RunAsync(dryRun: false, CancellationToken.None);
+        CycleSummary recovered = null!;
+        var afterRecovery = await Measured.WhileAsync(async () => recovered = await cycle.RunAsync(dryRun: false, CancellationToken.None));
         recovered.CachetError.Should().BeNull();
         recovered.Count(SyncAction.Updated).Should().Be(2);
         Cachet.Puts().Should().Equal((1, """{"status":4}"""), (2, """{"status":4}"""));
+
+        // What a dashboard sees: the breaker open while Cachet was skipped, closed again after the recovery.
+        var port = new Uri(Cachet.BaseUrl).Port;
+        double Breaker(List<Measured> measured) =>
+            measured.Single(m => m.Instrument == "cachetsync.cachet.circuit.open" && Equals(m["server.port"], port) && Equals(m["cachet.api"], "v1")).Value;
+        Breaker(whileOpen).Should().Be(1);
+        Breaker(afterRecovery).Should().Be(0);
+        whileOpen.Should().Contain(m => m.Instrument == "cachetsync.cachet.request.duration" && Equals(m["server.port"], port) && Equals(m["error.type"], "circuit_open"));
     }
 }
