@@ -9,6 +9,8 @@ using CachetSync.Reports;
 using CachetSync.Scheduling;
 using CachetSync.State;
 using CachetSync.Sync;
+using CachetSync.Telemetry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -68,11 +70,24 @@ public static class Program
             // Worker mode: the host runs CronWorker until stopped, then waits up to ShutdownTimeout for the cycle; the
             // process exits with the code of the cycle the stop cut short (0 when it stopped between cycles).
             var exit = host.Services.GetRequiredService<WorkerExit>();
-            await host.RunAsync(stopping);
+            try
+            {
+                await host.RunAsync(stopping);
+            }
+            catch (Exception ex) when (HealthEndpoint.ListenFailure(ex) is { } failure)
+            {
+                await environment.Error.WriteLineAsync(
+                    $"cachetsync: cannot listen on {settings.Telemetry.PrometheusListen} (Telemetry.Prometheus.Listen): {failure.Message}");
+                return CycleSummary.ExitInvalidConfiguration;
+            }
+
             return exit.Code;
         }
 
-        return await RunOnceAsync(host.Services.GetRequiredService<SyncCycle>(), settings, commandLine, environment, stopping);
+        var export = OnceExport.Start(host.Services);
+        var onceExit = await RunOnceAsync(host.Services.GetRequiredService<SyncCycle>(), settings, commandLine, environment, stopping);
+        await export.FlushAsync(settings.ShutdownTimeout);
+        return onceExit;
     }
 
     /// <summary>
@@ -183,12 +198,15 @@ public static class Program
     internal static IHost BuildHost(CachetSyncSettings settings, ConfigTree configuration, RunEnvironment environment, CommandLine commandLine)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        // Only the OTEL_* variables: OpenTelemetry reads its exporter settings from the host's configuration.
+        var otlp = environment.Otlp ?? OtlpVariables.None;
+        builder.Configuration.AddInMemoryCollection(otlp.Values.Select(entry => new KeyValuePair<string, string?>(entry.Key, entry.Value)));
         ConsoleLogging.Configure(builder.Logging, configuration, environment);
         builder.Services
             .Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout)
             .AddSingleton(settings)
-            .AddSingleton<CachetSync.Telemetry.CycleTelemetry>()
             .AddSingleton(environment.Time ?? TimeProvider.System)
+            .AddTelemetry(settings, otlp, worker: !commandLine.Once, Version)
             .AddProbing(settings.Probe)
             .AddReports(settings.Reports)
             .AddCachet(settings.Cachet)
@@ -202,7 +220,7 @@ public static class Program
                     settings.Reports,
                     provider.GetRequiredService<TimeProvider>(),
                     provider.GetRequiredService<ILogger<ReportReader>>(),
-                    provider.GetRequiredService<CachetSync.Telemetry.CycleTelemetry>()),
+                    provider.GetRequiredService<CycleTelemetry>()),
                 provider.GetService<ICachetClient>(),
                 provider.GetRequiredService<StateStore>(),
                 provider.GetService<ICachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
@@ -211,7 +229,7 @@ public static class Program
                     : null,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<SyncCycle>>(),
-                provider.GetRequiredService<CachetSync.Telemetry.CycleTelemetry>()));
+                provider.GetRequiredService<CycleTelemetry>()));
         if (!commandLine.Once)
         {
             var exit = new WorkerExit();
@@ -221,6 +239,7 @@ public static class Program
                 async stopping =>
                 {
                     var summary = await RunCycleAsync(provider.GetRequiredService<SyncCycle>(), commandLine, environment.Out, worker: true, stopping);
+                    provider.GetService<WorkerHealth>()?.CycleFinished();
                     if (summary.Stopped)
                     {
                         exit.Code = summary.ExitCode;

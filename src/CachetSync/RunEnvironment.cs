@@ -12,12 +12,14 @@ public sealed record RunEnvironment(
     string EnvironmentPrefix,
     Action<ILoggingBuilder>? ConfigureLogging = null,
     TimeProvider? Time = null,
-    string? JobCompletionIndex = null)
+    string? JobCompletionIndex = null,
+    Telemetry.OtlpVariables? Otlp = null)
 {
     /// <summary>The index Kubernetes gives each pod of an Indexed Job: which shard a run is (with <c>Shards</c>).</summary>
     public const string JobCompletionIndexVariable = "JOB_COMPLETION_INDEX";
 
     public static RunEnvironment Console { get; } = new(
         System.Console.Out, System.Console.Error, Configuration.ConfigLoader.EnvironmentPrefix,
-        JobCompletionIndex: Environment.GetEnvironmentVariable(JobCompletionIndexVariable));
+        JobCompletionIndex: Environment.GetEnvironmentVariable(JobCompletionIndexVariable),
+        Otlp: Telemetry.OtlpVariables.FromProcess());
 }

@@ -23,4 +23,6 @@ public sealed record CachetSyncSettings(
     Sync.Shard? Shard = null)
 {
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+
+    public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Off;
 }

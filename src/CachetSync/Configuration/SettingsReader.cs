@@ -9,7 +9,7 @@ public static class SettingsReader
     public static readonly string[] ForeignSections = ["Logging", "$schema"];
 
     public static readonly string[] Sections =
-        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics", "Shards"];
+        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics", "Shards", "Telemetry"];
 
     /// <summary>The keys an environment variable may name without a "__" (e.g. CACHETSYNC_ShutdownTimeout).</summary>
     public static IReadOnlyCollection<string> TopLevelKeys { get; } = [.. Sections, .. ForeignSections];
@@ -37,9 +37,13 @@ public static class SettingsReader
         var state = StateSettings.Read(root.Child("State"));
         var incidents = IncidentSettings.Read(root.Child("Incidents"));
         var metrics = MetricSettings.Read(root.Child("Metrics"));
+        var telemetry = TelemetrySettings.Read(root.Child("Telemetry"));
 
         var shards = root.Int("Shards", 1, Sync.Shard.MaxCount) ?? 1;
-        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics, templates, shards);
+        var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics, templates, shards)
+        {
+            Telemetry = telemetry,
+        };
         if (requireServers && servers.Count == 0 && templates.Count == 0 && !root.Child("Servers").Exists)
         {
             root.Problem("Servers", "is empty: there is nothing to probe (add at least one server, or a component group)");

@@ -30,10 +30,14 @@ public sealed class CycleTelemetry : IDisposable
 
     public CycleTelemetry()
     {
-        _cycleDuration = _meter.CreateHistogram<double>("cachetsync.cycle.duration", "s", "How long a cycle took, probes to summary.");
+        _cycleDuration = _meter.CreateHistogram<double>("cachetsync.cycle.duration", "s", "How long a cycle took, probes to summary.",
+            advice: Buckets(0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600));
         _probes = _meter.CreateCounter<long>("cachetsync.probes", "{probe}", "Probes by their kind of result.");
-        _probeDuration = _meter.CreateHistogram<double>("cachetsync.probe.duration", "s", "Probe latency per server (time to the response headers, or to failing).");
-        _throughput = _meter.CreateHistogram<double>("cachetsync.probe.throughput", "By/s", "Body rate per server, where a Throughput probe measured one.");
+        // Per server, so few buckets: at 10 000 servers each bucket is 10 000 series in Prometheus.
+        _probeDuration = _meter.CreateHistogram<double>("cachetsync.probe.duration", "s",
+            "Probe latency per server (time to the response headers, or to failing).", advice: Buckets(0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10));
+        _throughput = _meter.CreateHistogram<double>("cachetsync.probe.throughput", "By/s",
+            "Body rate per server, where a Throughput probe measured one.", advice: Buckets(1e5, 1e6, 1e7, 1e8, 1e9));
         _writes = _meter.CreateCounter<long>("cachetsync.writes", "{server}", "What each cycle did per server: updated, unchanged, failed, damped…");
         _reportReads = _meter.CreateCounter<long>("cachetsync.report.reads", "{read}",
             "Report source reads by outcome: ok, partial (some counts unusable and ignored), failed (probe-only statuses that cycle).");
@@ -44,6 +48,8 @@ public sealed class CycleTelemetry : IDisposable
         _meter.CreateObservableGauge("cachetsync.cycle.last_completed", () => Time(successful: false), "s", "Unix time the last cycle finished.");
         _meter.CreateObservableGauge("cachetsync.cycle.last_successful", () => Time(successful: true), "s", "Unix time the last cycle finished with exit code 0.");
     }
+
+    private static InstrumentAdvice<double> Buckets(params double[] boundaries) => new() { HistogramBucketBoundaries = boundaries };
 
     public void Record(CycleSummary summary)
     {

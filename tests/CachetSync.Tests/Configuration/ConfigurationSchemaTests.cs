@@ -61,6 +61,8 @@ public sealed class ConfigurationSchemaTests
         { "properties.State.properties", StateSettings.Keys },
         { "properties.Incidents.properties", IncidentSettings.Keys },
         { "properties.Metrics.properties", MetricSettings.Keys },
+        { "properties.Telemetry.properties", TelemetrySettings.Keys },
+        { "properties.Telemetry.properties.Prometheus.properties", TelemetrySettings.PrometheusKeys },
     };
 
     [Theory]

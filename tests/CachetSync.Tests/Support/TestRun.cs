@@ -39,6 +39,9 @@ public sealed class TestRun : IDisposable
     /// <summary>What the run sees as JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's pod index); none by default.</summary>
     public string? JobCompletionIndex { get; set; }
 
+    /// <summary>The OTEL_* variables the run sees; none by default (the test process's own are never read).</summary>
+    public Dictionary<string, string> OpenTelemetryVariables { get; } = [];
+
     public async Task<int> RunAsync(CancellationToken stopping, params string[] args)
     {
         var environment = new RunEnvironment(Out, Error, EnvironmentPrefix, logging =>
@@ -46,7 +49,7 @@ public sealed class TestRun : IDisposable
             logging.ClearProviders();
             logging.SetMinimumLevel(LogLevel.Trace);
             logging.AddProvider(Logs);
-        }, JobCompletionIndex: JobCompletionIndex);
+        }, JobCompletionIndex: JobCompletionIndex, Otlp: new CachetSync.Telemetry.OtlpVariables(OpenTelemetryVariables));
         return await Program.RunAsync(args, environment, stopping);
     }
 

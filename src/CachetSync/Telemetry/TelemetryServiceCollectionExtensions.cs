@@ -1,0 +1,85 @@
+using CachetSync.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace CachetSync.Telemetry;
+
+public static class TelemetryServiceCollectionExtensions
+{
+    public const string ServiceName = "cachetsync";
+
+    /// <summary>
+    /// The instruments always (a listener such as dotnet-counters may read them); OpenTelemetry only when something
+    /// exports: the Prometheus listener (worker mode), OTLP (the <c>OTEL_EXPORTER_OTLP_*</c> variables).
+    /// </summary>
+    public static IServiceCollection AddTelemetry(
+        this IServiceCollection services, CachetSyncSettings settings, OtlpVariables otlp, bool worker, string version)
+    {
+        services.AddSingleton<CycleTelemetry>();
+        foreach (var value in otlp.HeaderValues)
+        {
+            Output.Redaction.Register(value);
+        }
+
+        var listen = worker ? settings.Telemetry.PrometheusListen : null;
+        if (listen is not null)
+        {
+            services.AddSingleton(provider => new WorkerHealth(settings.Schedule, provider.GetRequiredService<TimeProvider>()));
+            services.AddHostedService(provider => new HealthEndpoint(
+                listen, provider.GetRequiredService<WorkerHealth>(), provider.GetRequiredService<ILogger<HealthEndpoint>>()));
+        }
+
+        if (listen is null && !otlp.ExportsAnything)
+        {
+            return services;
+        }
+
+        var openTelemetry = services.AddOpenTelemetry().ConfigureResource(resource =>
+        {
+            if (!otlp.Values.ContainsKey("OTEL_SERVICE_NAME"))
+            {
+                resource.AddService(ServiceName, serviceVersion: version);
+            }
+        });
+        if (listen is not null || otlp.ExportsMetrics)
+        {
+            openTelemetry.WithMetrics(metrics =>
+            {
+                metrics.AddMeter(CycleTelemetry.Name);
+                // OpenTelemetry keeps 2 000 series per instrument by default and folds the rest into one "overflow"
+                // series: per-server instruments need one per server. (Each series costs memory up front.)
+                var cardinality = CardinalityLimit(settings);
+                metrics.AddView(instrument => instrument.Meter.Name == CycleTelemetry.Name
+                    ? new MetricStreamConfiguration { CardinalityLimit = cardinality }
+                    : null);
+                if (listen is not null)
+                {
+                    metrics.AddPrometheusHttpListener(options =>
+                    {
+                        options.Host = listen.Host;
+                        options.Port = listen.Port;
+                    });
+                }
+
+                if (otlp.ExportsMetrics)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        }
+
+        if (otlp.ExportsTraces)
+        {
+            openTelemetry.WithTracing(tracing => tracing.AddSource(CycleTelemetry.Name).AddOtlpExporter());
+        }
+
+        return services;
+    }
+
+    /// <summary>A series per server and a margin; component groups expand at run time, so they get room for 10 000.</summary>
+    public static int CardinalityLimit(CachetSyncSettings settings) =>
+        Math.Max(2_000, settings.Servers.Count + (settings.Templates is { Count: > 0 } ? 10_000 : 0) + 100);
+}
