@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CachetSync.Sync;
+using CachetSync.Thresholds;
 
 namespace CachetSync.Telemetry;
 
@@ -44,7 +45,7 @@ public sealed class CycleTelemetry : IDisposable
         _meter.CreateObservableGauge("cachetsync.component.status.desired", () => Statuses(desired: true), "{status}",
             "The Cachet status (1–4) the last cycle wanted per server.");
         _meter.CreateObservableGauge("cachetsync.component.status.current", () => Statuses(desired: false), "{status}",
-            "The Cachet status the last cycle found (and left or set) per server.");
+            "What Cachet shows per server after the last cycle: the status it wrote, or the one it found and left.");
         _meter.CreateObservableGauge("cachetsync.cycle.last_completed", () => Time(successful: false), "s", "Unix time the last cycle finished.");
         _meter.CreateObservableGauge("cachetsync.cycle.last_successful", () => Time(successful: true), "s", "Unix time the last cycle finished with exit code 0.");
     }
@@ -92,13 +93,17 @@ public sealed class CycleTelemetry : IDisposable
 
         foreach (var server in last)
         {
-            var status = desired ? (server.HasDesired ? (int?)server.Desired.Status : null) : (int?)server.Current;
+            var status = desired ? (server.HasDesired ? (int?)server.Desired.Status : null) : (int?)OnCachet(server);
             if (status is { } value)
             {
                 yield return new Measurement<int>(value, new("server", server.Server), new("component.id", server.ComponentId));
             }
         }
     }
+
+    /// <summary>What Cachet shows after the cycle: the status written, where the cycle wrote one; else what it found.</summary>
+    private static ComponentStatus? OnCachet(ServerOutcome server) =>
+        server.Action == SyncAction.Updated ? server.Desired.Status : server.Current;
 
     private IEnumerable<Measurement<long>> Time(bool successful)
     {

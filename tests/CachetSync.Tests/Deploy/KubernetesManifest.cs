@@ -19,6 +19,19 @@ public sealed partial class KubernetesManifest(string fileName)
     /// <summary>A whole-number field such as <c>completions: 4</c>.</summary>
     public int Field(string name) => int.Parse(Regex.Match(Text, $@"^\s+{name}: (\d+)$", RegexOptions.Multiline).Groups[1].Value);
 
+    /// <summary>The path and port of an HTTP probe (<c>livenessProbe</c>, <c>readinessProbe</c>).</summary>
+    public (string Path, string Port) HttpProbe(string kind)
+    {
+        var match = Regex.Match(Text, $@"{kind}:\s+httpGet:\s+path: (?<path>\S+)\s+port: (?<port>\S+)");
+        return (match.Groups["path"].Value, match.Groups["port"].Value);
+    }
+
+    /// <summary>The number of a named container port.</summary>
+    public int ContainerPort(string name) => int.Parse(Regex.Match(Text, $@"- name: {name}\s+containerPort: (\d+)").Groups[1].Value);
+
+    /// <summary>A pod annotation's value, unquoted.</summary>
+    public string Annotation(string name) => Regex.Match(Text, $@"^\s+{Regex.Escape(name)}: ""(.*)""$", RegexOptions.Multiline).Groups[1].Value;
+
     [GeneratedRegex(@"^\s+args: (?<args>\[.*\])$", RegexOptions.Multiline)]
     private static partial Regex ArgsLine();
 

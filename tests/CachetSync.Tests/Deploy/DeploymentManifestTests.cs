@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using CachetSync.Tests.Configuration;
+using CachetSync.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CachetSync.Tests.Deploy;
+
+/// <summary>
+/// deploy/kubernetes/deployment.yaml as shipped: the worker it runs (native executable, the manifest's arguments and
+/// environment, the example configuration) answers the probes and the scrape where the manifest says.
+/// </summary>
+[Collection(PublishedApp.Collection)]
+public sealed class DeploymentManifestTests(PublishedApp app) : IDisposable
+{
+    private static readonly KubernetesManifest Deployment = new("deployment.yaml");
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly string _config = Directory.CreateTempSubdirectory("cachetsync-config-").FullName;
+    private readonly string _volume = Directory.CreateTempSubdirectory("cachetsync-state-").FullName;
+
+    [Fact]
+    public void Probes_annotations_and_the_listen_address_name_one_port()
+    {
+        var port = Deployment.ContainerPort("metrics");
+        Deployment.Environment()["CACHETSYNC_Telemetry__Prometheus__Listen"].Should().Be($"0.0.0.0:{port}");
+        Deployment.Annotation("prometheus.io/scrape").Should().Be("true");
+        Deployment.Annotation("prometheus.io/port").Should().Be(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Deployment.HttpProbe("livenessProbe").Should().Be(("/healthz", "metrics"));
+        Deployment.HttpProbe("readinessProbe").Should().Be(("/readyz", "metrics"));
+        Deployment.Field("replicas").Should().Be(1, "two workers would both write every change");
+        Deployment.Text.Should().MatchRegex(@"strategy:\s+type: Recreate");
+    }
+
+    [NativeFact]
+    public async Task The_worker_answers_its_probes_and_scrape_where_the_manifest_points()
+    {
+        using var cachet = new CachetStub();
+        cachet.WithComponent(1, "Stream EU 1", 1).WithComponent(2, "Stream EU 2", 1).WithComponent(3, "Stream US 1", 1).WithComponent(4, "RTMP ingest", 1)
+            .ServeComponents().AcceptStatusWrites();
+        using var targets = Loopback.StartWireMock();
+        targets.Given(Request.Create().WithPath("/edge-1").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"UP"}"""));
+        targets.Given(Request.Create().WithPath("/probe/1mb.bin").UsingGet()).RespondWith(Response.Create().WithBody(new byte[1024 * 1024]));
+        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json"), Path.Combine(_config, "appsettings.json"));
+        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.schema.json"), Path.Combine(_config, "appsettings.schema.json"));
+        var port = Loopback.FreePort();
+        var environment = Deployment.Environment().ToDictionary(
+            pair => pair.Key, pair => pair.Value.Replace("/state/", _volume + "/", StringComparison.Ordinal));
+        // Tests bind 127.0.0.1 only: the manifest's 0.0.0.0 becomes loopback, on a free port.
+        environment["CACHETSYNC_Telemetry__Prometheus__Listen"] = $"127.0.0.1:{port}";
+        environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
+        environment["CACHETSYNC_Cachet__BaseUrl"] = cachet.BaseUrl;
+        environment["CACHETSYNC_Servers__0__Url"] = targets.Urls[0] + "/edge-1";
+        environment["CACHETSYNC_Servers__1__Url"] = targets.Urls[0] + "/ok";
+        environment["CACHETSYNC_Servers__2__Url"] = targets.Urls[0] + "/ok?us";
+        environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
+        var address = $"http://127.0.0.1:{port}";
+
+        using var process = PublishedApp.Start(app.Executable, Deployment.Arguments, _config, environment);
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            var readiness = HttpStatusCode.ServiceUnavailable;
+            await Eventually.Until(() => (readiness = Status(address + Deployment.HttpProbe("readinessProbe").Path)) == HttpStatusCode.OK,
+                "the worker to be ready (its first cycle, at start)", TimeSpan.FromSeconds(60));
+            Status(address + Deployment.HttpProbe("livenessProbe").Path).Should().Be(HttpStatusCode.OK);
+            var metrics = await Http.GetStringAsync(address + Deployment.Annotation("prometheus.io/path"));
+            metrics.Should().Contain("""cachetsync_component_status_current{otel_scope_name="CachetSync",component_id="1",server="stream-eu-1"} 4""");
+            cachet.Puts().Should().Contain((1, """{"status":4}"""), "the scrape shows what the worker wrote");
+        }
+        finally
+        {
+            using (var kill = Process.Start("kill", $"-TERM {process.Id}"))
+            {
+                await kill!.WaitForExitAsync();
+            }
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        process.ExitCode.Should().Be(0, await error);
+    }
+
+    private static HttpStatusCode Status(string url)
+    {
+        try
+        {
+            using var response = Http.GetAsync(url).GetAwaiter().GetResult();
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_config, recursive: true);
+        Directory.Delete(_volume, recursive: true);
+    }
+}
