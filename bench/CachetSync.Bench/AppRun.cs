@@ -15,14 +15,39 @@ public sealed record RunCost(int ExitCode, double WallSeconds, double CpuSeconds
 /// </summary>
 public sealed partial class AppRun(string executable, string workDirectory, LoopbackDns? dns)
 {
-    public static JsonObject Config(string cachetUrl, ITargetFarm farm, Scenario scenario, IReadOnlyList<Behaviour> mix, int closedPort) => new()
+    /// <summary>Where a <c>+prom</c> worker serves /metrics.</summary>
+    public static int MetricsPort { get; } = FreePort();
+
+    public static JsonObject Config(string cachetUrl, ITargetFarm farm, Scenario scenario, IReadOnlyList<Behaviour> mix, int closedPort)
     {
-        ["Cachet"] = new JsonObject { ["BaseUrl"] = cachetUrl, ["ApiToken"] = "bench-token" },
-        ["Probe"] = Probe(scenario),
-        // The cycle's last Debug line says how much of the memory is the GC's (see RunCost.GcCommittedMiB).
-        ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["CachetSync.Sync.SyncCycle"] = "Debug" } },
-        ["Servers"] = new JsonArray(mix.Select((behaviour, i) => (JsonNode)Server(i, behaviour, farm, scenario, closedPort)).ToArray()),
-    };
+        var config = new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = cachetUrl, ["ApiToken"] = "bench-token" },
+            ["Probe"] = Probe(scenario),
+            // The cycle's last Debug line says how much of the memory is the GC's (see RunCost.GcCommittedMiB).
+            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["CachetSync.Sync.SyncCycle"] = "Debug" } },
+            ["Servers"] = new JsonArray(mix.Select((behaviour, i) => (JsonNode)Server(i, behaviour, farm, scenario, closedPort)).ToArray()),
+        };
+        if (scenario.Worker)
+        {
+            // Due every second: the next cycle starts as soon as the previous one is done.
+            config["Schedule"] = new JsonObject { ["Cron"] = "* * * * * *", ["RunAtStart"] = true };
+        }
+
+        if (scenario.Prometheus)
+        {
+            config["Telemetry"] = new JsonObject { ["Prometheus"] = new JsonObject { ["Listen"] = $"127.0.0.1:{MetricsPort}" } };
+        }
+
+        return config;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private static JsonObject Probe(Scenario scenario)
     {
@@ -60,12 +85,14 @@ public sealed partial class AppRun(string executable, string workDirectory, Loop
         return server;
     }
 
-    public async Task<RunCost> RunAsync(JsonObject config, string label)
+    /// <param name="worker">Run as a worker until two cycles are done, then SIGTERM it.</param>
+    /// <param name="scrapeSeconds">Meanwhile, from the end of the first cycle, scrape its /metrics this often (0: never).</param>
+    public async Task<RunCost> RunAsync(JsonObject config, string label, bool worker = false, int scrapeSeconds = 0)
     {
         var configPath = Path.Combine(workDirectory, "appsettings.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
         var metrics = Path.Combine(workDirectory, $"{label}.time");
-        IReadOnlyList<string> command = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", metrics, executable, "--once", "--config", configPath];
+        IReadOnlyList<string> command = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", metrics, executable, .. worker ? Array.Empty<string>() : ["--once"], "--config", configPath];
         command = dns?.Wrap(command) ?? command;
         var start = new ProcessStartInfo(command[0], command.Skip(1))
         {
@@ -75,8 +102,8 @@ public sealed partial class AppRun(string executable, string workDirectory, Loop
         };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var errors = worker ? WorkerAsync(process, scrapeSeconds, limit.Token) : process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync(limit.Token);
         await File.WriteAllTextAsync(Path.Combine(workDirectory, $"{label}.out"), await output);
         await File.WriteAllTextAsync(Path.Combine(workDirectory, $"{label}.err"), await errors);
@@ -90,6 +117,59 @@ public sealed partial class AppRun(string executable, string workDirectory, Loop
         double Field(int i) => double.Parse(fields[i], CultureInfo.InvariantCulture);
         var committed = MemoryLine().Match(await errors) is { Success: true } line ? double.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
         return new RunCost(process.ExitCode, Field(0), Field(1) + Field(2), Field(3) / 1024, committed);
+    }
+
+    /// <summary>Reads the worker's log until two cycles are done, scraping /metrics meanwhile; then stops it as Kubernetes would.</summary>
+    private static async Task<string> WorkerAsync(Process time, int scrapeSeconds, CancellationToken limit)
+    {
+        using var scraping = new CancellationTokenSource();
+        var scraper = Task.CompletedTask;
+        var log = new System.Text.StringBuilder();
+        var cycles = 0;
+        while (await time.StandardError.ReadLineAsync(limit) is { } line)
+        {
+            log.AppendLine(line);
+            if (!line.Contains("Cycle done", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (++cycles == 1 && scrapeSeconds > 0)
+            {
+                scraper = ScrapeAsync(TimeSpan.FromSeconds(scrapeSeconds), scraping.Token);
+            }
+            else if (cycles == 2)
+            {
+                await scraping.CancelAsync();
+                await scraper;
+                // /usr/bin/time does not pass signals on: the app is its child.
+                var app = File.ReadAllText($"/proc/{time.Id}/task/{time.Id}/children").Trim();
+                Process.Start("kill", ["-TERM", app]).WaitForExit();
+            }
+        }
+
+        return log.ToString();
+    }
+
+    private static async Task ScrapeAsync(TimeSpan every, CancellationToken stop)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await http.GetStringAsync($"http://127.0.0.1:{MetricsPort}/metrics", stop);
+                await Task.Delay(every, stop);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     [GeneratedRegex(@"Memory: .* of ([0-9.]+) MiB committed")]

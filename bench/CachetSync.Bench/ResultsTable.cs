@@ -15,6 +15,8 @@ public static class ResultsTable
         text.AppendLine("Cycle 1 changes 40 % of the components; cycle 2 finds nothing to change. Farms: `kestrel` (Kestrel on every core),");
         text.AppendLine("`single` (one thread accepts, parses and answers, listen backlog 100, like an asyncio server or a busy edge);");
         text.AppendLine("`+dns`: one host name per server, resolved by getaddrinfo through a loopback dnsmasq; `+tls`: every tenth server over HTTPS (RSA 2048, VerifyTls false).");
+        text.AppendLine("`+worker`: one worker process through both cycles (its row's columns are that whole process; 2nd-cycle columns repeat it);");
+        text.AppendLine("`+prom` / `+prom15`: the same with the Prometheus listener on, scraped every 1 s / 15 s after the first cycle (compared with the row without it).");
         text.AppendLine();
         text.AppendLine("| scenario | N | reps | cycle wall (s) | CPU (s) | peak RSS (MiB) | GC committed at end (MiB) | Cachet requests, 1st cycle | Cachet requests, 2nd cycle | 2nd cycle wall (s) | 2nd cycle RSS (MiB) | wrong statuses | exit codes |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -61,7 +63,7 @@ public static class ResultsTable
         var lines = new List<string>();
         foreach (var group in measurements.Where(m => m.Scenario.Contains('+')).GroupBy(m => (m.Scenario, m.Servers)))
         {
-            var plain = group.Key.Scenario.Split('+')[0];
+            var plain = Scenario.Parse(group.Key.Scenario).Baseline;
             var baseline = measurements.Where(m => m.Scenario == plain && m.Servers == group.Key.Servers).ToList();
             if (baseline.Count == 0)
             {
@@ -77,7 +79,7 @@ public static class ResultsTable
         if (lines.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine("What names and TLS cost (ratio of medians, first cycle):");
+            text.AppendLine("What names, TLS and telemetry cost (ratio of medians, first cycle; `+prom` rows against the same row without it):");
             text.AppendLine();
             lines.ForEach(line => text.AppendLine(line));
         }

@@ -6,9 +6,15 @@ namespace CachetSync.Bench;
 /// Written as <c>kestrel</c>, <c>single</c>, <c>kestrel+dns</c>, <c>single+dns+tls</c>… Two parts change the probe
 /// rather than the farm: <c>body</c> (every server that answers 2xx is then asked for a 256 KiB test object, a
 /// throughput probe; Kestrel farm only) and <c>retry</c> (<c>Probe.Retries: 1</c>, so every failing server is asked twice).
+/// Two change how the app runs: <c>worker</c> (a worker through two cycles, the changing one and a quiet one, measured as
+/// one process) and <c>prom</c> / <c>prom15</c> (with it, the Prometheus listener on, scraped every second / every
+/// 15 s from the end of the first cycle on).
 /// </summary>
-public sealed record Scenario(string Name, bool SingleThreadFarm, bool HostNames, int TlsPercent, bool Body = false, bool Retry = false)
+public sealed record Scenario(
+    string Name, bool SingleThreadFarm, bool HostNames, int TlsPercent, bool Body = false, bool Retry = false, bool Worker = false, int ScrapeSeconds = 0)
 {
+    public bool Prometheus => ScrapeSeconds > 0;
+
     /// <summary>The throughput probe's test object: what each server serves at <c>/object</c>.</summary>
     public const int ObjectBytes = 256 * 1024;
 
@@ -25,10 +31,21 @@ public sealed record Scenario(string Name, bool SingleThreadFarm, bool HostNames
             "single" => true,
             _ => throw new ArgumentException($"unknown farm '{parts[0]}' in scenario '{name}' (kestrel or single)"),
         };
-        var unknown = parts.Skip(1).Except(["dns", "tls", "body", "retry"]).ToList();
+        var unknown = parts.Skip(1).Except(["dns", "tls", "body", "retry", "worker", "prom", "prom15"]).ToList();
         if (unknown.Count > 0)
         {
-            throw new ArgumentException($"unknown part '{unknown[0]}' in scenario '{name}' (dns, tls, body, retry)");
+            throw new ArgumentException($"unknown part '{unknown[0]}' in scenario '{name}' (dns, tls, body, retry, worker, prom, prom15)");
+        }
+
+        var scrapeSeconds = parts.Contains("prom") ? 1 : parts.Contains("prom15") ? 15 : 0;
+        if (scrapeSeconds > 0 && !parts.Contains("worker"))
+        {
+            throw new ArgumentException($"scenario '{name}': the Prometheus listener serves workers only (add worker)");
+        }
+
+        if (parts.Contains("worker") && parts.Contains("dns"))
+        {
+            throw new ArgumentException($"scenario '{name}': worker runs are not measured inside the DNS namespace");
         }
 
         if (farm && parts.Contains("body"))
@@ -36,11 +53,15 @@ public sealed record Scenario(string Name, bool SingleThreadFarm, bool HostNames
             throw new ArgumentException($"scenario '{name}': the body part needs the kestrel farm");
         }
 
-        return new Scenario(name, farm, parts.Contains("dns"), parts.Contains("tls") ? TlsShare : 0, parts.Contains("body"), parts.Contains("retry"));
+        return new Scenario(name, farm, parts.Contains("dns"), parts.Contains("tls") ? TlsShare : 0, parts.Contains("body"), parts.Contains("retry"),
+            parts.Contains("worker"), scrapeSeconds);
     }
 
     /// <summary>Every tenth server (by index) speaks TLS when the scenario has a TLS share.</summary>
     public bool UsesTls(int index) => TlsPercent > 0 && index % (100 / TlsPercent) == 0;
+
+    /// <summary>What a row is compared with: the same run without the Prometheus listener, else the plain farm.</summary>
+    public string Baseline => Prometheus ? string.Join('+', Name.Split('+').Where(part => !part.StartsWith("prom", StringComparison.Ordinal))) : Name.Split('+')[0];
 
     public string Host(int index) => HostNames ? $"s{index}.{LoopbackDns.Domain}" : "127.0.0.1";
 }

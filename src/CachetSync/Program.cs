@@ -130,10 +130,11 @@ public static class Program
         }
 
         var (sharded, shardProblems) = ShardSelection.Apply(settings, commandLine.Shard, environment.JobCompletionIndex);
-        if (sharded is null)
+        var laterProblems = shardProblems.Concat((environment.Otlp ?? OtlpVariables.None).Problems().Select(problem => problem.ToString())).ToList();
+        if (sharded is null || laterProblems.Count > 0)
         {
-            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({shardProblems.Count} problems):");
-            foreach (var problem in shardProblems)
+            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({laterProblems.Count} problems):");
+            foreach (var problem in laterProblems)
             {
                 await environment.Error.WriteLineAsync($"  {problem}");
             }
@@ -249,7 +250,9 @@ public static class Program
                 provider.GetRequiredService<ILogger<CronWorker>>()));
         }
 
-        return builder.Build();
+        var host = builder.Build();
+        host.Services.GetService<OtlpExportObserver>()?.Attach(host.Services.GetRequiredService<ILogger<OtlpExportObserver>>());
+        return host;
     }
 
     private static string Version =>

@@ -41,6 +41,33 @@ public sealed record OtlpVariables(IReadOnlyDictionary<string, string> Values)
             .Select(pair => pair.Split('=', 2) is [_, var value] ? value.Trim() : "")
             .Where(value => value.Length > 0);
 
+    /// <summary>
+    /// What the SDK would silently ignore (and so export nowhere): an endpoint that is not an http(s) URL, an unknown
+    /// protocol. Named before any network call, like the rest of the configuration.
+    /// </summary>
+    public IReadOnlyList<Configuration.ConfigProblem> Problems()
+    {
+        var problems = new List<Configuration.ConfigProblem>();
+        foreach (var name in new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" })
+        {
+            if (Value(name) is { } endpoint
+                && !(Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Host.Length > 0))
+            {
+                problems.Add(new(name, $"\"{Configuration.UrlText.Masked(endpoint)}\" is not an http:// or https:// URL"));
+            }
+        }
+
+        foreach (var name in new[] { "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" })
+        {
+            if (Value(name) is { } protocol && protocol.Trim() is not ("grpc" or "http/protobuf"))
+            {
+                problems.Add(new(name, $"\"{protocol}\" is not a protocol this exporter speaks (grpc or http/protobuf)"));
+            }
+        }
+
+        return problems;
+    }
+
     private bool Exports(string signal) =>
         !string.Equals(Value($"OTEL_{signal}_EXPORTER"), "none", StringComparison.OrdinalIgnoreCase)
         && (Value("OTEL_EXPORTER_OTLP_ENDPOINT") ?? Value($"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT")) is not null;

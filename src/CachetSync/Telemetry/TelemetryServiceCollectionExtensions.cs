@@ -37,6 +37,14 @@ public static class TelemetryServiceCollectionExtensions
             return services;
         }
 
+        // Each exporter's HttpClient goes through the observer. Set on the exporter itself: OpenTelemetry does not apply
+        // options configured in DI to an http/protobuf exporter's HttpClientFactory.
+        var observer = new OtlpExportObserver();
+        if (otlp.ExportsAnything)
+        {
+            services.AddSingleton(observer);
+        }
+
         var openTelemetry = services.AddOpenTelemetry().ConfigureResource(resource =>
         {
             if (!otlp.Values.ContainsKey("OTEL_SERVICE_NAME"))
@@ -66,14 +74,15 @@ public static class TelemetryServiceCollectionExtensions
 
                 if (otlp.ExportsMetrics)
                 {
-                    metrics.AddOtlpExporter();
+                    metrics.AddOtlpExporter((exporter, _) => exporter.HttpClientFactory = () => observer.Client(exporter.TimeoutMilliseconds));
                 }
             });
         }
 
         if (otlp.ExportsTraces)
         {
-            openTelemetry.WithTracing(tracing => tracing.AddSource(CycleTelemetry.Name).AddOtlpExporter());
+            openTelemetry.WithTracing(tracing => tracing.AddSource(CycleTelemetry.Name)
+                .AddOtlpExporter(exporter => exporter.HttpClientFactory = () => observer.Client(exporter.TimeoutMilliseconds)));
         }
 
         return services;

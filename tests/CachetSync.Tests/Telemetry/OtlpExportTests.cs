@@ -71,6 +71,38 @@ public sealed class OtlpExportTests : LoopbackProgramTest
         (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(45), "2 s for the export, not the collector's 90");
     }
 
+    [Fact]
+    public async Task A_collector_that_refuses_is_one_warning_and_its_headers_are_sent_but_never_printed()
+    {
+        _collector.ResetMappings();
+        _collector.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
+        Run.OpenTelemetryVariables["OTEL_EXPORTER_OTLP_HEADERS"] = "x-api-key=otlp-key-7Qz81kP";
+
+        var exitCode = await Run.RunAsync("--config", Config(), "--once");
+
+        exitCode.Should().Be(0, "telemetry that cannot be delivered does not fail the cycle");
+        _collector.LogEntries.Should().NotBeEmpty().And.OnlyContain(entry => entry.RequestMessage.Headers!["x-api-key"].Single() == "otlp-key-7Qz81kP");
+        Run.Logs.Lines.Where(line => line.Contains("OTLP export to")).Should().ContainSingle(
+            "one warning when exports start failing, not one per request").Which.Should()
+            .Contain($"OTLP export to {_collector.Urls[0]}/v1/").And.Contain("answered HTTP 503");
+        Run.Everything.Should().NotContain("otlp-key-7Qz81kP");
+    }
+
+    [Fact]
+    public async Task An_endpoint_or_protocol_the_sdk_would_ignore_is_a_configuration_error_before_any_call()
+    {
+        Run.OpenTelemetryVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = "collector:4317";
+        Run.OpenTelemetryVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http";
+
+        var exitCode = await Run.RunAsync("--config", Config(), "--once");
+
+        exitCode.Should().Be(1);
+        Run.Error.ToString().Should().Contain("OTEL_EXPORTER_OTLP_ENDPOINT: \"collector:4317\" is not an http:// or https:// URL")
+            .And.Contain("OTEL_EXPORTER_OTLP_PROTOCOL: \"http\" is not a protocol this exporter speaks (grpc or http/protobuf)");
+        Cachet.RequestCount.Should().Be(0);
+        Targets.LogEntries.Should().BeEmpty();
+    }
+
     public override void Dispose()
     {
         _collector.Dispose();
