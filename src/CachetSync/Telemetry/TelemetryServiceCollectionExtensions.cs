@@ -51,6 +51,12 @@ public static class TelemetryServiceCollectionExtensions
             {
                 resource.AddService(ServiceName, serviceVersion: version);
             }
+
+            // K pods of a sharded job push the same instruments: the shard tells their series apart.
+            if (settings.Shard is { IsAll: false } shard)
+            {
+                resource.AddAttributes([new("cachetsync.shard", shard.ToString())]);
+            }
         });
         if (listen is not null || otlp.ExportsMetrics)
         {

@@ -55,6 +55,17 @@ public sealed class OtlpExportTests : LoopbackProgramTest
     }
 
     [Fact]
+    public async Task A_sharded_run_says_its_shard_in_the_resource_so_k_pods_series_stay_apart()
+    {
+        (await Run.RunAsync("--config", Config(), "--once", "--shard", "0/2")).Should().Be(0, Run.Everything);
+
+        // ResourceMetrics.resource(1) → Resource.attributes(1): KeyValue key(1) / AnyValue(2).string_value(1).
+        var attributes = Received("/v1/metrics").SelectMany(request => request.Messages(1)).Select(resource => resource.Message(1)!)
+            .SelectMany(resource => resource.Messages(1)).ToDictionary(kv => kv.String(1)!, kv => kv.Message(2)!.String(1));
+        attributes.Should().Contain("cachetsync.shard", "0/2").And.Contain("service.name", "cachetsync");
+    }
+
+    [Fact]
     public async Task A_collector_that_hangs_delays_the_exit_by_at_most_the_shutdown_timeout()
     {
         _collector.ResetMappings();
