@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CachetSync.Tests.Configuration;
 using CachetSync.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -15,8 +14,7 @@ public sealed class CronJobManifestTests(PublishedApp app) : IDisposable
 {
     private static readonly KubernetesManifest CronJob = new("cronjob.yaml");
     private static readonly string Manifest = CronJob.Text;
-    private readonly string _config = Directory.CreateTempSubdirectory("cachetsync-config-").FullName;
-    private readonly string _volume = Directory.CreateTempSubdirectory("cachetsync-state-").FullName;
+    private readonly PodDirectories _pod = new();
 
     [Fact]
     public void The_job_has_a_state_volume_where_its_state_path_points_and_no_service_links()
@@ -41,10 +39,7 @@ public sealed class CronJobManifestTests(PublishedApp app) : IDisposable
         // As the example's servers would: a health answer its Expect accepts, and the test object its Throughput fetches.
         targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"UP"}"""));
         targets.Given(Request.Create().WithPath("/probe/1mb.bin").UsingGet()).RespondWith(Response.Create().WithBody(new byte[1024 * 1024]));
-        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json"), Path.Combine(_config, "appsettings.json"));
-        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.schema.json"), Path.Combine(_config, "appsettings.schema.json"));
-        var environment = CronJob.Environment().ToDictionary(
-            pair => pair.Key, pair => pair.Value.Replace("/state/", _volume + "/", StringComparison.Ordinal));
+        var environment = _pod.Environment(CronJob);
         // What a deployment sets for itself: the Secret's token, and (here) the loopback addresses.
         environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
         environment["CACHETSYNC_Cachet__BaseUrl"] = cachet.BaseUrl;
@@ -55,7 +50,7 @@ public sealed class CronJobManifestTests(PublishedApp app) : IDisposable
 
         string RunOnce()
         {
-            var (exitCode, output, error) = PublishedApp.Run(app.Executable, CronJob.Arguments, _config, TimeSpan.FromMinutes(1), environment);
+            var (exitCode, output, error) = PublishedApp.Run(app.Executable, CronJob.Arguments, _pod.Config, TimeSpan.FromMinutes(1), environment);
             exitCode.Should().Be(0, error);
             using var summary = JsonDocument.Parse(output);
             return summary.RootElement.GetProperty("servers")[0].GetProperty("action").GetString()!;
@@ -68,12 +63,8 @@ public sealed class CronJobManifestTests(PublishedApp app) : IDisposable
 
         (outage, firstGood, secondGood).Should().Be(("updated", "damped", "updated"));
         cachet.Puts().Should().Equal((1, """{"status":4}"""), (1, """{"status":1}"""));
-        File.Exists(Path.Combine(_volume, "cachetsync-state.json")).Should().BeTrue();
+        File.Exists(Path.Combine(_pod.Volume, "cachetsync-state.json")).Should().BeTrue();
     }
 
-    public void Dispose()
-    {
-        Directory.Delete(_config, recursive: true);
-        Directory.Delete(_volume, recursive: true);
-    }
+    public void Dispose() => _pod.Dispose();
 }

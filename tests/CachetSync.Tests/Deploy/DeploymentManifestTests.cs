@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using CachetSync.Tests.Configuration;
 using CachetSync.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -16,8 +15,7 @@ public sealed class DeploymentManifestTests(PublishedApp app) : IDisposable
 {
     private static readonly KubernetesManifest Deployment = new("deployment.yaml");
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly string _config = Directory.CreateTempSubdirectory("cachetsync-config-").FullName;
-    private readonly string _volume = Directory.CreateTempSubdirectory("cachetsync-state-").FullName;
+    private readonly PodDirectories _pod = new();
 
     [Fact]
     public void Probes_annotations_and_the_listen_address_name_one_port()
@@ -42,11 +40,8 @@ public sealed class DeploymentManifestTests(PublishedApp app) : IDisposable
         targets.Given(Request.Create().WithPath("/edge-1").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
         targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"UP"}"""));
         targets.Given(Request.Create().WithPath("/probe/1mb.bin").UsingGet()).RespondWith(Response.Create().WithBody(new byte[1024 * 1024]));
-        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json"), Path.Combine(_config, "appsettings.json"));
-        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.schema.json"), Path.Combine(_config, "appsettings.schema.json"));
         var port = Loopback.FreePort();
-        var environment = Deployment.Environment().ToDictionary(
-            pair => pair.Key, pair => pair.Value.Replace("/state/", _volume + "/", StringComparison.Ordinal));
+        var environment = _pod.Environment(Deployment);
         // Tests bind 127.0.0.1 only: the manifest's 0.0.0.0 becomes loopback, on a free port.
         environment["CACHETSYNC_Telemetry__Prometheus__Listen"] = $"127.0.0.1:{port}";
         environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
@@ -57,7 +52,7 @@ public sealed class DeploymentManifestTests(PublishedApp app) : IDisposable
         environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
         var address = $"http://127.0.0.1:{port}";
 
-        using var process = PublishedApp.Start(app.Executable, Deployment.Arguments, _config, environment);
+        using var process = PublishedApp.Start(app.Executable, Deployment.Arguments, _pod.Config, environment);
         var error = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         try
@@ -96,9 +91,5 @@ public sealed class DeploymentManifestTests(PublishedApp app) : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        Directory.Delete(_config, recursive: true);
-        Directory.Delete(_volume, recursive: true);
-    }
+    public void Dispose() => _pod.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CachetSync.Tests.Configuration;
 using CachetSync.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -16,8 +15,7 @@ public sealed class ShardedCronJobManifestTests(PublishedApp app) : IDisposable
     private static readonly KubernetesManifest CronJob = new("cronjob-sharded.yaml");
     private static readonly string Manifest = CronJob.Text;
 
-    private readonly string _config = Directory.CreateTempSubdirectory("cachetsync-config-").FullName;
-    private readonly string _volume = Directory.CreateTempSubdirectory("cachetsync-state-").FullName;
+    private readonly PodDirectories _pod = new();
 
     private static int Field(string name) => CronJob.Field(name);
 
@@ -40,13 +38,12 @@ public sealed class ShardedCronJobManifestTests(PublishedApp app) : IDisposable
             .ServeComponents().AcceptStatusWrites();
         using var targets = Loopback.StartWireMock();
         targets.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
-        File.Copy(Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json"), Path.Combine(_config, "appsettings.json"));
         var arguments = CronJob.Arguments;
         var pods = Field("completions");
         var shardsSeen = new List<string>();
         for (var index = 0; index < pods; index++)
         {
-            var environment = Environment().ToDictionary(pair => pair.Key, pair => pair.Value.Replace("/state/", _volume + "/", StringComparison.Ordinal));
+            var environment = _pod.Environment(CronJob);
             environment["JOB_COMPLETION_INDEX"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
             environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
             environment["CACHETSYNC_Cachet__BaseUrl"] = cachet.BaseUrl;
@@ -57,7 +54,7 @@ public sealed class ShardedCronJobManifestTests(PublishedApp app) : IDisposable
 
             environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{Loopback.FreePort()}";
 
-            var (exitCode, output, error) = PublishedApp.Run(app.Executable, arguments, _config, TimeSpan.FromMinutes(1), environment);
+            var (exitCode, output, error) = PublishedApp.Run(app.Executable, arguments, _pod.Config, TimeSpan.FromMinutes(1), environment);
 
             exitCode.Should().Be(0, error);
             using var summary = JsonDocument.Parse(output);
@@ -67,12 +64,8 @@ public sealed class ShardedCronJobManifestTests(PublishedApp app) : IDisposable
         shardsSeen.Should().Equal(Enumerable.Range(0, pods).Select(index => $"{index}/{pods}"));
         // Stream US 1 maps 503 to PartialOutage in the example; the others are major outages. Each written once.
         cachet.Puts().Should().Equal((1, """{"status":4}"""), (2, """{"status":4}"""), (3, """{"status":3}"""), (4, """{"status":4}"""));
-        Directory.GetFiles(_volume, "cachetsync-*.json").Length.Should().BeGreaterThan(1, "each shard that owns a server keeps its own state");
+        Directory.GetFiles(_pod.Volume, "cachetsync-*.json").Length.Should().BeGreaterThan(1, "each shard that owns a server keeps its own state");
     }
 
-    public void Dispose()
-    {
-        Directory.Delete(_config, recursive: true);
-        Directory.Delete(_volume, recursive: true);
-    }
+    public void Dispose() => _pod.Dispose();
 }
