@@ -87,6 +87,36 @@ public sealed class MetricsEndpointTests : LoopbackProgramTest
     }
 
     [Fact]
+    public async Task Every_server_has_its_series_past_opentelemetrys_default_of_two_thousand()
+    {
+        const int servers = 2_100;
+        var closed = Loopback.FreePort();
+        var config = Run.WriteConfig(new JsonObject
+        {
+            ["Schedule"] = new JsonObject { ["Cron"] = "0 0 1 1 *", ["RunAtStart"] = true },
+            ["Telemetry"] = new JsonObject { ["Prometheus"] = new JsonObject { ["Listen"] = $"127.0.0.1:{_port}" } },
+            ["Servers"] = new JsonArray(Enumerable.Range(1, servers)
+                .Select(i => (JsonNode)new JsonObject { ["Name"] = $"s{i}", ["Url"] = $"http://127.0.0.1:{closed}/", ["ComponentId"] = i })
+                .ToArray()),
+        }.ToJsonString());
+        using var stop = new CancellationTokenSource();
+        var worker = Run.RunAsync(stop.Token, "--config", config, "--dry-run");
+        try
+        {
+            await UntilAsync("/readyz", answer => answer.Status == HttpStatusCode.OK);
+            var metrics = (await GetAsync("/metrics")).Body.Split('\n');
+
+            metrics.Count(line => line.StartsWith("cachetsync_component_status_desired{", StringComparison.Ordinal)).Should().Be(servers);
+            metrics.Should().NotContain(line => line.Contains("otel_metric_overflow", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await worker.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [Fact]
     public async Task A_listen_port_already_taken_stops_the_worker_before_it_touches_cachet()
     {
         using var taken = new TcpListener(IPAddress.Loopback, _port);
