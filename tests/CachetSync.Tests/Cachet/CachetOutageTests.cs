@@ -12,6 +12,7 @@ namespace CachetSync.Tests.Cachet;
 public sealed class CachetOutageTests : IDisposable
 {
     private readonly CachetStub _cachet = new();
+    private readonly List<ServiceProvider> _providers = [];
 
     private CachetClient Client(
         TimeSpan timeout, int maxRetries, int breakAfter = 0, TimeSpan? breakFor = null, TimeProvider? time = null, string? baseUrl = null)
@@ -24,7 +25,9 @@ public sealed class CachetOutageTests : IDisposable
             services.AddSingleton(time);
         }
 
-        return services.AddCachet(settings).BuildServiceProvider().GetRequiredService<CachetClient>();
+        var provider = services.AddCachet(settings).BuildServiceProvider();
+        _providers.Add(provider);
+        return provider.GetRequiredService<CachetClient>();
     }
 
     private int Requests(string method) => _cachet.Server.LogEntries.Count(entry => entry.RequestMessage.Method == method);
@@ -110,5 +113,10 @@ public sealed class CachetOutageTests : IDisposable
         Requests("GET").Should().Be(4);
     }
 
-    public void Dispose() => _cachet.Dispose();
+    public void Dispose()
+    {
+        // The clients' handlers (and their pooled connections) live in the providers.
+        _providers.ForEach(provider => provider.Dispose());
+        _cachet.Dispose();
+    }
 }

@@ -49,19 +49,20 @@ public sealed partial class PublishedApp : IDisposable
     public static (int ExitCode, string Out, string Error) Run(
         string file, string arguments, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(file, arguments, workingDirectory, environment);
+        using var child = Start(file, arguments, workingDirectory, environment);
+        var process = child.Process;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
-            process.Kill(entireProcessTree: true);
+            // Disposing the child kills it.
             throw new TimeoutException($"{file} {arguments} did not finish within {timeout}");
         }
 
         return (process.ExitCode, output.Result, error.Result);
     }
 
-    public static Process Start(string file, string arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    public static ChildProcess Start(string file, string arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -75,7 +76,7 @@ public sealed partial class PublishedApp : IDisposable
             start.Environment[name] = value;
         }
 
-        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        return new ChildProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}"));
     }
 
     public void Dispose()

@@ -150,8 +150,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
             await kill.WaitForExitAsync();
         }
 
-        (await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(30)))).Should().NotBeNull();
-        process.HasExited.Should().BeTrue(await error);
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         process.ExitCode.Should().Be(0);
         using var summary = JsonDocument.Parse((await output).Trim());
         summary.RootElement.GetProperty("stopped").GetBoolean().Should().BeTrue();

@@ -116,7 +116,14 @@ public sealed class CachetStub : IDisposable
                 return Message(200, new JsonObject { ["data"] = incident.DeepClone() }.ToJsonString());
             }));
         Server.Given(Request.Create().WithPath("/api/v1/incidents").UsingGet()).AtPriority(10)
-            .RespondWith(Response.Create().WithCallback(request => Message(200, ListAs24(Incidents, request))));
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                // WireMock answers on its own threads: the list is read under the lock it is written under.
+                lock (Incidents)
+                {
+                    return Message(200, ListAs24(Incidents, request));
+                }
+            }));
         Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/incidents/\d+/updates$")).UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithCallback(request =>
             {
