@@ -93,7 +93,7 @@ public sealed record CachetSettings(
             return null;
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (UrlText.Absolute(text, UrlText.Web) is not { } uri)
         {
             node.Problem("BaseUrl", $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
             return null;

@@ -64,9 +64,8 @@ public sealed record ReportSettings(
         }
 
         // {since} and {until} are filled in per cycle; check the URL with stand-in values.
-        var sample = text.Replace("{since}", "2000-01-01T00:00:00Z", StringComparison.OrdinalIgnoreCase)
-            .Replace("{until}", "2000-01-01T02:00:00Z", StringComparison.OrdinalIgnoreCase);
-        if (!Uri.TryCreate(sample, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        var sample = Placeholders.Fill(text, ("since", "2000-01-01T00:00:00Z"), ("until", "2000-01-01T02:00:00Z"));
+        if (UrlText.Absolute(sample, UrlText.Web) is not { } uri)
         {
             node.Problem("Url", $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
             return null;

@@ -78,9 +78,7 @@ public sealed record ServerSettings(
             return null;
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
-            || uri.Scheme is not ("http" or "https" or "tcp" or "icmp")
-            || string.IsNullOrEmpty(uri.Host))
+        if (UrlText.Absolute(text, UrlText.Probed) is not { } uri)
         {
             node.Problem("Url", $"\"{UrlText.Masked(text)}\" is not an absolute http(s), tcp or icmp URL");
             return null;

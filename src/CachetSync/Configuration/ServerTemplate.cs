@@ -19,7 +19,7 @@ public sealed record ServerTemplate(string Path, string Group, string UrlTemplat
             node.Problem("Url", "is required: a template such as https://{slug}.example.com/health");
         }
         else if (!url.Contains('{', StringComparison.Ordinal) || Fill(url, "sample-name", 1) is not { } sample
-                 || !Uri.TryCreate(sample, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "tcp" or "icmp"))
+                 || UrlText.Absolute(sample, UrlText.Probed) is null)
         {
             node.Problem("Url", $"\"{UrlText.Masked(url)}\" is not a URL template using {{name}}, {{slug}} or {{id}}");
             url = null;
@@ -31,10 +31,8 @@ public sealed record ServerTemplate(string Path, string Group, string UrlTemplat
     }
 
     /// <returns>The URL for one component, or null when its name cannot make one.</returns>
-    public static string? Fill(string template, string name, int id) => template
-        .Replace("{name}", name, StringComparison.OrdinalIgnoreCase)
-        .Replace("{slug}", Slug(name), StringComparison.OrdinalIgnoreCase)
-        .Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase);
+    public static string? Fill(string template, string name, int id) =>
+        Placeholders.Fill(template, ("name", name), ("slug", Slug(name)), ("id", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public static string Slug(string name)
     {

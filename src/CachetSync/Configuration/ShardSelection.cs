@@ -18,7 +18,7 @@ public static class ShardSelection
         var problems = new List<string>();
         var shard = Choose(settings.Shards, fromCommandLine, jobCompletionIndex, problems);
         var path = settings.State?.Path;
-        if (shard is { IsAll: false } && path is not null && !path.Contains(Placeholder, StringComparison.Ordinal))
+        if (shard is { IsAll: false } && path is not null && !Placeholders.Mentions(path, "shard"))
         {
             problems.Add($"State.Path: \"{path}\" is shared by all {shard.Count} shards; put {Placeholder} in it (e.g. /state/cachetsync-{Placeholder}.json) so each keeps its own");
         }
@@ -28,7 +28,7 @@ public static class ShardSelection
             return (null, problems);
         }
 
-        var state = path is null ? settings.State : new StateSettings(path.Replace(Placeholder, shard.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var state = path is null ? settings.State : new StateSettings(Placeholders.Fill(path, ("shard", shard.Index.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         return (settings with { Shard = shard, State = state }, problems);
     }
 

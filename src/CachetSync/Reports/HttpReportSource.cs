@@ -15,9 +15,8 @@ public sealed class HttpReportSource(IHttpClientFactory clients, ReportSettings 
 
     public async Task<ReportCounts> ReadAsync(ReportWindow window, CancellationToken cancellationToken)
     {
-        var url = settings.Url!
-            .Replace("{since}", Uri.EscapeDataString(ReportWindow.Format(window.Since)), StringComparison.OrdinalIgnoreCase)
-            .Replace("{until}", Uri.EscapeDataString(ReportWindow.Format(window.Until)), StringComparison.OrdinalIgnoreCase);
+        var url = Placeholders.Fill(
+            settings.Url!, ("since", Uri.EscapeDataString(ReportWindow.Format(window.Since))), ("until", Uri.EscapeDataString(ReportWindow.Format(window.Until))));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         try

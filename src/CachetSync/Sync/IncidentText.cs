@@ -1,4 +1,5 @@
 using System.Globalization;
+using CachetSync.Configuration;
 using CachetSync.Thresholds;
 
 namespace CachetSync.Sync;
@@ -9,11 +10,12 @@ public static class IncidentText
     /// <summary>An HTML comment: invisible on the status page, findable in the incident's message.</summary>
     public static string Marker(int componentId) => $"<!-- cachetsync:component={componentId.ToString(CultureInfo.InvariantCulture)} -->";
 
-    public static string Fill(string template, ServerOutcome outcome) => template
-        .Replace("{Server}", outcome.Server, StringComparison.OrdinalIgnoreCase)
-        .Replace("{Status}", outcome.Desired.Status.Label(), StringComparison.OrdinalIgnoreCase)
-        .Replace("{Reason}", outcome.Desired.Reason, StringComparison.OrdinalIgnoreCase)
-        .Replace("{Reports}", outcome.Reports?.ToString(CultureInfo.InvariantCulture) ?? "unknown", StringComparison.OrdinalIgnoreCase);
+    public static string Fill(string template, ServerOutcome outcome) => Placeholders.Fill(
+        template,
+        ("Server", outcome.Server),
+        ("Status", outcome.Desired.Status.Label()),
+        ("Reason", outcome.Desired.Reason),
+        ("Reports", outcome.Reports?.ToString(CultureInfo.InvariantCulture) ?? "unknown"));
 
     public static string MarkedMessage(string template, ServerOutcome outcome) =>
         $"{Fill(template, outcome)}\n\n{Marker(outcome.ComponentId!.Value)}";

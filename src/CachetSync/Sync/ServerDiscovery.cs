@@ -31,7 +31,7 @@ public static class ServerDiscovery
             foreach (var component in components.Where(component => component.GroupId == group.Id && component.Enabled).OrderBy(component => component.Id))
             {
                 var url = ServerTemplate.Fill(template.UrlTemplate, component.Name, component.Id);
-                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+                if (UrlText.Absolute(url, UrlText.Probed) is not { } uri)
                 {
                     problems.Add($"{template.Path}: component \"{component.Name}\" (#{component.Id}) gives no valid URL (\"{url}\"); use {{slug}} or {{id}}");
                     continue;

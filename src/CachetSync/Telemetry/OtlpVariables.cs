@@ -50,8 +50,7 @@ public sealed record OtlpVariables(IReadOnlyDictionary<string, string> Values)
         var problems = new List<Configuration.ConfigProblem>();
         foreach (var name in new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" })
         {
-            if (Value(name) is { } endpoint
-                && !(Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Host.Length > 0))
+            if (Value(name) is { } endpoint && Configuration.UrlText.Absolute(endpoint, Configuration.UrlText.Web) is null)
             {
                 problems.Add(new(name, $"\"{Configuration.UrlText.Masked(endpoint)}\" is not an http:// or https:// URL"));
             }
