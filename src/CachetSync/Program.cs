@@ -211,26 +211,8 @@ public static class Program
             .AddProbing(settings.Probe)
             .AddReports(settings.Reports)
             .AddCachet(settings.Cachet)
-            .AddSingleton(provider => new StateStore(settings.State ?? new StateSettings(null), provider.GetRequiredService<ILoggerFactory>()))
-            // Report source and Cachet are optional: Source None, and a dry run with no Cachet configured.
-            .AddSingleton(provider => new SyncCycle(
-                settings,
-                provider.GetRequiredService<ServerProber>(),
-                new ReportReader(
-                    provider.GetService<IReportSource>(),
-                    settings.Reports,
-                    provider.GetRequiredService<TimeProvider>(),
-                    provider.GetRequiredService<ILogger<ReportReader>>(),
-                    provider.GetRequiredService<CycleTelemetry>()),
-                provider.GetService<ICachetClient>(),
-                provider.GetRequiredService<StateStore>(),
-                provider.GetService<ICachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
-                    ? new LatencyMetrics(
-                        cachet, metrics, provider.GetRequiredService<CachetRateLimit>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<LatencyMetrics>>())
-                    : null,
-                provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<ILogger<SyncCycle>>(),
-                provider.GetRequiredService<CycleTelemetry>()));
+            .AddSync(settings);
+
         if (!commandLine.Once)
         {
             var exit = new WorkerExit();

@@ -35,6 +35,8 @@ public sealed class SyncCycle(
     Telemetry.CycleTelemetry? telemetry = null)
 {
     private readonly ServerPlanner _planner = new(new ChangeGate(settings.Damping ?? DampingSettings.Immediate, settings.Cachet), state, logger);
+    private readonly CycleServers _servers = new(settings, logger);
+    private readonly CachetReads _cachetReads = new(cachet, settings, logger);
     private readonly StatusWriter? _writer = cachet is null
         ? null
         : new StatusWriter(cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger);
@@ -56,8 +58,8 @@ public sealed class SyncCycle(
         var started = time.GetTimestamp();
         // A dry run changes no memory, so it needs no lock; a cycle that writes must not interleave with another run's.
         var stateLocked = dryRun ? null : await state.LockAsync(stopping);
-        var componentsTask = ReadComponentsAsync(stopping);
-        var servers = await ServersAsync(componentsTask);
+        var componentsTask = _cachetReads.ReadComponentsAsync(stopping);
+        var servers = await _servers.OfThisCycleAsync(componentsTask);
         var probed = Channel.CreateUnbounded<(int Index, ProbeResult Probe)>(new UnboundedChannelOptions { SingleReader = true });
         var probing = ProbeAllAsync(servers, probed.Writer, stopping);
         var counts = await reports.ReadAsync(servers, stopping);
@@ -68,7 +70,7 @@ public sealed class SyncCycle(
         var writing = _writer?.WriteAllAsync(toWrite.Reader.ReadAllAsync(CancellationToken.None), cycle.Plans, cycle.Memories, stopping) ?? Task.CompletedTask;
         try
         {
-            await cycle.PlanAsProbedAsync(probed.Reader, () => ReadMaintenanceAsync(stopping), HandOn);
+            await cycle.PlanAsProbedAsync(probed.Reader, () => _cachetReads.ReadMaintenanceAsync(stopping), HandOn);
         }
         finally
         {
@@ -119,65 +121,8 @@ public sealed class SyncCycle(
             Shard = settings.Shard is { IsAll: false } shard ? shard.ToString() : null,
         };
         logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
-        LogMemory();
+        MemoryReport.Log(logger);
         return summary;
-    }
-
-    /// <summary>Where this process's memory went, for whoever sizes its container (and for the benchmark).</summary>
-    private void LogMemory()
-    {
-        if (!logger.IsEnabled(LogLevel.Debug))
-        {
-            return;
-        }
-
-        using var process = Process.GetCurrentProcess();
-        var gc = GC.GetGCMemoryInfo();
-        logger.LogDebug(
-            "Memory: peak RSS {PeakMiB:0} MiB, now {RssMiB:0} MiB; GC heap {HeapMiB:0.0} MiB of {CommittedMiB:0.0} MiB committed; {AllocatedMiB:0} MiB allocated; collections gen0 {Gen0}, gen1 {Gen1}, gen2 {Gen2}",
-            process.PeakWorkingSet64 / 1048576.0, process.WorkingSet64 / 1048576.0, gc.HeapSizeBytes / 1048576.0, gc.TotalCommittedBytes / 1048576.0,
-            GC.GetTotalAllocatedBytes() / 1048576.0, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-    }
-
-    /// <summary>
-    /// The servers of this cycle. Entries naming a component group need Cachet's components first; without such
-    /// entries the probes start at once, while Cachet is still being read.
-    /// </summary>
-    private async Task<IReadOnlyList<ServerSettings>> ServersAsync(Task<(ComponentResolver? Components, string? Error)> componentsTask)
-    {
-        var all = await AllServersAsync(componentsTask);
-        if (settings.Shard is not { IsAll: false } shard)
-        {
-            return all;
-        }
-
-        var owned = shard.Filter(all);
-        logger.LogInformation("Shard {Shard}: {Owned} of {Total} servers", shard, owned.Count, all.Count);
-        return owned;
-    }
-
-    private async Task<IReadOnlyList<ServerSettings>> AllServersAsync(Task<(ComponentResolver? Components, string? Error)> componentsTask)
-    {
-        var templates = settings.Templates ?? [];
-        if (templates.Count == 0)
-        {
-            return settings.Servers;
-        }
-
-        if ((await componentsTask).Components is not { } components)
-        {
-            logger.LogWarning("{Count} group entries of Servers need Cachet's components to find their servers; skipped this cycle", templates.Count);
-            return settings.Servers;
-        }
-
-        var (servers, problems) = ServerDiscovery.Expand(settings.Servers, templates, components.Components, components.Groups);
-        foreach (var problem in problems)
-        {
-            logger.LogWarning("{Problem}", problem);
-        }
-
-        logger.LogDebug("{Count} servers found through component groups", servers.Count - settings.Servers.Count);
-        return servers;
     }
 
     /// <summary>
@@ -238,56 +183,4 @@ public sealed class SyncCycle(
         state.Save();
     }
 
-    /// <summary>
-    /// The maintenance schedules, when components under maintenance are to be left alone. If they cannot be read the
-    /// cycle goes on without them, with a warning: statuses are the job, and a Cachet without schedules is common.
-    /// </summary>
-    private async Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceAsync(CancellationToken stopping)
-    {
-        if (!settings.Cachet.RespectMaintenance)
-        {
-            return [];
-        }
-
-        try
-        {
-            return await cachet!.ReadMaintenanceSchedulesAsync(stopping);
-        }
-        catch (CachetException ex)
-        {
-            logger.LogWarning("Maintenance schedules could not be read, so none is respected this cycle: {Error}", ex.Message);
-            return [];
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            return [];
-        }
-    }
-
-    private async Task<(ComponentResolver? Components, string? Error)> ReadComponentsAsync(CancellationToken stopping)
-    {
-        if (cachet is null)
-        {
-            return (null, null);
-        }
-
-        try
-        {
-            // One after the other, not at once: after an outage the circuit breaker lets one trial call through,
-            // and that call must be the one the cycle cannot do without. (Schedules come later, and only for a change.)
-            var components = await cachet.ReadAllComponentsAsync(stopping);
-            logger.LogDebug("Read {Count} components from Cachet", components.Count);
-            var groups = settings.Templates is { Count: > 0 } ? await cachet.ReadAllGroupsAsync(stopping) : [];
-            return (new ComponentResolver(components, groups: groups), null);
-        }
-        catch (CachetException ex)
-        {
-            logger.LogError("Cachet could not be read, nothing will be written: {Error}", ex.Message);
-            return (null, ex.Message);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            return (null, null);
-        }
-    }
 }

@@ -1,0 +1,45 @@
+using CachetSync.Cachet;
+using CachetSync.Configuration;
+using CachetSync.Probing;
+using CachetSync.Reports;
+using CachetSync.State;
+using CachetSync.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CachetSync.Sync;
+
+public static class SyncServiceCollectionExtensions
+{
+    /// <summary>
+    /// The cycle and what only it uses: the state it remembers, the report reader, the latency metrics. After
+    /// <c>AddProbing</c>, <c>AddReports</c>, <c>AddCachet</c> and <c>AddTelemetry</c>, whose parts it takes; the report
+    /// source and Cachet are optional (Source None; a dry run with no Cachet configured).
+    /// </summary>
+    public static IServiceCollection AddSync(this IServiceCollection services, CachetSyncSettings settings) => services
+        .AddSingleton(provider => new StateStore(settings.State ?? new StateSettings(null), provider.GetRequiredService<ILoggerFactory>()))
+        .AddSingleton(provider => new ReportReader(
+            provider.GetService<IReportSource>(),
+            settings.Reports,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<ReportReader>>(),
+            provider.GetRequiredService<CycleTelemetry>()))
+        .AddSingleton(provider => new SyncCycle(
+            settings,
+            provider.GetRequiredService<ServerProber>(),
+            provider.GetRequiredService<ReportReader>(),
+            provider.GetService<ICachetClient>(),
+            provider.GetRequiredService<StateStore>(),
+            LatencyMetrics(provider, settings),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<SyncCycle>>(),
+            provider.GetRequiredService<CycleTelemetry>()));
+
+    /// <summary>Latency points need Cachet and <c>Metrics.Enabled</c>; otherwise there are none to post.</summary>
+    private static LatencyMetrics? LatencyMetrics(IServiceProvider provider, CachetSyncSettings settings) =>
+        provider.GetService<ICachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
+            ? new LatencyMetrics(
+                cachet, metrics, provider.GetRequiredService<CachetRateLimit>(), provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<LatencyMetrics>>())
+            : null;
+}
