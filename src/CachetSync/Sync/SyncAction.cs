@@ -30,3 +30,13 @@ public enum SyncAction
     /// <summary>The component is under a Cachet maintenance schedule in progress: left alone.</summary>
     Maintenance,
 }
+
+public static class SyncActions
+{
+    /// <summary>How an action is written everywhere it is shown: table, JSON, metrics (<c>dry-run</c>, <c>updated</c>, …).</summary>
+    public static string Label(this SyncAction action) => action switch
+    {
+        SyncAction.DryRun => "dry-run",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+}

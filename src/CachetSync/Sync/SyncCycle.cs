@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using CachetSync.Cachet;
 using CachetSync.Configuration;
+using CachetSync.Output;
 using CachetSync.Probing;
 using CachetSync.Reports;
 using CachetSync.State;

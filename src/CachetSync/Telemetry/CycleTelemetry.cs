@@ -59,7 +59,7 @@ public sealed class CycleTelemetry : IDisposable
         {
             var name = new KeyValuePair<string, object?>("server", server.Server);
             _probes.Add(1, new KeyValuePair<string, object?>("probe.kind", server.Probe.Kind.ToString()));
-            _writes.Add(1, new KeyValuePair<string, object?>("action", SummaryTable.ActionLabel(server.Action)));
+            _writes.Add(1, new KeyValuePair<string, object?>("action", server.Action.Label()));
             if (server.HasDesired)
             {
                 _probeDuration.Record(server.Probe.Latency.TotalSeconds, name);

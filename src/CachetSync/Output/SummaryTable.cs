@@ -1,9 +1,10 @@
 using CachetSync.Configuration;
 using CachetSync.Output;
 using CachetSync.Probing;
+using CachetSync.Sync;
 using CachetSync.Thresholds;
 
-namespace CachetSync.Sync;
+namespace CachetSync.Output;
 
 /// <summary>Prints the cycle summary as a plain table on stdout: one row per server, then the totals.</summary>
 public static class SummaryTable
@@ -16,17 +17,7 @@ public static class SummaryTable
 
     public static void Write(TextWriter output, CycleSummary summary)
     {
-        // Names and details come from the configuration, Cachet and the servers: escaped, so none can forge a row.
-        var rows = summary.Servers.Select(outcome => Row(outcome).Select(TerminalText.Escape).ToArray()).ToList();
-        var widths = Headers.Select((header, column) =>
-            rows.Select(row => row[column].Length).Prepend(header.Length).Max()).ToArray();
-
-        WriteRow(output, Headers, widths);
-        foreach (var row in rows)
-        {
-            WriteRow(output, row, widths);
-        }
-
+        TextTable.Write(output, Headers, summary.Servers.Select(Row));
         output.WriteLine();
         output.WriteLine(Totals(summary));
     }
@@ -36,7 +27,7 @@ public static class SummaryTable
         string.Join(", ", TotalsOrder
             .Select(action => (Action: action, Count: summary.Count(action)))
             .Where(pair => pair.Count > 0)
-            .Select(pair => $"{pair.Count} {ActionLabel(pair.Action)}")
+            .Select(pair => $"{pair.Count} {pair.Action.Label()}")
             .DefaultIfEmpty("nothing to do"));
 
     public static string Totals(CycleSummary summary)
@@ -59,7 +50,7 @@ public static class SummaryTable
         $"{outcome.Probe.Latency.TotalMilliseconds:0} ms",
         outcome.Reports?.ToString() ?? "-",
         $"{outcome.Current?.ToString() ?? "?"} -> {(outcome.HasDesired ? outcome.Desired.Status.ToString() : "-")}",
-        ActionLabel(outcome.Action),
+        outcome.Action.Label(),
         outcome.Error ?? outcome.Note ?? Explained(outcome),
     ];
 
@@ -79,20 +70,4 @@ public static class SummaryTable
 
     private static string Explained(ServerOutcome outcome) =>
         outcome.Probe.Timings is { } timings ? $"{outcome.Desired.Reason} [{timings}]" : outcome.Desired.Reason;
-
-    public static string ActionLabel(SyncAction action) => action switch
-    {
-        SyncAction.DryRun => "dry-run",
-        _ => action.ToString().ToLowerInvariant(),
-    };
-
-    private static void WriteRow(TextWriter output, IReadOnlyList<string> cells, int[] widths)
-    {
-        for (var column = 0; column < cells.Count - 1; column++)
-        {
-            output.Write(cells[column].PadRight(widths[column] + 2));
-        }
-
-        output.WriteLine(cells[^1]);
-    }
 }

@@ -1,0 +1,41 @@
+using System.Globalization;
+using CachetSync.Cachet;
+using CachetSync.Thresholds;
+
+namespace CachetSync.Output;
+
+/// <summary>What <c>--list-components</c> prints: a table grouped by component group, or a JSON array.</summary>
+public static class ComponentListingOutput
+{
+    private static readonly string[] Headers = ["ID", "NAME", "GROUP", "STATUS", "ENABLED"];
+
+    public static void WriteTable(TextWriter output, IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetGroup> groups)
+    {
+        var names = groups.ToDictionary(group => group.Id, group => group.Name);
+        TextTable.Write(output, Headers, components
+            .OrderBy(component => component.GroupId ?? 0).ThenBy(component => component.Id)
+            .Select(component => (IReadOnlyList<string>)
+            [
+                component.Id.ToString(CultureInfo.InvariantCulture),
+                component.Name,
+                GroupLabel(component.GroupId, names),
+                ((ComponentStatus)component.Status).ToString(),
+                component.Enabled ? "yes" : "no",
+            ]));
+        output.WriteLine();
+        output.WriteLine($"{components.Count} components in {groups.Count} groups.");
+    }
+
+    public static void WriteJson(TextWriter output, IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetGroup> groups)
+    {
+        var names = groups.ToDictionary(group => group.Id, group => group.Name);
+        OutputJson.WriteLine(output, components.OrderBy(component => component.Id)
+            .Select(component => component.GroupId is int groupId and > 0
+                ? new ComponentDocument(component.Id, component.Name, groupId, names.GetValueOrDefault(groupId), ((ComponentStatus)component.Status).ToString(), component.Enabled)
+                : new ComponentDocument(component.Id, component.Name, null, null, ((ComponentStatus)component.Status).ToString(), component.Enabled))
+            .ToList());
+    }
+
+    private static string GroupLabel(int? groupId, Dictionary<int, string> names) =>
+        groupId is { } id and > 0 ? names.TryGetValue(id, out var name) ? $"{name} (#{id})" : $"#{id}" : "-";
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+
+namespace CachetSync.Output;
+
+/// <summary>
+/// The JSON summary of a cycle (<c>--output json</c>), one line per cycle. Its names are a contract documented in
+/// README: add fields, never rename them. Null fields are written as null, not left out (timings excepted: they are
+/// there only with <c>Probe.Timings</c>).
+/// </summary>
+public sealed record SummaryDocument(
+    DateTimeOffset StartedAt,
+    double DurationMs,
+    bool DryRun,
+    bool Stopped,
+    bool Worker,
+    int ExitCode,
+    string? Shard,
+    string? CachetError,
+    SummaryTotals Totals,
+    IReadOnlyList<ServerDocument> Servers);
+
+/// <summary>How many servers, failed probes, and servers per action (one field per <see cref="Sync.SyncAction"/>).</summary>
+public sealed record SummaryTotals(
+    int Servers, int ProbesFailed, int Unchanged, int Updated, int DryRun, int Failed, int Skipped, int Damped, int Held, int Disabled, int Maintenance);
+
+/// <summary>One server's row of the JSON summary.</summary>
+public sealed record ServerDocument(
+    string Server,
+    string Probe,
+    int? StatusCode,
+    double LatencyMs,
+    string ProbeDetail,
+    int Attempts,
+    double? ThroughputBytesPerSecond,
+    double? CertificateExpiresInDays,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TimingsDocument? Timings,
+    int? Reports,
+    int? ComponentId,
+    string? Current,
+    string? Desired,
+    string Reason,
+    string Action,
+    string? Error,
+    string? Note);
+
+/// <summary>Milliseconds per probe phase; null for a phase that did not happen.</summary>
+public sealed record TimingsDocument(double? DnsMs, double? ConnectMs, double? TlsMs, double? FirstByteMs, double? BodyMs);
+
+/// <summary>One component of <c>--list-components --output json</c>; ungrouped is a null group on both Cachet flavours.</summary>
+public sealed record ComponentDocument(int Id, string Name, int? GroupId, string? Group, string Status, bool Enabled);

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CachetSync.Output;
+using CachetSync.Probing;
+using CachetSync.Sync;
+using CachetSync.Thresholds;
+
+namespace CachetSync.Tests.Output;
+
+/// <summary>The JSON summary's contract, written from its document type.</summary>
+public sealed class SummaryJsonTests
+{
+    private static CycleSummary Summary(string name, string reason) => new(
+        [new ServerOutcome(name, ProbeResult.Answered(503, TimeSpan.FromMilliseconds(12)), null,
+            new StatusDecision(ComponentStatus.MajorOutage, reason), 7, ComponentStatus.Operational, SyncAction.DryRun, null)],
+        null, new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(1), DryRun: true, Stopped: false);
+
+    private static string Written(CycleSummary summary)
+    {
+        using var output = new StringWriter();
+        SummaryJson.Write(output, summary);
+        return output.ToString();
+    }
+
+    [Fact]
+    public void Names_are_written_as_utf8_and_quotes_as_quotes()
+    {
+        var text = Written(Summary("Zürich-1", "HTTP 503 \"busy\""));
+
+        text.Should().Contain("\"server\":\"Zürich-1\"").And.Contain("\\\"busy\\\"").And.NotContain("\\u00");
+        JsonNode.Parse(text)!["servers"]![0]!["reason"]!.GetValue<string>().Should().Be("HTTP 503 \"busy\"");
+    }
+
+    [Fact]
+    public void Totals_count_every_action_by_its_camel_case_name()
+    {
+        var totals = JsonNode.Parse(Written(Summary("edge-1", "HTTP 503")))!["totals"]!.AsObject();
+
+        totals.Select(pair => pair.Key).Should().Equal(
+            new[] { "servers", "probesFailed" }.Concat(Enum.GetValues<SyncAction>().Select(action => JsonNamingPolicy.CamelCase.ConvertName(action.ToString()))));
+        totals["dryRun"]!.GetValue<int>().Should().Be(1);
+        totals["probesFailed"]!.GetValue<int>().Should().Be(0, "an HTTP 503 is an answer, not a failed probe");
+    }
+
+    [Fact]
+    public void Every_field_is_there_with_null_for_what_is_unknown_and_timings_only_when_measured()
+    {
+        var server = JsonNode.Parse(Written(Summary("edge-1", "HTTP 503")))!["servers"]![0]!.AsObject();
+
+        server.Select(pair => pair.Key).Should().Equal(
+            "server", "probe", "statusCode", "latencyMs", "probeDetail", "attempts", "throughputBytesPerSecond", "certificateExpiresInDays",
+            "reports", "componentId", "current", "desired", "reason", "action", "error", "note");
+        server["reports"].Should().BeNull();
+        server["action"]!.GetValue<string>().Should().Be("dry-run");
+    }
+}
