@@ -45,7 +45,7 @@ public sealed record ServerSettings(
             node.Problem("sets both ComponentId and Component: keep one, so it is clear which component is meant");
         }
 
-        var thresholds = ThresholdSettings.Read(node.Child("Thresholds"), defaults, mergeStatusCodes: true);
+        var thresholds = ThresholdSettingsReader.Read(node.Child("Thresholds"), defaults, mergeStatusCodes: true);
         var probe = ReadProbe(node.Child("Probe"), probeDefaults);
         if (name is null || url is null || (componentId is null && component is null))
         {

@@ -25,7 +25,7 @@ public sealed record ServerTemplate(string Path, string Group, string UrlTemplat
             url = null;
         }
 
-        var thresholds = ThresholdSettings.Read(node.Child("Thresholds"), defaults, mergeStatusCodes: true);
+        var thresholds = ThresholdSettingsReader.Read(node.Child("Thresholds"), defaults, mergeStatusCodes: true);
         var probe = ServerSettings.ReadProbe(node.Child("Probe"), probeDefaults);
         return url is null ? null : new ServerTemplate(node.Path, group, url, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true, probe);
     }

@@ -28,7 +28,7 @@ public static class SettingsReader
         var schedule = ScheduleSettings.Read(root.Child("Schedule"));
         var probe = ProbeSettings.Read(root.Child("Probe"));
         var reports = ReportSettings.Read(root.Child("Reports"));
-        var thresholds = ThresholdSettings.Read(root.Child("Thresholds"), ThresholdSettings.BuiltIn, mergeStatusCodes: false);
+        var thresholds = ThresholdSettingsReader.Read(root.Child("Thresholds"), ThresholdSettings.BuiltIn, mergeStatusCodes: false);
         var (servers, templates) = ReadServers(root.Child("Servers"), thresholds, probe.Request);
 
         var shutdownTimeout = root.Duration("ShutdownTimeout", max: TimeSpan.FromHours(1)) ?? CachetSyncSettings.DefaultShutdownTimeout;

@@ -131,7 +131,7 @@ public sealed class SettingsReaderTests
 
         problems.Should().BeEmpty();
         settings!.Probe.Should().NotBeNull();
-        var thresholds = ThresholdSettings.Read(
+        var thresholds = ThresholdSettingsReader.Read(
             new ConfigNode(ConfigTree.Parse("""{ "Slow": "partialoutage", "Timeout": 3, "ConnectionError": "Major Outage" }"""), "", []),
             ThresholdSettings.BuiltIn,
             mergeStatusCodes: false);

@@ -3,7 +3,7 @@ using CachetSync.State;
 using CachetSync.Sync;
 using static CachetSync.Thresholds.ComponentStatus;
 
-namespace CachetSync.Tests.State;
+namespace CachetSync.Tests.Sync;
 
 public sealed class ChangeGateTests
 {

@@ -1,8 +1,8 @@
 using CachetSync.Configuration;
-using CachetSync.Sync;
+using CachetSync.State;
 using CachetSync.Thresholds;
 
-namespace CachetSync.State;
+namespace CachetSync.Sync;
 
 /// <summary>
 /// Decides whether a status that differs from Cachet's is written now. Pure: the component's memory and the time

@@ -1,0 +1,139 @@
+using CachetSync.Thresholds;
+
+namespace CachetSync.Configuration;
+
+/// <summary>Reads a <c>Thresholds</c> section (top level, per server, per group) over the thresholds it inherits.</summary>
+public static class ThresholdSettingsReader
+{
+    /// <summary>
+    /// Reads <paramref name="node"/> over <paramref name="inherited"/>: every key present replaces the inherited
+    /// value. With <paramref name="mergeStatusCodes"/> (per-server overrides) status-code entries are merged
+    /// key by key; otherwise a <c>StatusCodes</c> section is the whole plan and replaces the inherited one.
+    /// </summary>
+    public static ThresholdSettings Read(ConfigNode node, ThresholdSettings inherited, bool mergeStatusCodes)
+    {
+        if (!node.Exists)
+        {
+            return inherited;
+        }
+
+        node.RejectUnknownKeys(ThresholdSettings.Keys);
+        return new ThresholdSettings(
+            ReadStatusCodes(node.Child("StatusCodes"), inherited.StatusCodes, mergeStatusCodes),
+            ReadSlowAfter(node, inherited.SlowAfter),
+            node.Status("Slow") ?? inherited.Slow,
+            node.Status("Timeout") ?? inherited.Timeout,
+            node.Status("ConnectionError") ?? inherited.ConnectionError,
+            ReadReports(node.Child("Reports")) ?? inherited.Reports,
+            node.Enum<ReportsApply>("ReportsApply") ?? inherited.ReportsApply,
+            ReadCertificateExpiresWithin(node, inherited.CertificateExpiresWithin),
+            node.Status("CertificateExpiring") ?? inherited.CertificateExpiring);
+    }
+
+    private static TimeSpan? ReadSlowAfter(ConfigNode node, TimeSpan? inherited)
+    {
+        var text = node.String("SlowAfter");
+        if (text is null)
+        {
+            return inherited;
+        }
+
+        return string.Equals(text, "off", StringComparison.OrdinalIgnoreCase) ? null : node.Duration("SlowAfter");
+    }
+
+    /// <summary>A duration, or "off" to drop an inherited one. A certificate's life is counted in days: up to a year.</summary>
+    private static TimeSpan? ReadCertificateExpiresWithin(ConfigNode node, TimeSpan? inherited)
+    {
+        var text = node.String("CertificateExpiresWithin");
+        if (text is null)
+        {
+            return inherited;
+        }
+
+        return string.Equals(text, "off", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : node.Duration("CertificateExpiresWithin", max: TimeSpan.FromDays(366));
+    }
+
+    private static StatusCodeMap ReadStatusCodes(ConfigNode node, StatusCodeMap inherited, bool merge)
+    {
+        if (!node.Exists)
+        {
+            return inherited;
+        }
+
+        var rules = new List<StatusCodeRule>();
+        ComponentStatus? @default = null;
+        foreach (var (key, _) in node.Entries())
+        {
+            var status = node.Status(key);
+            if (status is null)
+            {
+                continue;
+            }
+
+            if (string.Equals(key, "default", StringComparison.OrdinalIgnoreCase))
+            {
+                @default = status;
+            }
+            else if (StatusCodeRule.TryParseKey(key, status.Value, out var rule))
+            {
+                rules.Add(rule);
+            }
+            else
+            {
+                node.Problem($"\"{key}\" is not a code, a range a-b or \"default\" (codes 100-599)");
+            }
+        }
+
+        if (merge)
+        {
+            var overridden = rules.Select(rule => (rule.From, rule.To)).ToHashSet();
+            rules.AddRange(inherited.Rules.Where(rule => !overridden.Contains((rule.From, rule.To))));
+        }
+
+        foreach (var (first, second) in StatusCodeMap.Ambiguities(rules))
+        {
+            node.Problem($"\"{first}\" and \"{second}\" overlap and are equally specific; make one narrower");
+        }
+
+        return new StatusCodeMap(rules, @default ?? (merge ? inherited.Default : ThresholdSettings.BuiltIn.StatusCodes.Default));
+    }
+
+    private static IReadOnlyList<ReportThreshold>? ReadReports(ConfigNode node)
+    {
+        if (!node.Exists)
+        {
+            return null;
+        }
+
+        var thresholds = new List<ReportThreshold>();
+        foreach (var item in node.Items())
+        {
+            item.RejectUnknownKeys(ThresholdSettings.ReportThresholdKeys);
+            var atLeast = item.Int("AtLeast", 1, int.MaxValue);
+            var status = item.Status("Status");
+            if (item.String("AtLeast") is null)
+            {
+                item.Problem("AtLeast", "is required");
+            }
+
+            if (item.String("Status") is null)
+            {
+                item.Problem("Status", "is required");
+            }
+
+            if (atLeast is { } count && status is { } value)
+            {
+                if (thresholds.Any(existing => existing.AtLeast == count))
+                {
+                    item.Problem("AtLeast", $"{count} appears twice");
+                }
+
+                thresholds.Add(new ReportThreshold(count, value));
+            }
+        }
+
+        return thresholds.OrderBy(threshold => threshold.AtLeast).ToList();
+    }
+}
