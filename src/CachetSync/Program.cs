@@ -36,7 +36,10 @@ public static class Program
         var (commandLine, argumentError) = CommandLine.Parse(args);
         if (commandLine is null)
         {
-            await environment.Error.WriteLineAsync($"cachetsync: {argumentError}\n\n{CommandLine.Usage}");
+            var unknown = args.FirstOrDefault(arg => argumentError == $"unknown argument \"{arg}\"");
+            var suggestion = unknown is null ? null : CommandLine.Suggestion(unknown);
+            await environment.Error.WriteLineAsync(
+                $"cachetsync: {argumentError}{(suggestion is null ? "" : $"; did you mean {suggestion}?")}\n\n{CommandLine.Usage}");
             return CycleSummary.ExitInvalidConfiguration;
         }
 

@@ -1,12 +1,19 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+
 namespace CachetSync.Configuration;
 
-/// <summary>The command line: <c>cachetsync [--config FILE] [--once] [--dry-run] [--output table|json] [--shard i/K]</c>.</summary>
+/// <summary>
+/// The command line, parsed by System.CommandLine (POSIX conventions: <c>--opt value</c>, <c>--opt=value</c>,
+/// <c>--opt:value</c>, <c>-h</c>, <c>--help</c>, <c>-?</c>), with CachetSync's own words for what it refuses.
+/// </summary>
 public sealed record CommandLine(
     string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version, OutputFormat Output = OutputFormat.Table, bool ListComponents = false,
     Sync.Shard? Shard = null)
 {
     public const string Usage = """
-        Usage: cachetsync [--config FILE] [--once] [--dry-run] [--output table|json] [--shard i/K]
+        Usage: cachetsync [--config FILE] [--once] [--dry-run] [--output table|json] [--shard i/K] [--list-components] [--version] [-h|--help]
 
         Probes every configured server, maps the results through the thresholds, and sets the
         matching Cachet component statuses (only those that changed). Without --once it keeps
@@ -28,71 +35,120 @@ public sealed record CommandLine(
         Exit codes: 0 cycle applied, 1 invalid configuration or arguments, 2 Cachet read or write failed.
         """;
 
+    private static readonly Option<string> ConfigOption = new("--config") { Arity = ArgumentArity.ZeroOrOne, CustomParser = ConfigFileName };
+    private static readonly Option<bool> OnceOption = Flag("--once");
+    private static readonly Option<bool> DryRunOption = Flag("--dry-run");
+    private static readonly Option<bool> ListComponentsOption = Flag("--list-components");
+    private static readonly Option<OutputFormat> OutputOption = new("--output") { Arity = ArgumentArity.ZeroOrOne, CustomParser = Format };
+    private static readonly Option<Sync.Shard?> ShardOption = new("--shard") { Arity = ArgumentArity.ZeroOrOne, CustomParser = ShardOf };
+
+    private static readonly RootCommand Root = new("cachetsync")
+    {
+        ConfigOption, OnceOption, DryRunOption, OutputOption, ShardOption, ListComponentsOption,
+    };
+
+    /// <summary>Every option the parser knows, by every name it answers to.</summary>
+    public static IEnumerable<string> OptionNames => Root.Options.SelectMany(option => option.Aliases.Prepend(option.Name));
+
     /// <returns>The parsed command line, or null and the reason.</returns>
     public static (CommandLine? CommandLine, string? Error) Parse(IReadOnlyList<string> args)
     {
-        string? configFile = null;
-        bool once = false, dryRun = false, help = false, version = false, list = false;
-        var output = OutputFormat.Table;
-        Sync.Shard? shard = null;
-        for (var i = 0; i < args.Count; i++)
+        // A flag given a value ("--once=yes") is a mistake to name as written, not a value to parse.
+        if (args.FirstOrDefault(arg => arg.Split('=', ':')[0] is var name && arg.Length > name.Length && Root.Options.Any(
+                option => option is Option<bool> or HelpOption or VersionOption && (option.Name == name || option.Aliases.Contains(name)))) is { } flagWithValue)
         {
-            var (name, inlineValue) = Split(args[i]);
-            switch (name)
-            {
-                case "--config":
-                    configFile = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
-                    if (string.IsNullOrWhiteSpace(configFile))
-                    {
-                        return (null, "--config needs a file name");
-                    }
-
-                    break;
-                case "--output":
-                    var format = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
-                    if (!Enum.TryParse(format, ignoreCase: true, out output) || !Enum.IsDefined(output) || int.TryParse(format, out _))
-                    {
-                        return (null, "--output takes table or json");
-                    }
-
-                    break;
-                case "--shard":
-                    var text = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
-                    if (!Sync.Shard.TryParse(text, out var parsed))
-                    {
-                        return (null, $"--shard takes i/K: shard i (from 0) of K (1 to {Sync.Shard.MaxCount}), e.g. --shard 0/4");
-                    }
-
-                    shard = parsed;
-                    break;
-                case "--once" when inlineValue is null:
-                    once = true;
-                    break;
-                case "--dry-run" when inlineValue is null:
-                    dryRun = true;
-                    break;
-                case "--help" or "-h" or "-?" when inlineValue is null:
-                    help = true;
-                    break;
-                case "--list-components" when inlineValue is null:
-                    list = true;
-                    break;
-                case "--version" when inlineValue is null:
-                    version = true;
-                    break;
-                default:
-                    return (null, $"unknown argument \"{args[i]}\"");
-            }
+            return (null, $"unknown argument \"{flagWithValue}\"");
         }
 
-        return (new CommandLine(configFile, once, dryRun, help, version, output, list, shard), null);
+        var result = Root.Parse(args);
+        if (result.UnmatchedTokens.Count > 0)
+        {
+            return (null, $"unknown argument \"{result.UnmatchedTokens[0]}\"");
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            return (null, result.Errors[0].Message);
+        }
+
+        return (new CommandLine(
+            result.GetValue(ConfigOption),
+            result.GetValue(OnceOption),
+            result.GetValue(DryRunOption),
+            Given<HelpOption>(result),
+            Given<VersionOption>(result),
+            result.GetValue(OutputOption),
+            result.GetValue(ListComponentsOption),
+            result.GetValue(ShardOption)), null);
     }
 
-    private static (string Name, string? Value) Split(string arg)
+    /// <summary>The option a mistyped one most likely meant ("--onse" → "--once"), if one is close enough.</summary>
+    public static string? Suggestion(string unknown)
     {
-        var equals = arg.IndexOf('=', StringComparison.Ordinal);
-        return arg.StartsWith("--", StringComparison.Ordinal) && equals > 0
-            ? (arg[..equals], arg[(equals + 1)..])
-            : (arg, null);
+        var name = unknown.Split('=', ':')[0];
+        return OptionNames.Where(option => option.StartsWith("--", StringComparison.Ordinal))
+            .Select(option => (Option: option, Distance: EditDistance(name, option)))
+            .Where(candidate => candidate.Distance <= Math.Max(1, candidate.Option.Length / 4))
+            .OrderBy(candidate => candidate.Distance)
+            .Select(candidate => candidate.Option)
+            .FirstOrDefault();
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
+    private static Option<bool> Flag(string name) => new(name) { Arity = ArgumentArity.Zero };
+
+    private static bool Given<TOption>(ParseResult result)
+        where TOption : Option =>
+        Root.Options.OfType<TOption>().Any(option => result.GetResult(option) is { Implicit: false });
+
+    private static string? ConfigFileName(ArgumentResult argument)
+    {
+        if (argument.Tokens is [var token] && !string.IsNullOrWhiteSpace(token.Value))
+        {
+            return token.Value;
+        }
+
+        argument.AddError("--config needs a file name");
+        return null;
+    }
+
+    private static OutputFormat Format(ArgumentResult argument)
+    {
+        var text = argument.Tokens is [var token] ? token.Value : null;
+        if (Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var format) && Enum.IsDefined(format) && !int.TryParse(text, out _))
+        {
+            return format;
+        }
+
+        argument.AddError("--output takes table or json");
+        return OutputFormat.Table;
+    }
+
+    private static Sync.Shard? ShardOf(ArgumentResult argument)
+    {
+        if (Sync.Shard.TryParse(argument.Tokens is [var token] ? token.Value : null, out var shard))
+        {
+            return shard;
+        }
+
+        argument.AddError($"--shard takes i/K: shard i (from 0) of K (1 to {Sync.Shard.MaxCount}), e.g. --shard 0/4");
+        return null;
     }
 }

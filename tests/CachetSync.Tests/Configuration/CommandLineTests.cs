@@ -20,6 +20,56 @@ public sealed class CommandLineTests
     public void Rejects_what_it_does_not_know(string arg, string expected) =>
         CommandLine.Parse([arg]).Error.Should().Be(expected);
 
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("--help")]
+    [InlineData("-?")]
+    public void Help_answers_to_its_usual_names(string arg) =>
+        CommandLine.Parse([arg]).CommandLine!.Help.Should().BeTrue();
+
+    [Theory]
+    [InlineData("--output", "json")]
+    [InlineData("--output=json")]
+    [InlineData("--output:JSON")]
+    public void An_option_value_may_follow_a_space_an_equals_sign_or_a_colon(params string[] args) =>
+        CommandLine.Parse(args).CommandLine!.Output.Should().Be(OutputFormat.Json);
+
+    [Theory]
+    [InlineData("--output=xml", "--output takes table or json")]
+    [InlineData("--output=1", "--output takes table or json")]
+    [InlineData("--shard=4/4", "--shard takes i/K: shard i (from 0) of K (1 to 1000), e.g. --shard 0/4")]
+    [InlineData("--config=", "--config needs a file name")]
+    [InlineData("--help=yes", "unknown argument \"--help=yes\"")]
+    [InlineData("--version:1", "unknown argument \"--version:1\"")]
+    public void A_bad_value_is_named_in_cachetsyncs_words(string arg, string expected) =>
+        CommandLine.Parse([arg]).Error.Should().Be(expected);
+
+    [Fact]
+    public void The_usage_line_lists_every_option()
+    {
+        var usage = CommandLine.Usage.Split('\n')[0];
+
+        CommandLine.OptionNames.Where(name => name != "/h" && name != "/?").Should().OnlyContain(
+            name => usage.Contains(name, StringComparison.Ordinal) || name == "-?", "the usage line is where a user looks first");
+    }
+
+    [Theory]
+    [InlineData("--onse", "--once")]
+    [InlineData("--dryrun", "--dry-run")]
+    [InlineData("--confg=a.json", "--config")]
+    [InlineData("--frobnicate", null)]
+    public void A_mistyped_option_gets_a_suggestion(string typed, string? meant) =>
+        CommandLine.Suggestion(typed).Should().Be(meant);
+
+    [Fact]
+    public async Task A_typo_exits_1_with_what_was_meant()
+    {
+        using var run = new TestRun();
+
+        (await run.RunAsync("--dry-rn")).Should().Be(1);
+        run.Error.ToString().Should().StartWith("cachetsync: unknown argument \"--dry-rn\"; did you mean --dry-run?");
+    }
+
     [Fact]
     public async Task Unknown_argument_exits_1_with_the_usage()
     {
