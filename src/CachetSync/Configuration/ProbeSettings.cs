@@ -12,7 +12,7 @@ public sealed record ProbeSettings(
     string UserAgent,
     ProbeRequest Request,
     int Retries = 0,
-    TimeSpan? RetryDelay = null,
+    TimeSpan RetryDelay = default,
     bool Timings = false,
     int PingCount = ProbeSettings.DefaultPingCount)
 {
@@ -30,13 +30,11 @@ public sealed record ProbeSettings(
     /// <summary>Echoes per <c>icmp://</c> probe: enough to see loss, few enough to share one timeout.</summary>
     public const int DefaultPingCount = 3;
 
+    /// <summary>The pause before a failed probe is repeated: long enough for a blip (a full accept queue) to pass.</summary>
     public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(1);
 
     public static string DefaultUserAgent { get; } =
         $"CachetSync/{typeof(ProbeSettings).Assembly.GetName().Version?.ToString(3) ?? "0"}";
-
-    /// <summary>The pause before a failed probe is repeated: long enough for a blip (a full accept queue) to pass.</summary>
-    public TimeSpan RetryPause => RetryDelay ?? DefaultRetryDelay;
 
     public static ProbeSettings Read(ConfigNode node)
     {
@@ -49,7 +47,7 @@ public sealed record ProbeSettings(
             node.String("UserAgent") ?? DefaultUserAgent,
             ProbeRequest.Read(node, ProbeRequest.Default),
             node.Int("Retries", 0, MaxRetries) ?? 0,
-            node.Duration("RetryDelay", max: TimeSpan.FromMinutes(1)),
+            node.Duration("RetryDelay", max: TimeSpan.FromMinutes(1)) ?? DefaultRetryDelay,
             node.Bool("Timings") ?? false,
             node.Int("PingCount", 1, 20) ?? DefaultPingCount);
     }

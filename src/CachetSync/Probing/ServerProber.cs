@@ -116,7 +116,7 @@ public sealed class ServerProber(
         var tries = settings.Retries + 1;
         for (var attempt = 2; attempt <= tries; attempt++)
         {
-            await Task.Delay(settings.RetryPause, time, cancellationToken);
+            await Task.Delay(settings.RetryDelay, time, cancellationToken);
             var again = await AttemptAsync(server, cancellationToken);
             if (Judged(again, server) == ComponentStatus.Operational)
             {
