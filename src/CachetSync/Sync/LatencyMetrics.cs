@@ -12,7 +12,7 @@ namespace CachetSync.Sync;
 /// Failures here are logged, never fail the cycle: the statuses are the job, the chart is a courtesy.
 /// </summary>
 public sealed class LatencyMetrics(
-    ICachetClient cachet, MetricSettings settings, CachetRateLimit rateLimit, TimeProvider time, ILogger<LatencyMetrics> logger)
+    ICachetClient cachet, MetricSettings settings, CachetRateLimit rateLimit, TimeProvider time, ILogger<LatencyMetrics> logger) : ILatencyMetrics
 {
     /// <summary>Writes left unspent for what the next cycle's statuses need before its own points: as many as post at once.</summary>
     private const int Reserve = 4;

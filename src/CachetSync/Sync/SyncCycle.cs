@@ -30,7 +30,7 @@ public sealed class SyncCycle(
     ReportReader reports,
     ICachetClient? cachet,
     StateStore state,
-    LatencyMetrics? metrics,
+    ILatencyMetrics metrics,
     TimeProvider time,
     ILogger<SyncCycle> logger,
     Telemetry.CycleTelemetry? telemetry = null)
@@ -106,7 +106,7 @@ public sealed class SyncCycle(
         if (!dryRun && stateLocked is null)
         {
             Remember(plans, cycle.Memories);
-            if (metrics is not null && !stopping.IsCancellationRequested)
+            if (!stopping.IsCancellationRequested)
             {
                 await metrics.PostAsync(servers, plans, stopping);
             }

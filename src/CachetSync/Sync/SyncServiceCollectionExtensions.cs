@@ -30,16 +30,16 @@ public static class SyncServiceCollectionExtensions
             provider.GetRequiredService<ReportReader>(),
             provider.GetService<ICachetClient>(),
             provider.GetRequiredService<StateStore>(),
-            LatencyMetrics(provider, settings),
+            LatencyPoints(provider, settings),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<SyncCycle>>(),
             provider.GetRequiredService<CycleTelemetry>()));
 
     /// <summary>Latency points need Cachet and <c>Metrics.Enabled</c>; otherwise there are none to post.</summary>
-    private static LatencyMetrics? LatencyMetrics(IServiceProvider provider, CachetSyncSettings settings) =>
+    private static ILatencyMetrics LatencyPoints(IServiceProvider provider, CachetSyncSettings settings) =>
         provider.GetService<ICachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
             ? new LatencyMetrics(
                 cachet, metrics, provider.GetRequiredService<CachetRateLimit>(), provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<LatencyMetrics>>())
-            : null;
+            : NoLatencyMetrics.Instance;
 }
