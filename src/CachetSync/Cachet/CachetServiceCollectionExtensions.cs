@@ -141,7 +141,7 @@ public static class CachetServiceCollectionExtensions
         // in a worker, a Cachet that stays down stops costing each cycle its full timeouts and retries.
         options.CircuitBreaker.FailureRatio = 1.0;
         options.CircuitBreaker.MinimumThroughput = Math.Max(2, settings.BreakAfter);
-        options.CircuitBreaker.BreakDuration = settings.BreakFor ?? CachetSettings.DefaultBreakFor;
+        options.CircuitBreaker.BreakDuration = settings.BreakFor;
         options.CircuitBreaker.SamplingDuration = Max(TimeSpan.FromMinutes(10), settings.Timeout * 2);
         if (settings.BreakAfter == 0)
         {

@@ -1,27 +1,46 @@
 namespace CachetSync.Configuration;
 
-/// <summary>Section <c>Cachet</c>: where the status page is and how to talk to it.</summary>
-public sealed record CachetSettings(
-    Uri? BaseUrl,
-    Secret? ApiToken,
-    TimeSpan Timeout,
-    int PageSize,
-    int MaxParallelWrites,
-    int MaxRetries,
-    TimeSpan RetryDelay,
-    int BreakAfter = 10,
-    TimeSpan? BreakFor = null,
-    bool RespectManualStatus = false,
-    TimeSpan ManualHoldFor = default,
-    bool RespectMaintenance = true,
-    int? ApiVersion = 2)
+/// <summary>
+/// Section <c>Cachet</c>: where the status page is and how to talk to it. Each default is the property's initial
+/// value, and only there: the reader falls back to it, README's table is tested against it.
+/// </summary>
+public sealed record CachetSettings
 {
+    public Uri? BaseUrl { get; init; }
+
+    public Secret? ApiToken { get; init; }
+
+    /// <summary>One attempt of one request, its whole body included.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int PageSize { get; init; } = 1000;
+
+    public int MaxParallelWrites { get; init; } = 4;
+
+    public int MaxRetries { get; init; } = 3;
+
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Failed calls in a row that open the circuit breaker; 0 turns it off.</summary>
+    public int BreakAfter { get; init; } = 10;
+
+    public TimeSpan BreakFor { get; init; } = TimeSpan.FromMinutes(5);
+
+    public bool RespectManualStatus { get; init; }
+
+    public TimeSpan ManualHoldFor { get; init; } = TimeSpan.FromHours(1);
+
+    public bool RespectMaintenance { get; init; } = true;
+
+    /// <summary>2, 3, or null: "auto", told apart by one request when Cachet is first used.</summary>
+    public int? ApiVersion { get; init; }
+
+    private static readonly CachetSettings Defaults = new();
+
     public static readonly string[] Keys =
         ["BaseUrl", "ApiToken", "Timeout", "PageSize", "MaxParallelWrites", "Resilience", "RespectManualStatus", "ManualHoldFor", "RespectMaintenance", "ApiVersion"];
 
     public static readonly string[] ResilienceKeys = ["MaxRetries", "RetryDelay", "BreakAfter", "BreakFor"];
-
-    public static readonly TimeSpan DefaultBreakFor = TimeSpan.FromMinutes(5);
 
     // The bounds Polly's own option validators hold the pipeline to, tightened so that the derived values hold too:
     // the whole request (Timeout × 11 attempts + back-off) and the breaker's window (2 × Timeout) stay within a day.
@@ -48,20 +67,22 @@ public sealed record CachetSettings(
 
         var apiVersion = ReadApiVersion(node);
         var respectMaintenance = node.Bool("RespectMaintenance");
-        return new CachetSettings(
-            baseUrl,
-            token,
-            node.Duration("Timeout", MinTimeout, MaxTimeout) ?? TimeSpan.FromSeconds(10),
-            node.Int("PageSize", 1, 100_000) ?? 1000,
-            node.Int("MaxParallelWrites", 1, 64) ?? 4,
-            resilience.Int("MaxRetries", 0, 10) ?? 3,
-            resilience.Duration("RetryDelay", max: MaxRetryDelay) ?? TimeSpan.FromSeconds(1),
-            ReadBreakAfter(resilience),
-            resilience.Duration("BreakFor", MinBreakFor) ?? DefaultBreakFor,
-            node.Bool("RespectManualStatus") ?? false,
-            node.Duration("ManualHoldFor", max: TimeSpan.FromDays(366)) ?? TimeSpan.FromHours(1),
-            respectMaintenance ?? true,
-            apiVersion);
+        return new CachetSettings
+        {
+            BaseUrl = baseUrl,
+            ApiToken = token,
+            Timeout = node.Duration("Timeout", MinTimeout, MaxTimeout) ?? Defaults.Timeout,
+            PageSize = node.Int("PageSize", 1, 100_000) ?? Defaults.PageSize,
+            MaxParallelWrites = node.Int("MaxParallelWrites", 1, 64) ?? Defaults.MaxParallelWrites,
+            MaxRetries = resilience.Int("MaxRetries", 0, 10) ?? Defaults.MaxRetries,
+            RetryDelay = resilience.Duration("RetryDelay", max: MaxRetryDelay) ?? Defaults.RetryDelay,
+            BreakAfter = ReadBreakAfter(resilience),
+            BreakFor = resilience.Duration("BreakFor", MinBreakFor) ?? Defaults.BreakFor,
+            RespectManualStatus = node.Bool("RespectManualStatus") ?? Defaults.RespectManualStatus,
+            ManualHoldFor = node.Duration("ManualHoldFor", max: TimeSpan.FromDays(366)) ?? Defaults.ManualHoldFor,
+            RespectMaintenance = respectMaintenance ?? Defaults.RespectMaintenance,
+            ApiVersion = apiVersion,
+        };
     }
 
     /// <summary>2, 3, or "auto" (the default): null, told apart by one request when Cachet is first used.</summary>
@@ -77,7 +98,7 @@ public sealed record CachetSettings(
             resilience.Problem("BreakAfter", "must be 0 (off) or at least 2");
         }
 
-        return value ?? 10;
+        return value ?? Defaults.BreakAfter;
     }
 
     private static Uri? ReadBaseUrl(ConfigNode node, bool dryRun)

@@ -14,9 +14,11 @@ public sealed class CachetClientTests : IDisposable
 
     private CachetClient Client(int pageSize = 1000, string? token = CachetStub.Token, int maxRetries = 1)
     {
-        var settings = new CachetSettings(
-            new Uri(_cachet.BaseUrl), token is null ? null : new Secret(token), TimeSpan.FromSeconds(2), pageSize,
-            MaxParallelWrites: 4, maxRetries, RetryDelay: TimeSpan.FromMilliseconds(10));
+        var settings = new CachetSettings
+        {
+            BaseUrl = new Uri(_cachet.BaseUrl), ApiToken = token is null ? null : new Secret(token), Timeout = TimeSpan.FromSeconds(2), PageSize = pageSize,
+            MaxParallelWrites = 4, MaxRetries = maxRetries, RetryDelay = TimeSpan.FromMilliseconds(10), ApiVersion = 2,
+        };
         return new ServiceCollection().AddCachet(settings).BuildServiceProvider().GetRequiredService<CachetClient>();
     }
 
@@ -152,8 +154,11 @@ public sealed class CachetClientTests : IDisposable
     [Fact]
     public async Task Unreachable_cachet_is_reported_without_a_crash()
     {
-        var settings = new CachetSettings(
-            new Uri($"http://127.0.0.1:{Loopback.FreePort()}"), new Secret(CachetStub.Token), TimeSpan.FromSeconds(1), 1000, 4, 1, TimeSpan.FromMilliseconds(10));
+        var settings = new CachetSettings
+        {
+            BaseUrl = new Uri($"http://127.0.0.1:{Loopback.FreePort()}"), ApiToken = new Secret(CachetStub.Token), Timeout = TimeSpan.FromSeconds(1),
+            MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), ApiVersion = 2,
+        };
         var client = new ServiceCollection().AddCachet(settings).BuildServiceProvider().GetRequiredService<CachetClient>();
 
         var act = () => client.ReadAllComponentsAsync(CancellationToken.None);

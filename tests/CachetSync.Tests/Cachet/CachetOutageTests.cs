@@ -17,8 +17,12 @@ public sealed class CachetOutageTests : IDisposable
     private CachetClient Client(
         TimeSpan timeout, int maxRetries, int breakAfter = 0, TimeSpan? breakFor = null, TimeProvider? time = null, string? baseUrl = null)
     {
-        var settings = new CachetSettings(
-            new Uri(baseUrl ?? _cachet.BaseUrl), new Secret(CachetStub.Token), timeout, 1000, 4, maxRetries, TimeSpan.FromMilliseconds(50), breakAfter, breakFor);
+        var settings = new CachetSettings
+        {
+            BaseUrl = new Uri(baseUrl ?? _cachet.BaseUrl), ApiToken = new Secret(CachetStub.Token), Timeout = timeout, MaxRetries = maxRetries,
+            RetryDelay = TimeSpan.FromMilliseconds(50), BreakAfter = breakAfter, ApiVersion = 2,
+        };
+        settings = breakFor is { } given ? settings with { BreakFor = given } : settings;
         var services = new ServiceCollection();
         if (time is not null)
         {

@@ -8,7 +8,7 @@ namespace CachetSync.Tests.Sync;
 public sealed class ChangeGateTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
-    private static readonly CachetSettings Cachet = new(null, null, TimeSpan.FromSeconds(1), 1000, 4, 0, TimeSpan.Zero, ManualHoldFor: TimeSpan.FromHours(1));
+    private static readonly CachetSettings Cachet = new() { ManualHoldFor = TimeSpan.FromHours(1) };
 
     [Fact]
     public void Without_damping_a_change_is_written_at_once()
