@@ -1,54 +1,61 @@
 namespace CachetSync.Configuration;
 
-/// <summary>Section <c>Probe</c>: how every server is checked.</summary>
-/// <param name="Request">What each probe asks and reads; servers may override it (<c>Servers[i].Probe</c>).</param>
-/// <param name="Retries">Probes again a server whose probe failed, so only a failure that repeats counts.</param>
-/// <param name="Timings">Show where a probe's time went (DNS, connect, TLS, first byte, body).</param>
-public sealed record ProbeSettings(
-    TimeSpan Timeout,
-    int MaxConcurrency,
-    bool FollowRedirects,
-    bool VerifyTls,
-    string UserAgent,
-    ProbeRequest Request,
-    int Retries = 0,
-    TimeSpan RetryDelay = default,
-    bool Timings = false,
-    int PingCount = ProbeSettings.DefaultPingCount)
+/// <summary>
+/// Section <c>Probe</c>: how every server is checked. Each default is the property's initial value, and only there.
+/// </summary>
+public sealed record ProbeSettings
 {
     public static readonly string[] Keys =
         ["Timeout", "MaxConcurrency", "FollowRedirects", "VerifyTls", "UserAgent", "Retries", "RetryDelay", "Timings", "PingCount", .. ProbeRequest.Keys];
+
+    public const int MaxRetries = 3;
+
+    private static readonly ProbeSettings Defaults = new();
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// High enough that a fleet's hanging servers all wait out their timeout together: a cycle costs about one probe
     /// timeout, not (hanging servers / concurrency) of them. Each probe in flight is one socket.
     /// </summary>
-    public const int DefaultMaxConcurrency = 4096;
+    public int MaxConcurrency { get; init; } = 4096;
 
-    public const int MaxRetries = 3;
+    public bool FollowRedirects { get; init; } = true;
 
-    /// <summary>Echoes per <c>icmp://</c> probe: enough to see loss, few enough to share one timeout.</summary>
-    public const int DefaultPingCount = 3;
+    public bool VerifyTls { get; init; } = true;
+
+    public string UserAgent { get; init; } = $"CachetSync/{typeof(ProbeSettings).Assembly.GetName().Version?.ToString(3) ?? "0"}";
+
+    /// <summary>What each probe asks and reads; servers may override it (<c>Servers[i].Probe</c>).</summary>
+    public ProbeRequest Request { get; init; } = ProbeRequest.Default;
+
+    /// <summary>Probes again a server whose probe failed, so only a failure that repeats counts.</summary>
+    public int Retries { get; init; }
 
     /// <summary>The pause before a failed probe is repeated: long enough for a blip (a full accept queue) to pass.</summary>
-    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    public static string DefaultUserAgent { get; } =
-        $"CachetSync/{typeof(ProbeSettings).Assembly.GetName().Version?.ToString(3) ?? "0"}";
+    /// <summary>Show where a probe's time went (DNS, connect, TLS, first byte, body).</summary>
+    public bool Timings { get; init; }
+
+    /// <summary>Echoes per <c>icmp://</c> probe: enough to see loss, few enough to share one timeout.</summary>
+    public int PingCount { get; init; } = 3;
 
     public static ProbeSettings Read(ConfigNode node)
     {
         node.RejectUnknownKeys(Keys);
-        return new ProbeSettings(
-            node.Duration("Timeout", max: TimeSpan.FromHours(1)) ?? TimeSpan.FromSeconds(5),
-            node.Int("MaxConcurrency", 1, 100_000) ?? DefaultMaxConcurrency,
-            node.Bool("FollowRedirects") ?? true,
-            node.Bool("VerifyTls") ?? true,
-            node.String("UserAgent") ?? DefaultUserAgent,
-            ProbeRequest.Read(node, ProbeRequest.Default),
-            node.Int("Retries", 0, MaxRetries) ?? 0,
-            node.Duration("RetryDelay", max: TimeSpan.FromMinutes(1)) ?? DefaultRetryDelay,
-            node.Bool("Timings") ?? false,
-            node.Int("PingCount", 1, 20) ?? DefaultPingCount);
+        return new ProbeSettings
+        {
+            Timeout = node.Duration("Timeout", max: TimeSpan.FromHours(1)) ?? Defaults.Timeout,
+            MaxConcurrency = node.Int("MaxConcurrency", 1, 100_000) ?? Defaults.MaxConcurrency,
+            FollowRedirects = node.Bool("FollowRedirects") ?? Defaults.FollowRedirects,
+            VerifyTls = node.Bool("VerifyTls") ?? Defaults.VerifyTls,
+            UserAgent = node.String("UserAgent") ?? Defaults.UserAgent,
+            Request = ProbeRequest.Read(node, ProbeRequest.Default),
+            Retries = node.Int("Retries", 0, MaxRetries) ?? Defaults.Retries,
+            RetryDelay = node.Duration("RetryDelay", max: TimeSpan.FromMinutes(1)) ?? Defaults.RetryDelay,
+            Timings = node.Bool("Timings") ?? Defaults.Timings,
+            PingCount = node.Int("PingCount", 1, 20) ?? Defaults.PingCount,
+        };
     }
 }

@@ -15,7 +15,10 @@ internal static class ProberFactory
     public static ThresholdSettings Thresholds { get; } = ThresholdSettings.BuiltIn with { SlowAfter = null };
 
     public static ProbeSettings Settings(TimeSpan? timeout = null, bool followRedirects = true, int maxConcurrency = 256) =>
-        new(timeout ?? TimeSpan.FromSeconds(1), maxConcurrency, followRedirects, VerifyTls: true, "CachetSync-Test/1.0", ProbeRequest.Default);
+        new()
+        {
+            Timeout = timeout ?? TimeSpan.FromSeconds(1), MaxConcurrency = maxConcurrency, FollowRedirects = followRedirects, UserAgent = "CachetSync-Test/1.0",
+        };
 
     public static ServiceProvider Services(ProbeSettings settings) =>
         new ServiceCollection().AddSingleton(TimeProvider.System).AddProbing(settings).BuildServiceProvider();
