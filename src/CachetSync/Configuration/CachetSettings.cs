@@ -52,18 +52,14 @@ public sealed record CachetSettings
     /// <summary>Plain http to anything but this machine: the token crosses the network readable by anyone on the path.</summary>
     public bool SendsTokenInClear => BaseUrl is { Scheme: "http" } url && ApiToken is not null && !url.IsLoopback;
 
-    public static CachetSettings Read(ConfigNode node, bool dryRun)
+    public static CachetSettings Read(ConfigNode node)
     {
         node.RejectUnknownKeys(Keys);
         var resilience = node.Child("Resilience");
         resilience.RejectUnknownKeys(ResilienceKeys);
 
-        var baseUrl = ReadBaseUrl(node, dryRun);
+        var baseUrl = ReadBaseUrl(node);
         var token = node.Secret("ApiToken");
-        if (token is null && !dryRun)
-        {
-            node.Problem("ApiToken", "is required to write to Cachet (set CACHETSYNC_Cachet__ApiToken, or use --dry-run)");
-        }
 
         var apiVersion = ReadApiVersion(node);
         var respectMaintenance = node.Bool("RespectMaintenance");
@@ -101,16 +97,11 @@ public sealed record CachetSettings
         return value ?? Defaults.BreakAfter;
     }
 
-    private static Uri? ReadBaseUrl(ConfigNode node, bool dryRun)
+    private static Uri? ReadBaseUrl(ConfigNode node)
     {
         var text = node.String("BaseUrl");
         if (text is null)
         {
-            if (!dryRun)
-            {
-                node.Problem("BaseUrl", "is required (the status page's address, e.g. https://status.example.com), unless --dry-run");
-            }
-
             return null;
         }
 

@@ -24,7 +24,7 @@ public static class SettingsReader
         var root = new ConfigNode(configuration, "", problems);
         root.RejectUnknownKeys([.. Sections, .. ForeignSections]);
 
-        var cachet = CachetSettings.Read(root.Child("Cachet"), dryRun);
+        var cachet = CachetSettings.Read(root.Child("Cachet"));
         var schedule = ScheduleSettings.Read(root.Child("Schedule"));
         var probe = ProbeSettings.Read(root.Child("Probe"));
         var reports = ReportSettings.Read(root.Child("Reports"));
@@ -44,15 +44,7 @@ public static class SettingsReader
         {
             Telemetry = telemetry,
         };
-        if (requireServers && servers.Count == 0 && templates.Count == 0 && !root.Child("Servers").Exists)
-        {
-            root.Problem("Servers", "is empty: there is nothing to probe (add at least one server, or a component group)");
-        }
-
-        if (once)
-        {
-            StateRequirement.Check(settings, root);
-        }
+        RunRequirements.Check(settings, root, dryRun, once, requireServers);
 
         return problems.Count == 0 ? (settings, problems) : (null, problems);
     }

@@ -1,0 +1,36 @@
+namespace CachetSync.Configuration;
+
+/// <summary>
+/// What the way CachetSync is run asks of a configuration that is valid in itself: the section readers parse each
+/// key; these checks weigh keys against each other and against the command line, adding to the same list of
+/// problems, so one run still names every mistake at once.
+/// </summary>
+public static class RunRequirements
+{
+    /// <param name="dryRun">Nothing will be written (a dry run, or --list-components): no Cachet address or token needed.</param>
+    /// <param name="once">One cycle per process: what must be remembered between cycles needs a state file.</param>
+    /// <param name="requireServers">A cycle will run (not --list-components): without a server it would do nothing.</param>
+    public static void Check(CachetSyncSettings settings, ConfigNode root, bool dryRun, bool once, bool requireServers)
+    {
+        var cachet = root.Child("Cachet");
+        if (!dryRun && cachet.String("BaseUrl") is null)
+        {
+            cachet.Problem("BaseUrl", "is required (the status page's address, e.g. https://status.example.com), unless --dry-run");
+        }
+
+        if (!dryRun && cachet.String("ApiToken") is null)
+        {
+            cachet.Problem("ApiToken", "is required to write to Cachet (set CACHETSYNC_Cachet__ApiToken, or use --dry-run)");
+        }
+
+        if (requireServers && settings.Servers.Count == 0 && (settings.Templates ?? []).Count == 0 && !root.Child("Servers").Exists)
+        {
+            root.Problem("Servers", "is empty: there is nothing to probe (add at least one server, or a component group)");
+        }
+
+        if (once)
+        {
+            StateRequirement.Check(settings, root);
+        }
+    }
+}
