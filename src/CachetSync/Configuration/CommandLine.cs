@@ -12,35 +12,33 @@ public sealed record CommandLine(
     string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version, OutputFormat Output = OutputFormat.Table, bool ListComponents = false,
     Sync.Shard? Shard = null)
 {
-    public const string Usage = """
-        Usage: cachetsync [--config FILE] [--once] [--dry-run] [--output table|json] [--shard i/K] [--list-components] [--version] [-h|--help]
+    /// <summary>The help text: the usage line and each option's description are the options' own.</summary>
+    public static string Usage => BuildUsage();
 
-        Probes every configured server, maps the results through the thresholds, and sets the
-        matching Cachet component statuses (only those that changed). Without --once it keeps
-        running and runs a cycle at each occurrence of Schedule.Cron.
+    private static readonly Option<string> ConfigOption = new("--config")
+    {
+        Arity = ArgumentArity.ZeroOrOne, CustomParser = ConfigFileName, HelpName = "FILE",
+        Description = "configuration file (default: appsettings.json in the working directory)",
+    };
 
-        Options:
-          --config FILE         configuration file (default: appsettings.json in the working directory)
-          --once                run one cycle and exit (container job / Kubernetes CronJob mode)
-          --dry-run             do everything except writing to Cachet; print the plan
-          --output table|json   the cycle summary on stdout: a table (default) or one JSON object per cycle
-          --shard i/K           own only shard i (0 to K-1) of the servers, split K ways by name (default: all;
-                                with Shards: K in the configuration, JOB_COMPLETION_INDEX gives i)
-          --list-components     print every Cachet component (id, name, group, status) and exit: a help for
-                                writing Servers; needs Cachet.BaseUrl, not the token
-          --version             print the version
-          -h, --help            print this help
+    private static readonly Option<bool> OnceOption = Flag("--once", "run one cycle and exit (container job / Kubernetes CronJob mode)");
+    private static readonly Option<bool> DryRunOption = Flag("--dry-run", "do everything except writing to Cachet; print the plan");
 
-        Environment variables override the file: CACHETSYNC_Cachet__ApiToken=...
-        Exit codes: 0 cycle applied, 1 invalid configuration or arguments, 2 Cachet read or write failed.
-        """;
+    private static readonly Option<OutputFormat> OutputOption = new("--output")
+    {
+        Arity = ArgumentArity.ZeroOrOne, CustomParser = Format, HelpName = "table|json",
+        Description = "the cycle summary on stdout: a table (default) or one JSON object per cycle",
+    };
 
-    private static readonly Option<string> ConfigOption = new("--config") { Arity = ArgumentArity.ZeroOrOne, CustomParser = ConfigFileName };
-    private static readonly Option<bool> OnceOption = Flag("--once");
-    private static readonly Option<bool> DryRunOption = Flag("--dry-run");
-    private static readonly Option<bool> ListComponentsOption = Flag("--list-components");
-    private static readonly Option<OutputFormat> OutputOption = new("--output") { Arity = ArgumentArity.ZeroOrOne, CustomParser = Format };
-    private static readonly Option<Sync.Shard?> ShardOption = new("--shard") { Arity = ArgumentArity.ZeroOrOne, CustomParser = ShardOf };
+    private static readonly Option<Sync.Shard?> ShardOption = new("--shard")
+    {
+        Arity = ArgumentArity.ZeroOrOne, CustomParser = ShardOf, HelpName = "i/K",
+        Description = "own only shard i (0 to K-1) of the servers, split K ways by name (default: all;\n"
+            + "with Shards: K in the configuration, JOB_COMPLETION_INDEX gives i)",
+    };
+
+    private static readonly Option<bool> ListComponentsOption = Flag("--list-components",
+        "print every Cachet component (id, name, group, status) and exit: a help for\nwriting Servers; needs Cachet.BaseUrl, not the token");
 
     private static readonly RootCommand Root = new("cachetsync")
     {
@@ -112,7 +110,43 @@ public sealed record CommandLine(
         return previous[b.Length];
     }
 
-    private static Option<bool> Flag(string name) => new(name) { Arity = ArgumentArity.Zero };
+    private static Option<bool> Flag(string name, string description) => new(name) { Arity = ArgumentArity.Zero, Description = description };
+
+    private static string BuildUsage()
+    {
+        // Ours first; the built-in --version and --help last, as a reader expects them.
+        var options = Root.Options.OrderBy(option => option switch { VersionOption => 1, HelpOption => 2, _ => 0 }).ToList();
+        var line = string.Join(' ', options.Select(option => option switch
+        {
+            HelpOption => "[-h|--help]",
+            _ when option.HelpName is { } value => $"[{option.Name} {value}]",
+            _ => $"[{option.Name}]",
+        }));
+        var rows = options.SelectMany(option =>
+        {
+            var name = option is HelpOption ? "-h, --help" : option.HelpName is { } value ? $"{option.Name} {value}" : option.Name;
+            var description = option switch
+            {
+                HelpOption => "print this help",
+                VersionOption => "print the version",
+                _ => option.Description ?? "",
+            };
+            return description.Split('\n').Select((text, i) => $"  {(i == 0 ? name : ""),-22}{text}");
+        });
+        return $"""
+            Usage: cachetsync {line}
+
+            Probes every configured server, maps the results through the thresholds, and sets the
+            matching Cachet component statuses (only those that changed). Without --once it keeps
+            running and runs a cycle at each occurrence of Schedule.Cron.
+
+            Options:
+            {string.Join('\n', rows)}
+
+            Environment variables override the file: CACHETSYNC_Cachet__ApiToken=...
+            Exit codes: 0 cycle applied, 1 invalid configuration or arguments, 2 Cachet read or write failed.
+            """;
+    }
 
     private static bool Given<TOption>(ParseResult result)
         where TOption : Option =>

@@ -71,6 +71,14 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Readme_shows_the_usage_line_the_program_prints()
+    {
+        var readme = File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "README.md"));
+
+        readme.Should().Contain(CommandLine.Usage.Split('\n')[0].Replace("Usage: ", "", StringComparison.Ordinal) + "\n");
+    }
+
+    [Fact]
     public async Task Unknown_argument_exits_1_with_the_usage()
     {
         using var run = new TestRun();
