@@ -67,9 +67,11 @@ public sealed class HealthEndpoint(TelemetrySettings.ListenAddress address, Work
             // The prober hung up before the answer: its problem, not the worker's.
         }
 
+        // A failing liveness probe is news (the pod is about to be restarted); a readiness probe asked every few
+        // seconds before the first cycle is not.
         if (!ok)
         {
-            logger.LogWarning("{Path} answered 503: {Reason}", path, reason);
+            logger.Log(path == ReadinessPath ? LogLevel.Debug : LogLevel.Warning, "{Path} answered 503: {Reason}", path, reason);
         }
     }
 

@@ -81,6 +81,9 @@ public sealed class MetricsEndpointTests : LoopbackProgramTest
         var stuck = await UntilAsync("/healthz", answer => answer.Status == HttpStatusCode.ServiceUnavailable);
         stuck.Body.Should().Contain("no cycle finished yet").And.Contain("the worker is stuck");
         (await GetAsync("/readyz")).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+        // The restart about to come is worth a warning; a readiness probe before the first cycle is not.
+        Run.Logs.Lines.Should().Contain(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("/healthz answered 503"))
+            .And.NotContain(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("/readyz answered 503"));
 
         await stop.CancelAsync();
         await worker.WaitAsync(TimeSpan.FromSeconds(30));
