@@ -33,6 +33,11 @@ public static class Program
     {
         // Everything printed passes one place that masks secrets and escapes control characters.
         environment = environment with { Out = new SafeTextWriter(environment.Out), Error = new SafeTextWriter(environment.Error) };
+        if (CommandLine.TryComplete(args, environment.Out, out var completed))
+        {
+            return completed;
+        }
+
         var (commandLine, argumentError) = CommandLine.Parse(args);
         if (commandLine is null)
         {

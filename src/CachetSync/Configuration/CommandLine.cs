@@ -40,10 +40,7 @@ public sealed record CommandLine(
     private static readonly Option<bool> ListComponentsOption = Flag("--list-components",
         "print every Cachet component (id, name, group, status) and exit: a help for\nwriting Servers; needs Cachet.BaseUrl, not the token");
 
-    private static readonly RootCommand Root = new("cachetsync")
-    {
-        ConfigOption, OnceOption, DryRunOption, OutputOption, ShardOption, ListComponentsOption,
-    };
+    private static readonly RootCommand Root = CreateRoot();
 
     /// <summary>Every option the parser knows, by every name it answers to.</summary>
     public static IEnumerable<string> OptionNames => Root.Options.SelectMany(option => option.Aliases.Prepend(option.Name));
@@ -80,6 +77,22 @@ public sealed record CommandLine(
             result.GetValue(ShardOption)), null);
     }
 
+    /// <summary>
+    /// Tab completion: the <c>[suggest]</c> directive that <c>dotnet-suggest</c> sends (<c>cachetsync [suggest:6] "--conf"</c>)
+    /// is answered by System.CommandLine itself, one candidate per line.
+    /// </summary>
+    public static bool TryComplete(IReadOnlyList<string> args, TextWriter output, out int exitCode)
+    {
+        exitCode = 0;
+        if (args.Count == 0 || !args[0].StartsWith("[suggest", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        exitCode = Root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = output });
+        return true;
+    }
+
     /// <summary>The option a mistyped one most likely meant ("--onse" → "--once"), if one is close enough.</summary>
     public static string? Suggestion(string unknown)
     {
@@ -108,6 +121,14 @@ public sealed record CommandLine(
         }
 
         return previous[b.Length];
+    }
+
+    private static RootCommand CreateRoot()
+    {
+        // The values as written in the docs, not the enum's names.
+        OutputOption.CompletionSources.Clear();
+        OutputOption.CompletionSources.Add("table", "json");
+        return new RootCommand("cachetsync") { ConfigOption, OnceOption, DryRunOption, OutputOption, ShardOption, ListComponentsOption };
     }
 
     private static Option<bool> Flag(string name, string description) => new(name) { Arity = ArgumentArity.Zero, Description = description };

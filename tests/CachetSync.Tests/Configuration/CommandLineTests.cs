@@ -78,6 +78,18 @@ public sealed class CommandLineTests
         readme.Should().Contain(CommandLine.Usage.Split('\n')[0].Replace("Usage: ", "", StringComparison.Ordinal) + "\n");
     }
 
+    [Theory]
+    [InlineData("[suggest:4]", "--on", "--once")]
+    [InlineData("[suggest:10]", "--output j", "json")]
+    [InlineData("[suggest:9]", "--output ", "json\ntable")]
+    public async Task Tab_completion_answers_the_suggest_directive(string directive, string typed, string suggested)
+    {
+        using var run = new TestRun();
+
+        (await run.RunAsync(directive, typed)).Should().Be(0);
+        run.Out.ToString().Should().Be(suggested + "\n");
+    }
+
     [Fact]
     public async Task Unknown_argument_exits_1_with_the_usage()
     {
