@@ -120,10 +120,12 @@ public static class Program
         // Listing components only reads, so like a dry run it needs no token.
         var (settings, problems) = SettingsReader.Read(
             configuration.Tree, commandLine.DryRun || commandLine.ListComponents, commandLine.Once, requireServers: !commandLine.ListComponents);
-        if (settings is null)
+        // The OTEL_* variables configure CachetSync too: their problems are named in the same list, in the same run.
+        var allProblems = problems.Concat((environment.Otlp ?? OtlpVariables.None).Problems()).ToList();
+        if (settings is null || allProblems.Count > 0)
         {
-            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({problems.Count} problems):");
-            foreach (var problem in problems)
+            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({allProblems.Count} problems):");
+            foreach (var problem in allProblems)
             {
                 await environment.Error.WriteLineAsync($"  {problem}");
             }
@@ -138,11 +140,10 @@ public static class Program
         }
 
         var (sharded, shardProblems) = ShardSelection.Apply(settings, commandLine.Shard, environment.JobCompletionIndex);
-        var laterProblems = shardProblems.Concat((environment.Otlp ?? OtlpVariables.None).Problems().Select(problem => problem.ToString())).ToList();
-        if (sharded is null || laterProblems.Count > 0)
+        if (sharded is null)
         {
-            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({laterProblems.Count} problems):");
-            foreach (var problem in laterProblems)
+            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({shardProblems.Count} problems):");
+            foreach (var problem in shardProblems)
             {
                 await environment.Error.WriteLineAsync($"  {problem}");
             }

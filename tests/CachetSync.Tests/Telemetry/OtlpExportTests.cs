@@ -114,6 +114,23 @@ public sealed class OtlpExportTests : LoopbackProgramTest
         Targets.LogEntries.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_bad_endpoint_is_named_in_the_same_run_as_the_files_own_problems()
+    {
+        Run.OpenTelemetryVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = "collector:4317";
+        var config = Run.WriteConfig(new JsonObject
+        {
+            ["Probe"] = new JsonObject { ["Timeout"] = "soon" },
+            ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "edge-1", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 1 }),
+        }.ToJsonString());
+
+        (await Run.RunAsync("--config", config, "--once", "--dry-run")).Should().Be(1);
+
+        Run.Error.ToString().Should().Contain("invalid configuration (2 problems)")
+            .And.Contain("Probe.Timeout: \"soon\" is not a duration").And.Contain("OTEL_EXPORTER_OTLP_ENDPOINT: \"collector:4317\"");
+        Targets.LogEntries.Should().BeEmpty();
+    }
+
     public override void Dispose()
     {
         _collector.Dispose();
