@@ -38,10 +38,9 @@ public static class Program
             return completed;
         }
 
-        var (commandLine, argumentError) = CommandLine.Parse(args);
+        var (commandLine, argumentError, unknown) = CommandLine.Parse(args);
         if (commandLine is null)
         {
-            var unknown = args.FirstOrDefault(arg => argumentError == $"unknown argument \"{arg}\"");
             var suggestion = unknown is null ? null : CommandLine.Suggestion(unknown);
             await environment.Error.WriteLineAsync(
                 $"cachetsync: {argumentError}{(suggestion is null ? "" : $"; did you mean {suggestion}?")}\n\n{CommandLine.Usage}");

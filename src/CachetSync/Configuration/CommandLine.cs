@@ -45,25 +45,25 @@ public sealed record CommandLine(
     /// <summary>Every option the parser knows, by every name it answers to.</summary>
     public static IEnumerable<string> OptionNames => Root.Options.SelectMany(option => option.Aliases.Prepend(option.Name));
 
-    /// <returns>The parsed command line, or null and the reason.</returns>
-    public static (CommandLine? CommandLine, string? Error) Parse(IReadOnlyList<string> args)
+    /// <returns>The parsed command line, or null and the reason (and the argument it did not know, if that was why).</returns>
+    public static (CommandLine? CommandLine, string? Error, string? Unknown) Parse(IReadOnlyList<string> args)
     {
         // A flag given a value ("--once=yes") is a mistake to name as written, not a value to parse.
         if (args.FirstOrDefault(arg => arg.Split('=', ':')[0] is var name && arg.Length > name.Length && Root.Options.Any(
                 option => option is Option<bool> or HelpOption or VersionOption && (option.Name == name || option.Aliases.Contains(name)))) is { } flagWithValue)
         {
-            return (null, $"unknown argument \"{flagWithValue}\"");
+            return (null, $"unknown argument \"{flagWithValue}\"", flagWithValue);
         }
 
         var result = Root.Parse(args);
         if (result.UnmatchedTokens.Count > 0)
         {
-            return (null, $"unknown argument \"{result.UnmatchedTokens[0]}\"");
+            return (null, $"unknown argument \"{result.UnmatchedTokens[0]}\"", result.UnmatchedTokens[0]);
         }
 
         if (result.Errors.Count > 0)
         {
-            return (null, result.Errors[0].Message);
+            return (null, result.Errors[0].Message, null);
         }
 
         return (new CommandLine(
@@ -74,7 +74,7 @@ public sealed record CommandLine(
             Given<VersionOption>(result),
             result.GetValue(OutputOption),
             result.GetValue(ListComponentsOption),
-            result.GetValue(ShardOption)), null);
+            result.GetValue(ShardOption)), null, null);
     }
 
     /// <summary>
