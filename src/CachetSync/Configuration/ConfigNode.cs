@@ -61,45 +61,13 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         return secret;
     }
 
-    public int? Int(string key, int min, int max)
-    {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
+    public int? Int(string key, int min, int max) => Parsed<int>(key, text =>
+        !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a whole number")
+        : value < min || value > max ? (null, $"{value} is out of range ({min} to {max})")
+        : (value, null));
 
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-        {
-            Problem(key, $"\"{text}\" is not a whole number");
-            return null;
-        }
-
-        if (value < min || value > max)
-        {
-            Problem(key, $"{value} is out of range ({min} to {max})");
-            return null;
-        }
-
-        return value;
-    }
-
-    public bool? Bool(string key)
-    {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        Problem(key, $"\"{text}\" is not true or false");
-        return null;
-    }
+    public bool? Bool(string key) => Parsed<bool>(key, text =>
+        bool.TryParse(text, out var value) ? (value, null) : (null, $"\"{text}\" is not true or false"));
 
     /// <summary>
     /// The longest duration any key takes unless it says otherwise. Timers throw beyond ~49 days and Polly refuses
@@ -110,112 +78,51 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     /// <summary>A positive duration up to <paramref name="max"/> (default one day): "00:00:05", "5s", "1500ms", "2m" or "1h".</summary>
     public TimeSpan? Duration(string key, TimeSpan? min = null, TimeSpan? max = null)
     {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!DurationText.TryParse(text, out var value))
-        {
-            Problem(key, $"\"{text}\" is not a duration (use \"00:00:05\", \"5s\" or \"1500ms\")");
-            return null;
-        }
-
-        if (value <= TimeSpan.Zero)
-        {
-            Problem(key, $"must be positive, got \"{text}\"");
-            return null;
-        }
-
-        var lowest = min ?? TimeSpan.Zero;
-        var highest = max ?? DefaultMaxDuration;
-        if (value < lowest || value > highest)
-        {
-            Problem(key, $"\"{text}\" is out of range ({DurationText.Format(lowest)} to {DurationText.Format(highest)})");
-            return null;
-        }
-
-        return value;
+        var (lowest, highest) = (min ?? TimeSpan.Zero, max ?? DefaultMaxDuration);
+        return Parsed<TimeSpan>(key, text =>
+            !DurationText.TryParse(text, out var value) ? (null, $"\"{text}\" is not a duration (use \"00:00:05\", \"5s\" or \"1500ms\")")
+            : value <= TimeSpan.Zero ? (null, $"must be positive, got \"{text}\"")
+            : value < lowest || value > highest ? (null, $"\"{text}\" is out of range ({DurationText.Format(lowest)} to {DurationText.Format(highest)})")
+            : (value, null));
     }
 
     /// <summary>A size in bytes within bounds: "1MiB", "256KiB", "1048576".</summary>
-    public long? ByteSize(string key, long min, long max)
-    {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!ByteSizeText.TryParse(text, out var bytes))
-        {
-            Problem(key, $"\"{text}\" is not a size (use \"1MiB\", \"256KiB\" or a number of bytes)");
-            return null;
-        }
-
-        if (bytes < min || bytes > max)
-        {
-            Problem(key, $"\"{text}\" is out of range ({ByteSizeText.Format(min)} to {ByteSizeText.Format(max)})");
-            return null;
-        }
-
-        return (long)bytes;
-    }
+    public long? ByteSize(string key, long min, long max) => Parsed<long>(key, text =>
+        !ByteSizeText.TryParse(text, out var bytes) ? (null, $"\"{text}\" is not a size (use \"1MiB\", \"256KiB\" or a number of bytes)")
+        : bytes < min || bytes > max ? (null, $"\"{text}\" is out of range ({ByteSizeText.Format(min)} to {ByteSizeText.Format(max)})")
+        : ((long)bytes, null));
 
     /// <summary>A positive rate: "20MiB/s", "100Mbit/s".</summary>
-    public double? Rate(string key)
-    {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
+    public double? Rate(string key) => Parsed<double>(key, text =>
+        ByteSizeText.TryParseRate(text, out var bytesPerSecond) && bytesPerSecond > 0
+            ? (bytesPerSecond, null)
+            : (null, $"\"{text}\" is not a positive rate (use \"20MiB/s\" or \"100Mbit/s\")"));
 
-        if (!ByteSizeText.TryParseRate(text, out var bytesPerSecond) || bytesPerSecond <= 0)
-        {
-            Problem(key, $"\"{text}\" is not a positive rate (use \"20MiB/s\" or \"100Mbit/s\")");
-            return null;
-        }
-
-        return bytesPerSecond;
-    }
-
-    public ComponentStatus? Status(string key)
-    {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (ComponentStatusNames.TryParse(text, out var status))
-        {
-            return status;
-        }
-
-        Problem(key, $"\"{text}\" is not a status ({ComponentStatusNames.Expected})");
-        return null;
-    }
+    public ComponentStatus? Status(string key) => Parsed<ComponentStatus>(key, text =>
+        ComponentStatusNames.TryParse(text, out var status) ? (status, null) : (null, $"\"{text}\" is not a status ({ComponentStatusNames.Expected})"));
 
     public TEnum? Enum<TEnum>(string key)
-        where TEnum : struct, Enum
+        where TEnum : struct, Enum => Parsed<TEnum>(key, text =>
+        System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !int.TryParse(text, out _)
+            ? (value, null)
+            : (null, $"\"{text}\" is not one of {string.Join(", ", System.Enum.GetNames<TEnum>())}"));
+
+    /// <summary>The key's value as <paramref name="parse"/> reads it; null when absent, or refused (the problem recorded).</summary>
+    private T? Parsed<T>(string key, Func<string, (T? Value, string? Problem)> parse)
+        where T : struct
     {
-        var text = String(key);
-        if (text is null)
+        if (String(key) is not { } text)
         {
             return null;
         }
 
-        if (System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value)
-            && System.Enum.IsDefined(value)
-            && !int.TryParse(text, out _))
+        var (value, problem) = parse(text);
+        if (problem is not null)
         {
-            return value;
+            Problem(key, problem);
         }
 
-        Problem(key, $"\"{text}\" is not one of {string.Join(", ", System.Enum.GetNames<TEnum>())}");
-        return null;
+        return value;
     }
 
     /// <summary>Flags keys this section does not know: a typo would otherwise be silently ignored.</summary>
