@@ -34,6 +34,15 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
 
     public void Problem(string key, string message) => Child(key).Problem(message);
 
+    /// <summary>Names the key as missing when it is absent (or blank): "is required", or what <paramref name="message"/> says.</summary>
+    public void Require(string key, string message = "is required")
+    {
+        if (String(key) is null)
+        {
+            Problem(key, message);
+        }
+    }
+
     public string? String(string key)
     {
         var value = tree?.Child(key)?.Value;
@@ -85,6 +94,14 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
             : value < lowest || value > highest ? (null, $"\"{text}\" is out of range ({DurationText.Format(lowest)} to {DurationText.Format(highest)})")
             : (value, null));
     }
+
+    /// <summary>A duration, or "off" for none: <paramref name="inherited"/> when the key is absent.</summary>
+    public TimeSpan? DurationOrOff(string key, TimeSpan? inherited, TimeSpan? max = null) => String(key) switch
+    {
+        null => inherited,
+        var text when string.Equals(text, "off", StringComparison.OrdinalIgnoreCase) => null,
+        _ => Duration(key, max: max),
+    };
 
     /// <summary>A size in bytes within bounds: "1MiB", "256KiB", "1048576".</summary>
     public long? ByteSize(string key, long min, long max) => Parsed<long>(key, text =>

@@ -13,14 +13,10 @@ public static class RunRequirements
     public static void Check(CachetSyncSettings settings, ConfigNode root, bool dryRun, bool once, bool requireServers)
     {
         var cachet = root.Child("Cachet");
-        if (!dryRun && cachet.String("BaseUrl") is null)
+        if (!dryRun)
         {
-            cachet.Problem("BaseUrl", "is required (the status page's address, e.g. https://status.example.com), unless --dry-run");
-        }
-
-        if (!dryRun && cachet.String("ApiToken") is null)
-        {
-            cachet.Problem("ApiToken", "is required to write to Cachet (set CACHETSYNC_Cachet__ApiToken, or use --dry-run)");
+            cachet.Require("BaseUrl", "is required (the status page's address, e.g. https://status.example.com), unless --dry-run");
+            cachet.Require("ApiToken", "is required to write to Cachet (set CACHETSYNC_Cachet__ApiToken, or use --dry-run)");
         }
 
         if (requireServers && settings.Servers.Count == 0 && (settings.Templates ?? []).Count == 0 && !root.Child("Servers").Exists)

@@ -26,11 +26,8 @@ public sealed record ServerSettings(
     public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults, ProbeRequest probeDefaults)
     {
         node.RejectUnknownKeys(Keys.Except(["Group"]).ToArray());
+        node.Require("Name");
         var name = node.String("Name");
-        if (name is null)
-        {
-            node.Problem("Name", "is required");
-        }
 
         var url = ReadUrl(node);
         var componentId = node.Int("ComponentId", 1, int.MaxValue);

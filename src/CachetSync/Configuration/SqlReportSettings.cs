@@ -15,17 +15,9 @@ public sealed record SqlReportSettings(SqlProvider Provider, Secret ConnectionSt
     {
         node.RejectUnknownKeys(Keys);
         var provider = node.Enum<SqlProvider>("Provider");
-        if (node.String("Provider") is null)
-        {
-            node.Problem("Provider", $"is required when Source is Sql ({string.Join(", ", Enum.GetNames<SqlProvider>())})");
-        }
-
+        node.Require("Provider", $"is required when Source is Sql ({string.Join(", ", Enum.GetNames<SqlProvider>())})");
+        node.Require("ConnectionString", "is required when Source is Sql (or set CACHETSYNC_Reports__Sql__ConnectionString)");
         var connectionString = node.Secret("ConnectionString");
-        if (connectionString is null)
-        {
-            node.Problem("ConnectionString", "is required when Source is Sql (or set CACHETSYNC_Reports__Sql__ConnectionString)");
-        }
-
         if (connectionString is not null)
         {
             RegisterPassword(connectionString.Reveal());

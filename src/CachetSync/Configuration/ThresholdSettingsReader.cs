@@ -20,39 +20,15 @@ public static class ThresholdSettingsReader
         node.RejectUnknownKeys(ThresholdSettings.Keys);
         return new ThresholdSettings(
             ReadStatusCodes(node.Child("StatusCodes"), inherited.StatusCodes, mergeStatusCodes),
-            ReadSlowAfter(node, inherited.SlowAfter),
+            node.DurationOrOff("SlowAfter", inherited.SlowAfter),
             node.Status("Slow") ?? inherited.Slow,
             node.Status("Timeout") ?? inherited.Timeout,
             node.Status("ConnectionError") ?? inherited.ConnectionError,
             ReadReports(node.Child("Reports")) ?? inherited.Reports,
             node.Enum<ReportsApply>("ReportsApply") ?? inherited.ReportsApply,
-            ReadCertificateExpiresWithin(node, inherited.CertificateExpiresWithin),
+            // A certificate's life is counted in days: up to a year.
+            node.DurationOrOff("CertificateExpiresWithin", inherited.CertificateExpiresWithin, max: TimeSpan.FromDays(366)),
             node.Status("CertificateExpiring") ?? inherited.CertificateExpiring);
-    }
-
-    private static TimeSpan? ReadSlowAfter(ConfigNode node, TimeSpan? inherited)
-    {
-        var text = node.String("SlowAfter");
-        if (text is null)
-        {
-            return inherited;
-        }
-
-        return string.Equals(text, "off", StringComparison.OrdinalIgnoreCase) ? null : node.Duration("SlowAfter");
-    }
-
-    /// <summary>A duration, or "off" to drop an inherited one. A certificate's life is counted in days: up to a year.</summary>
-    private static TimeSpan? ReadCertificateExpiresWithin(ConfigNode node, TimeSpan? inherited)
-    {
-        var text = node.String("CertificateExpiresWithin");
-        if (text is null)
-        {
-            return inherited;
-        }
-
-        return string.Equals(text, "off", StringComparison.OrdinalIgnoreCase)
-            ? null
-            : node.Duration("CertificateExpiresWithin", max: TimeSpan.FromDays(366));
     }
 
     private static StatusCodeMap ReadStatusCodes(ConfigNode node, StatusCodeMap inherited, bool merge)
@@ -113,15 +89,8 @@ public static class ThresholdSettingsReader
             item.RejectUnknownKeys(ThresholdSettings.ReportThresholdKeys);
             var atLeast = item.Int("AtLeast", 1, int.MaxValue);
             var status = item.Status("Status");
-            if (item.String("AtLeast") is null)
-            {
-                item.Problem("AtLeast", "is required");
-            }
-
-            if (item.String("Status") is null)
-            {
-                item.Problem("Status", "is required");
-            }
+            item.Require("AtLeast");
+            item.Require("Status");
 
             if (atLeast is { } count && status is { } value)
             {

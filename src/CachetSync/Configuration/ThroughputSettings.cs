@@ -31,10 +31,7 @@ public sealed record ThroughputSettings(string? Path, long Bytes, double MinRate
 
         var bytes = node.ByteSize("Bytes", 1024, MaxBytes);
         var minRate = node.Rate("MinRate");
-        if (node.String("MinRate") is null)
-        {
-            node.Problem("MinRate", "is required: the rate below which the server counts as slow, e.g. \"20MiB/s\"");
-        }
+        node.Require("MinRate", "is required: the rate below which the server counts as slow, e.g. \"20MiB/s\"");
 
         return minRate is null ? null : new ThroughputSettings(path, bytes ?? DefaultBytes, minRate.Value);
     }
