@@ -123,31 +123,16 @@ public static class Program
         var allProblems = problems.Concat((environment.Otlp ?? OtlpVariables.None).Problems()).ToList();
         if (settings is null || allProblems.Count > 0)
         {
-            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({allProblems.Count} problems):");
-            foreach (var problem in allProblems)
-            {
-                await environment.Error.WriteLineAsync($"  {problem}");
-            }
-
-            if (configuration.FileRead is null)
-            {
-                await environment.Error.WriteLineAsync(
-                    $"No configuration file was read: {configuration.FileLookedFor} does not exist. Pass --config FILE, or configure through CACHETSYNC_* variables.");
-            }
-
-            return (null, null, CycleSummary.ExitInvalidConfiguration);
+            var noFile = configuration.FileRead is null
+                ? $"No configuration file was read: {configuration.FileLookedFor} does not exist. Pass --config FILE, or configure through CACHETSYNC_* variables."
+                : null;
+            return await InvalidAsync(environment.Error, allProblems, noFile);
         }
 
         var (sharded, shardProblems) = ShardSelection.Apply(settings, commandLine.Shard, environment.JobCompletionIndex);
         if (sharded is null)
         {
-            await environment.Error.WriteLineAsync($"cachetsync: invalid configuration ({shardProblems.Count} problems):");
-            foreach (var problem in shardProblems)
-            {
-                await environment.Error.WriteLineAsync($"  {problem}");
-            }
-
-            return (null, null, CycleSummary.ExitInvalidConfiguration);
+            return await InvalidAsync(environment.Error, shardProblems);
         }
 
         settings = sharded;
@@ -160,6 +145,17 @@ public static class Program
         var host = BuildHost(settings, configuration.Tree, environment, commandLine);
         LogSkippedVariables(host.Services.GetRequiredService<ILogger<CachetSyncSettings>>(), configuration);
         return (host, settings, CycleSummary.ExitApplied);
+    }
+
+    private static async Task<(IHost?, CachetSyncSettings?, int)> InvalidAsync(TextWriter error, IReadOnlyCollection<object> problems, string? hint = null)
+    {
+        await error.WriteLineAsync($"cachetsync: invalid configuration ({problems.Count} problems):\n  {string.Join("\n  ", problems)}");
+        if (hint is not null)
+        {
+            await error.WriteLineAsync(hint);
+        }
+
+        return (null, null, CycleSummary.ExitInvalidConfiguration);
     }
 
     private static void LogSkippedVariables(ILogger logger, LoadedConfiguration configuration)
