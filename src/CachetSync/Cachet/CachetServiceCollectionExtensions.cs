@@ -37,7 +37,7 @@ public static class CachetServiceCollectionExtensions
             // Cachet 3: /api (no v1), a Sanctum token as Bearer.
             Configure(
                 services.AddRefitGeneratedClient<ICachet3Api>(Cachet3JsonContext.Default, _ => BufferedJsonSettings(Cachet3JsonContext.Default)),
-                settings, "v3", Cachet3Address(settings.BaseUrl), "Authorization", token => $"Bearer {token}");
+                settings, "v3", ApiAddress(settings.BaseUrl, "/api"), "Authorization", token => $"Bearer {token}");
             services.AddSingleton(provider => new Cachet3Client(provider.GetRequiredService<ICachet3Api>(), settings.PageSize));
         }
 
@@ -99,18 +99,11 @@ public static class CachetServiceCollectionExtensions
         client.AddHttpMessageHandler(provider => new CachetRateLimit.Observer(provider.GetRequiredService<CachetRateLimit>()));
     }
 
-    /// <summary>The Cachet 3 API root: the configured address with <c>/api</c> added unless already there.</summary>
-    public static Uri Cachet3Address(Uri baseUrl)
+    /// <summary>The API root: the configured page address with <paramref name="root"/> (<c>/api/v1</c> for 2.x, <c>/api</c> for 3) added unless already there.</summary>
+    public static Uri ApiAddress(Uri baseUrl, string root = "/api/v1")
     {
         var text = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        return new Uri(text.EndsWith("/api", StringComparison.OrdinalIgnoreCase) ? text : text + "/api");
-    }
-
-    /// <summary>The Cachet 2.x API root: the configured page address with <c>/api/v1</c> added unless already there.</summary>
-    public static Uri ApiAddress(Uri baseUrl)
-    {
-        var text = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        return new Uri(text.EndsWith("/api/v1", StringComparison.OrdinalIgnoreCase) ? text : text + "/api/v1");
+        return new Uri(text.EndsWith(root, StringComparison.OrdinalIgnoreCase) ? text : text + root);
     }
 
     private static RefitSettings BufferedJsonSettings(System.Text.Json.Serialization.JsonSerializerContext context)
