@@ -27,30 +27,20 @@ public sealed class OtlpExportObserver
     /// <summary>Watches one exporter's requests; the state (failing or not) is the observer's, shared by all.</summary>
     public sealed class Handler(OtlpExportObserver observer) : DelegatingHandler
     {
-        // The http/protobuf exporter sends synchronously (from its own export thread), gRPC asynchronously.
+        // The http/protobuf exporter sends synchronously (from its own export thread), gRPC asynchronously; the
+        // synchronous send's task is complete when returned, so waiting on it blocks nothing.
         protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Observe(request, () => base.Send(request, cancellationToken));
+            ObserveAsync(request, () => Task.FromResult(base.Send(request, cancellationToken))).GetAwaiter().GetResult();
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            ObserveAsync(request, () => base.SendAsync(request, cancellationToken));
+
+        private async Task<HttpResponseMessage> ObserveAsync(HttpRequestMessage request, Func<Task<HttpResponseMessage>> send)
         {
             var endpoint = Endpoint(request);
             try
             {
-                return Answered(endpoint, await base.SendAsync(request, cancellationToken));
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-            {
-                observer.Failed(endpoint, Why(ex));
-                throw;
-            }
-        }
-
-        private HttpResponseMessage Observe(HttpRequestMessage request, Func<HttpResponseMessage> send)
-        {
-            var endpoint = Endpoint(request);
-            try
-            {
-                return Answered(endpoint, send());
+                return Answered(endpoint, await send());
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
             {
