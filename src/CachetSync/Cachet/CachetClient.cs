@@ -5,25 +5,6 @@ namespace CachetSync.Cachet;
 /// <summary>What CachetSync needs from Cachet: every component and group (all pages), and verified status writes.</summary>
 public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
 {
-    /// <summary>A guard against a Cachet whose pagination never ends: 10 000 pages of 1000 is ten million components.</summary>
-    public const int MaxPages = 10_000;
-
-    /// <summary>
-    /// When the first page is smaller than asked yet more pages follow, something (Cachet, a proxy) ignores per_page:
-    /// a list it serves one item a page would cost a request per component. This many pages are still read.
-    /// </summary>
-    public const int MaxPagesWhenPerPageIgnored = 100;
-
-    /// <summary>How many pages a walk may read, judged from its first page.</summary>
-    public static int PageLimit(int perPage, int firstPageCount, bool morePages) =>
-        morePages && firstPageCount < perPage ? MaxPagesWhenPerPageIgnored : MaxPages;
-
-    /// <summary>The error for a walk past its <see cref="PageLimit"/>.</summary>
-    public static CachetException TooManyPages(string operation, int limit, int perPage, int firstPageCount) =>
-        new(limit == MaxPagesWhenPerPageIgnored
-            ? $"{operation}: Cachet answers {firstPageCount} items a page though per_page={perPage} was asked, and more than {limit} pages; it (or a proxy) ignores per_page"
-            : $"{operation}: more than {limit} pages; its pagination never ends");
-
     /// <summary>True when this is a Cachet 2.x: its /ping answers; an error that says nothing either way is thrown.</summary>
     /// <exception cref="CachetException">Cachet could not be asked (down, timeout, 5xx).</exception>
     public async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
@@ -111,49 +92,14 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
         await CachetErrorTranslator.CallAsync(() => api.AddMetricPointAsync(metricId, point, cancellationToken), operation, cancellationToken);
     }
 
-    /// <summary>Walks a paginated list to its last page, trusting only the first page's page count.</summary>
-    private async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
-        string path, Func<int, Task<CachetPage<T>>> readPage, Func<T, int> id, CancellationToken cancellationToken)
-    {
-        var items = new List<T>();
-        var seen = new HashSet<int>();
-        var totalPages = 1;
-        for (var page = 1; page <= totalPages; page++)
+    private Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
+        string path, Func<int, Task<CachetPage<T>>> readPage, Func<T, int> id, CancellationToken cancellationToken) =>
+        PageWalk.ReadAllAsync(path, pageSize, async page =>
         {
-            var operation = $"GET {path} page {page}";
-            var answer = await CachetErrorTranslator.CallAsync(() => readPage(page), operation, cancellationToken);
-            if (answer?.Data is null)
-            {
-                throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
-            }
-
-            // Only the first page's count is trusted, so later pages cannot stretch the walk forever.
-            if (page == 1)
-            {
-                totalPages = answer.Meta?.Pagination?.TotalPages ?? 1;
-                var limit = PageLimit(pageSize, answer.Data.Count, totalPages > 1);
-                if (totalPages > limit)
-                {
-                    throw TooManyPages(operation, limit, pageSize, answer.Data.Count);
-                }
-            }
-
-            if (answer.Data.Count == 0)
-            {
-                break;
-            }
-
-            var before = items.Count;
-            items.AddRange(answer.Data.Where(item => seen.Add(id(item))));
-            if (page > 1 && items.Count == before)
-            {
-                // A Cachet (or a proxy) that ignores ?page= answers page 1 again and again.
-                throw new CachetException($"{operation}: Cachet answered only items already read; its pagination is broken");
-            }
-        }
-
-        return items;
-    }
+            // No meta: one page.
+            var answer = await readPage(page);
+            return new ListPage<T>(answer?.Data, answer?.Meta?.Pagination?.TotalPages ?? 1, HasNext: false);
+        }, id, cancellationToken);
 
     /// <summary>Writes a status and checks that Cachet really took it (Cachet answers 200 to a body it ignored).</summary>
     public async Task SetStatusAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)

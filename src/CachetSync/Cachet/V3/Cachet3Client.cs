@@ -159,47 +159,11 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
     }
 
     /// <param name="maxPages">Stop quietly after this many pages (a bounded search), instead of reading to the end.</param>
-    private async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
-        string path, Func<int, Task<Cachet3List<T>>> readPage, Func<T, string> id, CancellationToken cancellationToken, int? maxPages = null)
-    {
-        var items = new List<T>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var (limit, firstPageCount) = (CachetClient.MaxPages, 0);
-        for (var page = 1; ; page++)
+    private Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
+        string path, Func<int, Task<Cachet3List<T>>> readPage, Func<T, string> id, CancellationToken cancellationToken, int? maxPages = null) =>
+        PageWalk.ReadAllAsync(path, _perPage, async page =>
         {
-            if (page > maxPages)
-            {
-                return items;
-            }
-
-            var operation = $"GET {path} page {page}";
-            if (page > limit)
-            {
-                throw CachetClient.TooManyPages(operation, limit, _perPage, firstPageCount);
-            }
-
-            var answer = await CachetErrorTranslator.CallAsync(() => readPage(page), operation, cancellationToken);
-            if (answer?.Data is null)
-            {
-                throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
-            }
-
-            if (page == 1)
-            {
-                (limit, firstPageCount) = (CachetClient.PageLimit(_perPage, answer.Data.Count, answer.Links?.Next is not null), answer.Data.Count);
-            }
-
-            var before = items.Count;
-            items.AddRange(answer.Data.Where(item => seen.Add(id(item))));
-            if (answer.Links?.Next is null || answer.Data.Count == 0)
-            {
-                return items;
-            }
-
-            if (items.Count == before)
-            {
-                throw new CachetException($"{operation}: Cachet answered only items already read; its pagination is broken");
-            }
-        }
-    }
+            var answer = await readPage(page);
+            return new ListPage<T>(answer?.Data, TotalPages: null, HasNext: answer?.Links?.Next is not null);
+        }, id, cancellationToken, maxPages);
 }
