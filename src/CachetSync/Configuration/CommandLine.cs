@@ -15,27 +15,23 @@ public sealed record CommandLine(
     /// <summary>The help text: the usage line and each option's description are the options' own.</summary>
     public static string Usage => BuildUsage();
 
-    private static readonly Option<string> ConfigOption = new("--config")
-    {
-        Arity = ArgumentArity.ZeroOrOne, CustomParser = ConfigFileName, HelpName = "FILE",
-        Description = "configuration file (default: appsettings.json in the working directory)",
-    };
+    private static readonly Option<string?> ConfigOption = Valued<string?>("--config", "FILE",
+        "configuration file (default: appsettings.json in the working directory)",
+        text => string.IsNullOrWhiteSpace(text) ? null : text, "--config needs a file name");
 
     private static readonly Option<bool> OnceOption = Flag("--once", "run one cycle and exit (container job / Kubernetes CronJob mode)");
     private static readonly Option<bool> DryRunOption = Flag("--dry-run", "do everything except writing to Cachet; print the plan");
 
-    private static readonly Option<OutputFormat> OutputOption = new("--output")
-    {
-        Arity = ArgumentArity.ZeroOrOne, CustomParser = Format, HelpName = "table|json",
-        Description = "the cycle summary on stdout: a table (default) or one JSON object per cycle",
-    };
+    private static readonly Option<OutputFormat?> OutputOption = Valued<OutputFormat?>("--output", "table|json",
+        "the cycle summary on stdout: a table (default) or one JSON object per cycle",
+        text => Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var format) && Enum.IsDefined(format) && !int.TryParse(text, out _) ? format : null,
+        "--output takes table or json");
 
-    private static readonly Option<Sync.Shard?> ShardOption = new("--shard")
-    {
-        Arity = ArgumentArity.ZeroOrOne, CustomParser = ShardOf, HelpName = "i/K",
-        Description = "own only shard i (0 to K-1) of the servers, split K ways by name (default: all;\n"
+    private static readonly Option<Sync.Shard?> ShardOption = Valued<Sync.Shard?>("--shard", "i/K",
+        "own only shard i (0 to K-1) of the servers, split K ways by name (default: all;\n"
             + "with Shards: K in the configuration, JOB_COMPLETION_INDEX gives i)",
-    };
+        text => Sync.Shard.TryParse(text, out var shard) ? shard : null,
+        $"--shard takes i/K: shard i (from 0) of K (1 to {Sync.Shard.MaxCount}), e.g. --shard 0/4");
 
     private static readonly Option<bool> ListComponentsOption = Flag("--list-components",
         "print every Cachet component (id, name, group, status) and exit: a help for\nwriting Servers; needs Cachet.BaseUrl, not the token");
@@ -72,7 +68,7 @@ public sealed record CommandLine(
             result.GetValue(DryRunOption),
             Given<HelpOption>(result),
             Given<VersionOption>(result),
-            result.GetValue(OutputOption),
+            result.GetValue(OutputOption) ?? OutputFormat.Table,
             result.GetValue(ListComponentsOption),
             result.GetValue(ShardOption)), null, null);
     }
@@ -133,6 +129,22 @@ public sealed record CommandLine(
 
     private static Option<bool> Flag(string name, string description) => new(name) { Arity = ArgumentArity.Zero, Description = description };
 
+    /// <summary>An option with one value, read by <paramref name="parse"/>; null from it refuses the value with <paramref name="error"/>.</summary>
+    private static Option<T> Valued<T>(string name, string valueName, string description, Func<string?, T> parse, string error) => new(name)
+    {
+        Arity = ArgumentArity.ZeroOrOne, HelpName = valueName, Description = description,
+        CustomParser = argument =>
+        {
+            var value = parse(argument.Tokens is [var token] ? token.Value : null);
+            if (value is null)
+            {
+                argument.AddError(error);
+            }
+
+            return value;
+        },
+    };
+
     private static string BuildUsage()
     {
         // Ours first; the built-in --version and --help last, as a reader expects them.
@@ -172,38 +184,4 @@ public sealed record CommandLine(
     private static bool Given<TOption>(ParseResult result)
         where TOption : Option =>
         Root.Options.OfType<TOption>().Any(option => result.GetResult(option) is { Implicit: false });
-
-    private static string? ConfigFileName(ArgumentResult argument)
-    {
-        if (argument.Tokens is [var token] && !string.IsNullOrWhiteSpace(token.Value))
-        {
-            return token.Value;
-        }
-
-        argument.AddError("--config needs a file name");
-        return null;
-    }
-
-    private static OutputFormat Format(ArgumentResult argument)
-    {
-        var text = argument.Tokens is [var token] ? token.Value : null;
-        if (Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var format) && Enum.IsDefined(format) && !int.TryParse(text, out _))
-        {
-            return format;
-        }
-
-        argument.AddError("--output takes table or json");
-        return OutputFormat.Table;
-    }
-
-    private static Sync.Shard? ShardOf(ArgumentResult argument)
-    {
-        if (Sync.Shard.TryParse(argument.Tokens is [var token] ? token.Value : null, out var shard))
-        {
-            return shard;
-        }
-
-        argument.AddError($"--shard takes i/K: shard i (from 0) of K (1 to {Sync.Shard.MaxCount}), e.g. --shard 0/4");
-        return null;
-    }
 }
