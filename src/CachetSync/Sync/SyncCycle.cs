@@ -24,16 +24,17 @@ namespace CachetSync.Sync;
 /// so in the summary. Between decision and write stands the <see cref="ChangeGate"/> (flap damping, manual holds),
 /// whose memory the <see cref="StateStore"/> keeps; a dry run changes no memory.
 /// </remarks>
+/// <param name="cachet">None in a dry run with no Cachet configured.</param>
 public sealed class SyncCycle(
     CachetSyncSettings settings,
     ServerProber prober,
     ReportReader reports,
-    ICachetClient? cachet,
     StateStore state,
     ILatencyMetrics metrics,
     TimeProvider time,
     ILogger<SyncCycle> logger,
-    Telemetry.CycleTelemetry? telemetry = null)
+    Telemetry.CycleTelemetry telemetry,
+    ICachetClient? cachet = null)
 {
     private readonly ServerPlanner _planner = new(new ChangeGate(settings.Damping ?? DampingSettings.Immediate, settings.Cachet), state, logger);
     private readonly CycleServers _servers = new(settings, logger);
@@ -46,7 +47,7 @@ public sealed class SyncCycle(
     {
         using var activity = Telemetry.CycleTelemetry.Tracing.StartActivity("cachetsync.cycle");
         var summary = await RunCycleAsync(dryRun, stopping);
-        telemetry?.Record(summary);
+        telemetry.Record(summary);
         activity?.SetTag("cachetsync.servers", summary.Servers.Count);
         activity?.SetTag("cachetsync.exit_code", summary.ExitCode);
         activity?.SetStatus(summary.ExitCode == CycleSummary.ExitApplied ? ActivityStatusCode.Ok : ActivityStatusCode.Error, summary.CachetError);

@@ -24,16 +24,8 @@ public static class SyncServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<ReportReader>>(),
             provider.GetRequiredService<CycleTelemetry>()))
-        .AddSingleton(provider => new SyncCycle(
-            settings,
-            provider.GetRequiredService<ServerProber>(),
-            provider.GetRequiredService<ReportReader>(),
-            provider.GetService<ICachetClient>(),
-            provider.GetRequiredService<StateStore>(),
-            LatencyPoints(provider, settings),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<SyncCycle>>(),
-            provider.GetRequiredService<CycleTelemetry>()));
+        .AddSingleton(provider => LatencyPoints(provider, settings))
+        .AddSingleton<SyncCycle>();
 
     /// <summary>Latency points need Cachet and <c>Metrics.Enabled</c>; otherwise there are none to post.</summary>
     private static ILatencyMetrics LatencyPoints(IServiceProvider provider, CachetSyncSettings settings) =>
