@@ -143,7 +143,12 @@ public static class Program
         }
 
         var host = BuildHost(settings, configuration.Tree, environment, commandLine);
-        LogSkippedVariables(host.Services.GetRequiredService<ILogger<CachetSyncSettings>>(), configuration);
+        var logger = host.Services.GetRequiredService<ILogger<CachetSyncSettings>>();
+        foreach (var name in configuration.SkippedVariables)
+        {
+            logger.LogDebug("Environment variable {Name} is not a configuration path (Section__Key); ignored", name);
+        }
+
         return (host, settings, CycleSummary.ExitApplied);
     }
 
@@ -156,14 +161,6 @@ public static class Program
         }
 
         return (null, null, CycleSummary.ExitInvalidConfiguration);
-    }
-
-    private static void LogSkippedVariables(ILogger logger, LoadedConfiguration configuration)
-    {
-        foreach (var name in configuration.SkippedVariables)
-        {
-            logger.LogDebug("Environment variable {Name} is not a configuration path (Section__Key); ignored", name);
-        }
     }
 
     private static async Task<int> RunOnceAsync(
@@ -187,14 +184,8 @@ public static class Program
     private static async Task<CycleSummary> RunCycleAsync(SyncCycle cycle, CommandLine commandLine, TextWriter output, bool worker, CancellationToken stopping)
     {
         var summary = await cycle.RunAsync(commandLine.DryRun, stopping) with { Worker = worker };
-        if (commandLine.Output == OutputFormat.Json)
-        {
-            SummaryJson.Write(output, summary);
-        }
-        else
-        {
-            SummaryTable.Write(output, summary);
-        }
+        Action<TextWriter, CycleSummary> write = commandLine.Output == OutputFormat.Json ? SummaryJson.Write : SummaryTable.Write;
+        write(output, summary);
 
         await output.FlushAsync(CancellationToken.None);
         return summary;

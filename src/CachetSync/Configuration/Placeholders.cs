@@ -11,18 +11,10 @@ namespace CachetSync.Configuration;
 public static partial class Placeholders
 {
     public static string Fill(string template, params (string Name, string Value)[] values) =>
-        Placeholder().Replace(template, match =>
-        {
-            foreach (var (name, value) in values)
-            {
-                if (string.Equals(name, match.Groups[1].Value, StringComparison.OrdinalIgnoreCase))
-                {
-                    return value;
-                }
-            }
-
-            return match.Value;
-        });
+        Placeholder().Replace(template, match => values
+            .Where(value => string.Equals(value.Name, match.Groups[1].Value, StringComparison.OrdinalIgnoreCase))
+            .Select(value => value.Value)
+            .FirstOrDefault(match.Value));
 
     public static bool Mentions(string template, string name) =>
         Placeholder().Matches(template).Any(match => string.Equals(match.Groups[1].Value, name, StringComparison.OrdinalIgnoreCase));

@@ -57,14 +57,13 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
             }
             catch (CachetException ex)
             {
-                if (ex.TokenRejected && Interlocked.Exchange(ref tokenRejected, 1) == 0)
-                {
-                    logger.LogError("Cachet rejected the API token: no status can be written until it is fixed");
-                }
-
                 if (!ex.TokenRejected)
                 {
                     logger.LogWarning("{Server}: write failed: {Error}", plan.Server, ex.Message);
+                }
+                else if (Interlocked.Exchange(ref tokenRejected, 1) == 0)
+                {
+                    logger.LogError("Cachet rejected the API token: no status can be written until it is fixed");
                 }
 
                 plans[index] = plan with { Action = SyncAction.Failed, Error = ex.Message };

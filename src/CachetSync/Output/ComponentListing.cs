@@ -1,13 +1,35 @@
 using System.Globalization;
 using CachetSync.Cachet;
+using CachetSync.Configuration;
 using CachetSync.Thresholds;
 
 namespace CachetSync.Output;
 
-/// <summary>What <c>--list-components</c> prints: a table grouped by component group, or a JSON array.</summary>
-public static class ComponentListingOutput
+/// <summary>
+/// <c>--list-components</c>: every Cachet component (what an operator needs to write <c>Servers</c>), as a table
+/// grouped by component group or as a JSON array.
+/// </summary>
+public static class ComponentListing
 {
     private static readonly string[] Headers = ["ID", "NAME", "GROUP", "STATUS", "ENABLED"];
+
+    /// <summary>Reads every component and group and prints them; exit code 0, or 2 when Cachet cannot be read.</summary>
+    public static async Task<int> RunAsync(ICachetClient cachet, OutputFormat format, RunEnvironment environment, CancellationToken stopping)
+    {
+        try
+        {
+            var components = await cachet.ReadAllComponentsAsync(stopping);
+            var groups = await cachet.ReadAllGroupsAsync(stopping);
+            Action<TextWriter, IReadOnlyList<CachetComponent>, IReadOnlyList<CachetGroup>> write = format == OutputFormat.Json ? WriteJson : WriteTable;
+            write(environment.Out, components, groups);
+            return Sync.CycleSummary.ExitApplied;
+        }
+        catch (CachetException ex)
+        {
+            await environment.Error.WriteLineAsync($"cachetsync: {TerminalText.Escape(ex.Message)}");
+            return Sync.CycleSummary.ExitCachetFailed;
+        }
+    }
 
     public static void WriteTable(TextWriter output, IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetGroup> groups)
     {
