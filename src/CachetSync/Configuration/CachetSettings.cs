@@ -97,18 +97,11 @@ public sealed record CachetSettings
         return value ?? Defaults.BreakAfter;
     }
 
-    private static Uri? ReadBaseUrl(ConfigNode node)
+    private static Uri? ReadBaseUrl(ConfigNode node) => node.Read<Uri>("BaseUrl", text =>
     {
-        var text = node.String("BaseUrl");
-        if (text is null)
-        {
-            return null;
-        }
-
         if (UrlText.Absolute(text, UrlText.Web) is not { } uri)
         {
-            node.Problem("BaseUrl", $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
-            return null;
+            return (null, $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
         }
 
         // Neither would be sent (the API root is built from the path alone), and both would be printed in messages.
@@ -116,11 +109,10 @@ public sealed record CachetSettings
         {
             UrlText.RegisterSecrets(uri);
             Output.Redaction.Register(uri.Query.TrimStart('?'));
-            node.Problem("BaseUrl", $"\"{UrlText.Masked(text)}\" carries {(uri.UserInfo.Length > 0 ? "user info (user:password@)" : "a query (?…)")}: "
+            return (null, $"\"{UrlText.Masked(text)}\" carries {(uri.UserInfo.Length > 0 ? "user info (user:password@)" : "a query (?…)")}: "
                 + "CachetSync does not send either. Give the status page's plain address, and the key in Cachet.ApiToken");
-            return null;
         }
 
-        return uri;
-    }
+        return (uri, null);
+    });
 }

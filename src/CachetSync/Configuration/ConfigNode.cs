@@ -51,24 +51,12 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
 
     /// <summary>A secret value (token, header value): refused with a control character, which would split a header.</summary>
     /// <param name="mask">Whether the value is masked in printed text (see <see cref="Configuration.Secret(string, bool)"/>).</param>
-    public Secret? Secret(string key, bool mask = true)
+    public Secret? Secret(string key, bool mask = true) => Read<Secret>(key, text =>
     {
-        var text = String(key);
-        if (text is null)
-        {
-            return null;
-        }
-
+        // Made (and so registered for masking) even when refused; the value itself is not quoted: it is a secret.
         var secret = new Secret(text, mask);
-        if (text.Any(char.IsControl))
-        {
-            // The value itself is not quoted: it is a secret.
-            Problem(key, "contains a control character (a line break?); a header value cannot carry one");
-            return null;
-        }
-
-        return secret;
-    }
+        return text.Any(char.IsControl) ? (null, "contains a control character (a line break?); a header value cannot carry one") : (secret, null);
+    });
 
     public int? Int(string key, int min, int max) => Parsed<int>(key, text =>
         !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a whole number")
@@ -125,6 +113,24 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
             : (null, $"\"{text}\" is not one of {string.Join(", ", System.Enum.GetNames<TEnum>())}"));
 
     /// <summary>The key's value as <paramref name="parse"/> reads it; null when absent, or refused (the problem recorded).</summary>
+    public T? Read<T>(string key, Func<string, (T? Value, string? Problem)> parse)
+        where T : class
+    {
+        if (String(key) is not { } text)
+        {
+            return null;
+        }
+
+        var (value, problem) = parse(text);
+        if (problem is not null)
+        {
+            Problem(key, problem);
+        }
+
+        return value;
+    }
+
+    /// <inheritdoc cref="Read{T}"/>
     private T? Parsed<T>(string key, Func<string, (T? Value, string? Problem)> parse)
         where T : struct
     {

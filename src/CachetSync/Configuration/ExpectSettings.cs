@@ -41,22 +41,15 @@ public sealed record ExpectSettings(string? BodyContains, Regex? BodyMatches, st
         return new ExpectSettings(contains, matches, pointer, equals, status);
     }
 
-    private static Regex? ReadRegex(ConfigNode node)
+    private static Regex? ReadRegex(ConfigNode node) => node.Read<Regex>("BodyMatches", pattern =>
     {
-        var pattern = node.String("BodyMatches");
-        if (pattern is null)
-        {
-            return null;
-        }
-
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
+            return (new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout), null);
         }
         catch (ArgumentException ex)
         {
-            node.Problem("BodyMatches", $"is not a regular expression: {ex.Message}");
-            return null;
+            return (null, $"is not a regular expression: {ex.Message}");
         }
-    }
+    });
 }

@@ -130,22 +130,8 @@ public sealed record ProbeRequest(
         return new Secret($"Basic {Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password.Reveal()}"))}");
     }
 
-    private static string? ReadHost(ConfigNode node)
-    {
-        var text = node.String("Host");
-        if (text is null)
-        {
-            return null;
-        }
-
-        var isAuthority = Uri.TryCreate($"http://{text}/", UriKind.Absolute, out var uri)
-            && uri.PathAndQuery == "/" && uri.UserInfo.Length == 0 && uri.Fragment.Length == 0;
-        if (!isAuthority)
-        {
-            node.Problem("Host", $"\"{text}\" is not a host name, optionally with :port");
-            return null;
-        }
-
-        return text;
-    }
+    private static string? ReadHost(ConfigNode node) => node.Read<string>("Host", text =>
+        Uri.TryCreate($"http://{text}/", UriKind.Absolute, out var uri) && uri.PathAndQuery == "/" && uri.UserInfo.Length == 0 && uri.Fragment.Length == 0
+            ? (text, null)
+            : (null, $"\"{text}\" is not a host name, optionally with :port"));
 }

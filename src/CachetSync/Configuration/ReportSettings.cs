@@ -56,23 +56,18 @@ public sealed record ReportSettings(
 
     private static string? ReadUrl(ConfigNode node)
     {
-        var text = node.String("Url");
-        if (text is null)
+        node.Require("Url", "is required when Source is Http");
+        return node.Read<string>("Url", text =>
         {
-            node.Problem("Url", "is required when Source is Http");
-            return null;
-        }
+            // {since} and {until} are filled in per cycle; check the URL with stand-in values.
+            var sample = Placeholders.Fill(text, ("since", "2000-01-01T00:00:00Z"), ("until", "2000-01-01T02:00:00Z"));
+            if (UrlText.Absolute(sample, UrlText.Web) is not { } uri)
+            {
+                return (null, $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
+            }
 
-        // {since} and {until} are filled in per cycle; check the URL with stand-in values.
-        var sample = Placeholders.Fill(text, ("since", "2000-01-01T00:00:00Z"), ("until", "2000-01-01T02:00:00Z"));
-        if (UrlText.Absolute(sample, UrlText.Web) is not { } uri)
-        {
-            node.Problem("Url", $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
-            return null;
-        }
-
-        UrlText.RegisterSecrets(uri);
-
-        return text;
+            UrlText.RegisterSecrets(uri);
+            return (text, null);
+        });
     }
 }

@@ -15,7 +15,7 @@ public sealed record ScheduleSettings(CronExpression Cron, string CronText, Time
         node.RejectUnknownKeys(Keys);
         var text = node.String("Cron") ?? DefaultCron;
         var cron = ParseCron(node, text, node.Bool("IncludeSeconds"));
-        var zone = ReadTimeZone(node);
+        var zone = ReadTimeZone(node) ?? TimeZoneInfo.Utc;
         // "0 0 30 2 *" parses, yet no date matches it: a worker would wait forever doing nothing.
         if (cron.GetNextOccurrence(DateTimeOffset.UtcNow, zone) is null)
         {
@@ -41,20 +41,8 @@ public sealed record ScheduleSettings(CronExpression Cron, string CronText, Time
         }
     }
 
-    private static TimeZoneInfo ReadTimeZone(ConfigNode node)
-    {
-        var id = node.String("TimeZone");
-        if (id is null)
-        {
-            return TimeZoneInfo.Utc;
-        }
-
-        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
-        {
-            return zone;
-        }
-
-        node.Problem("TimeZone", $"\"{id}\" is not a known time zone (use an IANA id such as Europe/Berlin)");
-        return TimeZoneInfo.Utc;
-    }
+    private static TimeZoneInfo? ReadTimeZone(ConfigNode node) => node.Read<TimeZoneInfo>("TimeZone", id =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
+            ? (zone, null)
+            : (null, $"\"{id}\" is not a known time zone (use an IANA id such as Europe/Berlin)"));
 }

@@ -68,33 +68,21 @@ public sealed record ServerSettings(
 
     private static Uri? ReadUrl(ConfigNode node)
     {
-        var text = node.String("Url");
-        if (text is null)
+        node.Require("Url");
+        return node.Read<Uri>("Url", text =>
         {
-            node.Problem("Url", "is required");
-            return null;
-        }
+            if (UrlText.Absolute(text, UrlText.Probed) is not { } uri)
+            {
+                return (null, $"\"{UrlText.Masked(text)}\" is not an absolute http(s), tcp or icmp URL");
+            }
 
-        if (UrlText.Absolute(text, UrlText.Probed) is not { } uri)
-        {
-            node.Problem("Url", $"\"{UrlText.Masked(text)}\" is not an absolute http(s), tcp or icmp URL");
-            return null;
-        }
-
-        UrlText.RegisterSecrets(uri);
-
-        if (uri.Scheme == "icmp" && (!uri.IsDefaultPort || uri.PathAndQuery is not ("/" or "")))
-        {
-            node.Problem("Url", $"\"{text}\" is a host to ping: icmp://host, without a port or path");
-            return null;
-        }
-
-        if (uri.Scheme == "tcp" && uri.IsDefaultPort)
-        {
-            node.Problem("Url", $"\"{text}\" needs a port (tcp://host:port)");
-            return null;
-        }
-
-        return uri;
+            UrlText.RegisterSecrets(uri);
+            return uri.Scheme switch
+            {
+                "icmp" when !uri.IsDefaultPort || uri.PathAndQuery is not ("/" or "") => (null, $"\"{text}\" is a host to ping: icmp://host, without a port or path"),
+                "tcp" when uri.IsDefaultPort => (null, $"\"{text}\" needs a port (tcp://host:port)"),
+                _ => (uri, null),
+            };
+        });
     }
 }
