@@ -58,22 +58,12 @@ public sealed record ProbeRequest(
         return request;
     }
 
-    private static HttpMethod? ReadMethod(ConfigNode node)
+    private static HttpMethod? ReadMethod(ConfigNode node) => node.Read<HttpMethod>("Method", text => text.ToUpperInvariant() switch
     {
-        var text = node.String("Method");
-        switch (text?.ToUpperInvariant())
-        {
-            case null:
-                return null;
-            case "GET":
-                return HttpMethod.Get;
-            case "HEAD":
-                return HttpMethod.Head;
-            default:
-                node.Problem("Method", $"\"{text}\" is not GET or HEAD");
-                return null;
-        }
-    }
+        "GET" => (HttpMethod.Get, null),
+        "HEAD" => (HttpMethod.Head, null),
+        _ => (null, $"\"{text}\" is not GET or HEAD"),
+    });
 
     private static Dictionary<string, Secret> MergeHeaders(ConfigNode node, IReadOnlyDictionary<string, Secret> inherited)
     {

@@ -13,17 +13,11 @@ public sealed record ServerTemplate(string Path, string Group, string UrlTemplat
     {
         node.RejectUnknownKeys("Group", "Url", "VerifyTls", "Enabled", "Thresholds", "Probe");
         var group = node.String("Group")!;
-        var url = node.String("Url");
-        if (url is null)
-        {
-            node.Problem("Url", "is required: a template such as https://{slug}.example.com/health");
-        }
-        else if (!url.Contains('{', StringComparison.Ordinal) || Fill(url, "sample-name", 1) is not { } sample
-                 || UrlText.Absolute(sample, UrlText.Probed) is null)
-        {
-            node.Problem("Url", $"\"{UrlText.Masked(url)}\" is not a URL template using {{name}}, {{slug}} or {{id}}");
-            url = null;
-        }
+        node.Require("Url", "is required: a template such as https://{slug}.example.com/health");
+        var url = node.Read<string>("Url", text =>
+            text.Contains('{', StringComparison.Ordinal) && Fill(text, "sample-name", 1) is { } sample && UrlText.Absolute(sample, UrlText.Probed) is not null
+                ? (text, null)
+                : (null, $"\"{UrlText.Masked(text)}\" is not a URL template using {{name}}, {{slug}} or {{id}}"));
 
         var thresholds = ThresholdSettingsReader.Read(node.Child("Thresholds"), defaults, mergeStatusCodes: true);
         var probe = ServerSettings.ReadProbe(node.Child("Probe"), probeDefaults);

@@ -30,31 +30,26 @@ public sealed record TelemetrySettings(TelemetrySettings.ListenAddress? Promethe
         node.RejectUnknownKeys(Keys);
         var prometheus = node.Child("Prometheus");
         prometheus.RejectUnknownKeys(PrometheusKeys);
-        return new TelemetrySettings(prometheus.String("Listen") is { } listen ? ParseListen(prometheus, listen) : null);
+        return new TelemetrySettings(prometheus.Read<ListenAddress>("Listen", ParseListen));
     }
 
-    private static ListenAddress? ParseListen(ConfigNode node, string text)
+    private static (ListenAddress?, string?) ParseListen(string text)
     {
         var colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
-            node.Problem("Listen", $"\"{text}\" is not host:port with a port from 1 to 65535 (e.g. 0.0.0.0:9464)");
-            return null;
+            return (null, $"\"{text}\" is not host:port with a port from 1 to 65535 (e.g. 0.0.0.0:9464)");
         }
 
         var host = text[..colon].Trim('[', ']');
         if (host is "*" or "+" or "0.0.0.0" or "::")
         {
-            return new ListenAddress("+", port);
-        }
-
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host, out _))
-        {
-            return new ListenAddress(host.Contains(':') ? $"[{host}]" : host, port);
+            return (new ListenAddress("+", port), null);
         }
 
         // A name would be looked up (and bound) at start, and scrapes naming the pod by IP would not match it.
-        node.Problem("Listen", $"\"{host}\" is not an IP address: use one (e.g. 127.0.0.1), or 0.0.0.0 for every address");
-        return null;
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host, out _)
+            ? (new ListenAddress(host.Contains(':') ? $"[{host}]" : host, port), null)
+            : (null, $"\"{host}\" is not an IP address: use one (e.g. 127.0.0.1), or 0.0.0.0 for every address");
     }
 }
