@@ -31,11 +31,6 @@ public sealed record ReportSettings(
         var source = node.Enum<ReportSourceKind>("Source") ?? ReportSourceKind.None;
         var path = node.String("Path");
         var url = source == ReportSourceKind.Http ? ReadUrl(node) : null;
-        if (source == ReportSourceKind.File && path is null)
-        {
-            node.Problem("Path", "is required when Source is File");
-        }
-
         var sql = source == ReportSourceKind.Sql ? SqlReportSettings.Read(node.Child("Sql")) : null;
         var bearer = node.Secret("BearerToken");
         return new ReportSettings(
@@ -54,20 +49,16 @@ public sealed record ReportSettings(
             sql);
     }
 
-    private static string? ReadUrl(ConfigNode node)
+    private static string? ReadUrl(ConfigNode node) => node.Read<string>("Url", text =>
     {
-        node.Require("Url", "is required when Source is Http");
-        return node.Read<string>("Url", text =>
+        // {since} and {until} are filled in per cycle; check the URL with stand-in values.
+        var sample = Placeholders.Fill(text, ("since", "2000-01-01T00:00:00Z"), ("until", "2000-01-01T02:00:00Z"));
+        if (UrlText.Absolute(sample, UrlText.Web) is not { } uri)
         {
-            // {since} and {until} are filled in per cycle; check the URL with stand-in values.
-            var sample = Placeholders.Fill(text, ("since", "2000-01-01T00:00:00Z"), ("until", "2000-01-01T02:00:00Z"));
-            if (UrlText.Absolute(sample, UrlText.Web) is not { } uri)
-            {
-                return (null, $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
-            }
+            return (null, $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
+        }
 
-            UrlText.RegisterSecrets(uri);
-            return (text, null);
-        });
-    }
+        UrlText.RegisterSecrets(uri);
+        return (text, null);
+    });
 }

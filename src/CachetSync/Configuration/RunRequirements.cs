@@ -24,9 +24,28 @@ public static class RunRequirements
             root.Problem("Servers", "is empty: there is nothing to probe (add at least one server, or a component group)");
         }
 
+        RequireWhatTheReportSourceNeeds(settings.Reports.Source, root.Child("Reports"));
         if (once)
         {
             StateRequirement.Check(settings, root);
+        }
+    }
+
+    private static void RequireWhatTheReportSourceNeeds(ReportSourceKind source, ConfigNode reports)
+    {
+        switch (source)
+        {
+            case ReportSourceKind.Http:
+                reports.Require("Url", "is required when Source is Http");
+                break;
+            case ReportSourceKind.File:
+                reports.Require("Path", "is required when Source is File");
+                break;
+            case ReportSourceKind.Sql:
+                var sql = reports.Child("Sql");
+                sql.Require("Provider", $"is required when Source is Sql ({string.Join(", ", Enum.GetNames<Reports.SqlProvider>())})");
+                sql.Require("ConnectionString", "is required when Source is Sql (or set CACHETSYNC_Reports__Sql__ConnectionString)");
+                break;
         }
     }
 }

@@ -11,12 +11,11 @@ public sealed record SqlReportSettings(SqlProvider Provider, Secret ConnectionSt
     public const string DefaultQuery =
         "SELECT server, COUNT(*) FROM timeout_reports WHERE reported_at >= @since AND reported_at < @until GROUP BY server";
 
+    /// <returns>Null without a valid Provider and ConnectionString (a missing one is named by <see cref="RunRequirements"/>).</returns>
     public static SqlReportSettings? Read(ConfigNode node)
     {
         node.RejectUnknownKeys(Keys);
         var provider = node.Enum<SqlProvider>("Provider");
-        node.Require("Provider", $"is required when Source is Sql ({string.Join(", ", Enum.GetNames<SqlProvider>())})");
-        node.Require("ConnectionString", "is required when Source is Sql (or set CACHETSYNC_Reports__Sql__ConnectionString)");
         var connectionString = node.Secret("ConnectionString");
         if (connectionString is not null)
         {
