@@ -20,14 +20,11 @@ public sealed record ThroughputSettings(string? Path, long Bytes, double MinRate
     public static ThroughputSettings? Read(ConfigNode node)
     {
         node.RejectUnknownKeys(Keys);
-        var path = node.String("Path");
         // "//host/x" would be another server's address (a network-path reference), not a path on this one.
-        if (path is not null && (!path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal)
-                                 || !Uri.TryCreate(new Uri("http://host.invalid"), path, out _)))
-        {
-            node.Problem("Path", $"\"{path}\" is not a path on the server (it starts with \"/\")");
-            path = null;
-        }
+        var path = node.Read<string>("Path", text =>
+            text.StartsWith('/') && !text.StartsWith("//", StringComparison.Ordinal) && Uri.TryCreate(new Uri("http://host.invalid"), text, out _)
+                ? (text, null)
+                : (null, $"\"{text}\" is not a path on the server (it starts with \"/\")"));
 
         var bytes = node.ByteSize("Bytes", 1024, MaxBytes);
         var minRate = node.Rate("MinRate");
