@@ -114,38 +114,22 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
 
     /// <summary>The key's value as <paramref name="parse"/> reads it; null when absent, or refused (the problem recorded).</summary>
     public T? Read<T>(string key, Func<string, (T? Value, string? Problem)> parse)
-        where T : class
-    {
-        if (String(key) is not { } text)
-        {
-            return null;
-        }
-
-        var (value, problem) = parse(text);
-        if (problem is not null)
-        {
-            Problem(key, problem);
-        }
-
-        return value;
-    }
+        where T : class =>
+        String(key) is { } text ? Recorded(key, parse(text)) : null;
 
     /// <inheritdoc cref="Read{T}"/>
     private T? Parsed<T>(string key, Func<string, (T? Value, string? Problem)> parse)
-        where T : struct
-    {
-        if (String(key) is not { } text)
-        {
-            return null;
-        }
+        where T : struct =>
+        String(key) is { } text ? Recorded(key, parse(text)) : null;
 
-        var (value, problem) = parse(text);
-        if (problem is not null)
+    private TValue Recorded<TValue>(string key, (TValue Value, string? Problem) parsed)
+    {
+        if (parsed.Problem is { } problem)
         {
             Problem(key, problem);
         }
 
-        return value;
+        return parsed.Value;
     }
 
     /// <summary>Flags keys this section does not know: a typo would otherwise be silently ignored.</summary>
