@@ -14,7 +14,7 @@ public sealed record MetricSettings(bool Enabled, string Name, string Suffix)
     {
         node.RejectUnknownKeys(Keys);
         return new MetricSettings(
-            node.Bool("Enabled") ?? false,
+            node.Bool("Enabled") ?? Disabled.Enabled,
             node.String("Name") ?? Disabled.Name,
             node.String("Suffix") ?? Disabled.Suffix);
     }
