@@ -24,7 +24,7 @@ public sealed record CommandLine(
 
     private static readonly Option<OutputFormat?> OutputOption = Valued<OutputFormat?>("--output", "table|json",
         "the cycle summary on stdout: a table (default) or one JSON object per cycle",
-        text => Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var format) && Enum.IsDefined(format) && !int.TryParse(text, out _) ? format : null,
+        text => EnumNames.TryParse<OutputFormat>(text, out var format) ? format : null,
         "--output takes table or json");
 
     private static readonly Option<Sync.Shard?> ShardOption = Valued<Sync.Shard?>("--shard", "i/K",

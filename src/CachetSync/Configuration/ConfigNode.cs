@@ -108,7 +108,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
 
     public TEnum? Enum<TEnum>(string key)
         where TEnum : struct, Enum => Parsed<TEnum>(key, text =>
-        System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !int.TryParse(text, out _)
+        EnumNames.TryParse<TEnum>(text, out var value)
             ? (value, null)
             : (null, $"\"{text}\" is not one of {string.Join(", ", System.Enum.GetNames<TEnum>())}"));
 

@@ -183,6 +183,15 @@ public sealed class SettingsReaderTests
         Messages("""{ "Reports": { "Source": "Carrier pigeon" } }""").Should().Equal("Reports.Source: \"Carrier pigeon\" is not one of None, Http, File, Sql");
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("7")]
+    public void An_enum_is_named_not_numbered(string number)
+    {
+        // "1" would parse as Http, "7" as a value no member has: both are refused, as on the command line.
+        Messages($$"""{ "Reports": { "Source": "{{number}}" } }""").Should().Equal($"Reports.Source: \"{number}\" is not one of None, Http, File, Sql");
+    }
+
     [Fact]
     public void Cron_and_time_zone_are_checked()
     {
