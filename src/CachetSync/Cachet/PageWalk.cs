@@ -44,7 +44,7 @@ public static class PageWalk
             if (page == 1)
             {
                 (totalPages, firstPageCount) = (answer.TotalPages, pageItems.Count);
-                limit = morePagesThanAsked(answer) && pageItems.Count < perPage ? MaxPagesWhenPerPageIgnored : MaxPages;
+                limit = morePagesFollow(answer) && pageItems.Count < perPage ? MaxPagesWhenPerPageIgnored : MaxPages;
                 if (totalPages > limit)
                 {
                     throw TooManyPages(operation, limit, perPage, firstPageCount);
@@ -72,7 +72,7 @@ public static class PageWalk
 
         return items;
 
-        static bool morePagesThanAsked(ListPage<T> first) => first.TotalPages is { } total ? total > 1 : first.HasNext;
+        static bool morePagesFollow(ListPage<T> first) => first.TotalPages is { } total ? total > 1 : first.HasNext;
     }
 
     private static CachetException TooManyPages(string operation, int limit, int perPage, int firstPageCount) =>

@@ -15,7 +15,7 @@ public sealed record ServerTemplate(string Path, string Group, string UrlTemplat
         var group = node.String("Group")!;
         node.Require("Url", "is required: a template such as https://{slug}.example.com/health");
         var url = node.Read<string>("Url", text =>
-            text.Contains('{', StringComparison.Ordinal) && Fill(text, "sample-name", 1) is { } sample && UrlText.Absolute(sample, UrlText.Probed) is not null
+            text.Contains('{', StringComparison.Ordinal) && UrlText.Absolute(Fill(text, "sample-name", 1), UrlText.Probed) is not null
                 ? (text, null)
                 : (null, $"\"{UrlText.Masked(text)}\" is not a URL template using {{name}}, {{slug}} or {{id}}"));
 
@@ -24,8 +24,8 @@ public sealed record ServerTemplate(string Path, string Group, string UrlTemplat
         return url is null ? null : new ServerTemplate(node.Path, group, url, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true, probe);
     }
 
-    /// <returns>The URL for one component, or null when its name cannot make one.</returns>
-    public static string? Fill(string template, string name, int id) =>
+    /// <returns>The URL text for one component; whether it is a URL is <see cref="UrlText.Absolute"/>'s to say.</returns>
+    public static string Fill(string template, string name, int id) =>
         Placeholders.Fill(template, ("name", name), ("slug", Slug(name)), ("id", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public static string Slug(string name)

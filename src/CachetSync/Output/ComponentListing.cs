@@ -40,7 +40,7 @@ public static class ComponentListing
             [
                 component.Id.ToString(CultureInfo.InvariantCulture),
                 component.Name,
-                GroupLabel(component.GroupId, names),
+                GroupLabel(component, names),
                 ((ComponentStatus)component.Status).ToString(),
                 component.Enabled ? "yes" : "no",
             ]));
@@ -52,12 +52,16 @@ public static class ComponentListing
     {
         var names = groups.ToDictionary(group => group.Id, group => group.Name);
         OutputJson.WriteLine(output, components.OrderBy(component => component.Id)
-            .Select(component => component.GroupId is int groupId and > 0
-                ? new ComponentDocument(component.Id, component.Name, groupId, names.GetValueOrDefault(groupId), ((ComponentStatus)component.Status).ToString(), component.Enabled)
-                : new ComponentDocument(component.Id, component.Name, null, null, ((ComponentStatus)component.Status).ToString(), component.Enabled))
+            .Select(component => (Component: component, Group: GroupOf(component)))
+            .Select(each => new ComponentDocument(
+                each.Component.Id, each.Component.Name, each.Group, each.Group is { } id ? names.GetValueOrDefault(id) : null,
+                ((ComponentStatus)each.Component.Status).ToString(), each.Component.Enabled))
             .ToList());
     }
 
-    private static string GroupLabel(int? groupId, Dictionary<int, string> names) =>
-        groupId is { } id and > 0 ? names.TryGetValue(id, out var name) ? $"{name} (#{id})" : $"#{id}" : "-";
+    private static string GroupLabel(CachetComponent component, Dictionary<int, string> names) =>
+        GroupOf(component) is { } id ? names.TryGetValue(id, out var name) ? $"{name} (#{id})" : $"#{id}" : "-";
+
+    /// <summary>The component's group, or null for none: 2.x says group_id 0, 3.x has no relationship.</summary>
+    private static int? GroupOf(CachetComponent component) => component.GroupId is > 0 ? component.GroupId : null;
 }

@@ -1,5 +1,4 @@
 using CachetSync.Configuration;
-using CachetSync.Output;
 using CachetSync.Probing;
 using CachetSync.Sync;
 using CachetSync.Thresholds;

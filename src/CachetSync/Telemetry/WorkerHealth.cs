@@ -48,7 +48,7 @@ public sealed class WorkerHealth(ScheduleSettings schedule, TimeProvider time)
         }
 
         return time.GetUtcNow() <= second
-            ? (true, $"{what}")
+            ? (true, what)
             : (false, $"{what}; cycles were due {Text(first)} and {Text(second)}: the worker is stuck");
     }
 
