@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using CachetSync;
 using CachetSync.Cachet;
 using CachetSync.Configuration;
+using CachetSync.Guard;
 using CachetSync.Output;
 using CachetSync.Probing;
 using CachetSync.Reports;
@@ -92,7 +93,7 @@ public static class Program
         }
 
         var export = OnceExport.Start(host.Services);
-        var onceExit = await RunOnceAsync(host.Services.GetRequiredService<SyncCycle>(), settings, commandLine, environment, stopping);
+        var onceExit = await RunOnceAsync(host.Services, settings, commandLine, environment, stopping);
         await export.FlushAsync(settings.ShutdownTimeout);
         return onceExit;
     }
@@ -164,14 +165,14 @@ public static class Program
     }
 
     private static async Task<int> RunOnceAsync(
-        SyncCycle cycle, CachetSyncSettings settings, CommandLine commandLine, RunEnvironment environment, CancellationToken stopping)
+        IServiceProvider services, CachetSyncSettings settings, CommandLine commandLine, RunEnvironment environment, CancellationToken stopping)
     {
         // A stop request gets ShutdownTimeout to wind the cycle down and print what it did; then we give up on it.
         using var giveUp = new CancellationTokenSource();
         await using var onStop = stopping.Register(() => giveUp.CancelAfter(settings.ShutdownTimeout));
         try
         {
-            return (await RunCycleAsync(cycle, commandLine, environment.Out, worker: false, stopping).WaitAsync(giveUp.Token)).ExitCode;
+            return (await RunCycleAsync(services, commandLine, environment.Out, worker: false, stopping).WaitAsync(giveUp.Token)).ExitCode;
         }
         catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
         {
@@ -181,13 +182,23 @@ public static class Program
         }
     }
 
-    private static async Task<CycleSummary> RunCycleAsync(SyncCycle cycle, CommandLine commandLine, TextWriter output, bool worker, CancellationToken stopping)
+    /// <summary>One cycle, its summary printed, and — unless it is a dry run — the heartbeat told how it went.</summary>
+    private static async Task<CycleSummary> RunCycleAsync(IServiceProvider services, CommandLine commandLine, TextWriter output, bool worker, CancellationToken stopping)
     {
-        var summary = await cycle.RunAsync(commandLine.DryRun, stopping) with { Worker = worker };
+        var heartbeat = commandLine.DryRun || !services.GetRequiredService<CachetSyncSettings>().Heartbeat.Enabled ? null : services.GetRequiredService<Heartbeat>();
+        var started = heartbeat?.StartAsync(stopping) ?? Task.CompletedTask;
+        var summary = await services.GetRequiredService<SyncCycle>().RunAsync(commandLine.DryRun, stopping) with { Worker = worker };
         Action<TextWriter, CycleSummary> write = commandLine.Output == OutputFormat.Json ? SummaryJson.Write : SummaryTable.Write;
         write(output, summary);
 
         await output.FlushAsync(CancellationToken.None);
+        await started;
+        if (heartbeat is not null)
+        {
+            // Not the stop's token: a cycle cut short is worth a "fail" ping, and the ping has its own timeout.
+            await heartbeat.FinishAsync(summary, CancellationToken.None);
+        }
+
         return summary;
     }
 
@@ -216,7 +227,7 @@ public static class Program
                 settings.Schedule,
                 async stopping =>
                 {
-                    var summary = await RunCycleAsync(provider.GetRequiredService<SyncCycle>(), commandLine, environment.Out, worker: true, stopping);
+                    var summary = await RunCycleAsync(provider, commandLine, environment.Out, worker: true, stopping);
                     provider.GetService<WorkerHealth>()?.CycleFinished();
                     if (summary.Stopped)
                     {

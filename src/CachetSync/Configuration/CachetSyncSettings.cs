@@ -25,4 +25,8 @@ public sealed record CachetSyncSettings(
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
 
     public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Off;
+
+    public GuardSettings Guard { get; init; } = GuardSettings.Default;
+
+    public HeartbeatSettings Heartbeat { get; init; } = HeartbeatSettings.Off;
 }

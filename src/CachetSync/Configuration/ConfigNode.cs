@@ -122,6 +122,31 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         where T : struct =>
         String(key) is { } text ? Recorded(key, parse(text)) : null;
 
+    /// <summary>This node's own value (an element of a list of strings) as <paramref name="parse"/> reads it.</summary>
+    public T? ReadValue<T>(Func<string, (T? Value, string? Problem)> parse)
+        where T : class
+    {
+        if (string.IsNullOrWhiteSpace(tree?.Value))
+        {
+            Problem(tree is { Children.Count: > 0 } ? "must be a string, not an object or a list" : "is empty");
+            return null;
+        }
+
+        var (value, problem) = parse(tree.Value.Trim());
+        if (problem is not null)
+        {
+            Problem(problem);
+        }
+
+        return value;
+    }
+
+    /// <summary>A share from 0 (exclusive) to 1: 0.5 is half.</summary>
+    public double? Share(string key) => Parsed<double>(key, text =>
+        !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a number (a share such as 0.5)")
+        : value is <= 0 or > 1 || double.IsNaN(value) ? (null, $"{text} is out of range (more than 0, at most 1)")
+        : (value, null));
+
     private TValue Recorded<TValue>(string key, (TValue Value, string? Problem) parsed)
     {
         if (parsed.Problem is { } problem)

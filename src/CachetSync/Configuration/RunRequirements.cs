@@ -25,6 +25,11 @@ public static class RunRequirements
         }
 
         RequireWhatTheReportSourceNeeds(settings.Reports.Source, root.Child("Reports"));
+        if (settings.Guard.SelfComponentId is { } self && settings.Servers.FirstOrDefault(server => server.ComponentId == self) is { } taken)
+        {
+            root.Child("Guard").Problem("SelfComponentId", $"{self} is also the component of server \"{taken.Name}\": CachetSync's own health needs a component of its own");
+        }
+
         if (once)
         {
             StateRequirement.Check(settings, root);

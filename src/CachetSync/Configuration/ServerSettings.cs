@@ -69,20 +69,23 @@ public sealed record ServerSettings(
     private static Uri? ReadUrl(ConfigNode node)
     {
         node.Require("Url");
-        return node.Read<Uri>("Url", text =>
-        {
-            if (UrlText.Absolute(text, UrlText.Probed) is not { } uri)
-            {
-                return (null, $"\"{UrlText.Masked(text)}\" is not an absolute http(s), tcp or icmp URL");
-            }
+        return node.Read<Uri>("Url", ParseUrl);
+    }
 
-            UrlText.RegisterSecrets(uri);
-            return uri.Scheme switch
-            {
-                "icmp" when !uri.IsDefaultPort || uri.PathAndQuery is not ("/" or "") => (null, $"\"{text}\" is a host to ping: icmp://host, without a port or path"),
-                "tcp" when uri.IsDefaultPort => (null, $"\"{text}\" needs a port (tcp://host:port)"),
-                _ => (uri, null),
-            };
-        });
+    /// <summary>A URL to probe: http(s)://, tcp://host:port or icmp://host (servers and the guard's canaries alike).</summary>
+    public static (Uri? Url, string? Problem) ParseUrl(string text)
+    {
+        if (UrlText.Absolute(text, UrlText.Probed) is not { } uri)
+        {
+            return (null, $"\"{UrlText.Masked(text)}\" is not an absolute http(s), tcp or icmp URL");
+        }
+
+        UrlText.RegisterSecrets(uri);
+        return uri.Scheme switch
+        {
+            "icmp" when !uri.IsDefaultPort || uri.PathAndQuery is not ("/" or "") => (null, $"\"{text}\" is a host to ping: icmp://host, without a port or path"),
+            "tcp" when uri.IsDefaultPort => (null, $"\"{text}\" needs a port (tcp://host:port)"),
+            _ => (uri, null),
+        };
     }
 }

@@ -9,7 +9,7 @@ public static class SettingsReader
     public static readonly string[] ForeignSections = ["Logging", "$schema"];
 
     public static readonly string[] Sections =
-        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics", "Shards", "Telemetry"];
+        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics", "Shards", "Telemetry", "Guard", "Heartbeat"];
 
     /// <summary>The keys an environment variable may name without a "__" (e.g. CACHETSYNC_ShutdownTimeout).</summary>
     public static IReadOnlyCollection<string> TopLevelKeys { get; } = [.. Sections, .. ForeignSections];
@@ -38,11 +38,15 @@ public static class SettingsReader
         var incidents = IncidentSettings.Read(root.Child("Incidents"));
         var metrics = MetricSettings.Read(root.Child("Metrics"));
         var telemetry = TelemetrySettings.Read(root.Child("Telemetry"));
+        var guard = GuardSettings.Read(root.Child("Guard"));
+        var heartbeat = HeartbeatSettings.Read(root.Child("Heartbeat"));
 
         var shards = root.Int("Shards", 1, Sync.Shard.MaxCount) ?? 1;
         var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics, templates, shards)
         {
             Telemetry = telemetry,
+            Guard = guard,
+            Heartbeat = heartbeat,
         };
         RunRequirements.Check(settings, root, dryRun, once, requireServers);
 

@@ -17,11 +17,16 @@ public sealed record SummaryDocument(
     string? Shard,
     string? CachetError,
     SummaryTotals Totals,
-    IReadOnlyList<ServerDocument> Servers);
+    IReadOnlyList<ServerDocument> Servers,
+    GuardDocument? Guard,
+    string? ReportsUnavailable);
+
+/// <summary>What the guard did, when it acted: <c>held</c> statuses, the <c>cause</c> and <c>reason</c>, the <c>witness</c> that let a mass change through.</summary>
+public sealed record GuardDocument(bool Held, string Cause, string Reason, string? Witness);
 
 /// <summary>How many servers, failed probes, and servers per action (one field per <see cref="Sync.SyncAction"/>).</summary>
 public sealed record SummaryTotals(
-    int Servers, int ProbesFailed, int Unchanged, int Updated, int DryRun, int Failed, int Skipped, int Damped, int Held, int Disabled, int Maintenance);
+    int Servers, int ProbesFailed, int Unchanged, int Updated, int DryRun, int Failed, int Skipped, int Damped, int Held, int Disabled, int Maintenance, int Guarded);
 
 /// <summary>One server's row of the JSON summary.</summary>
 public sealed record ServerDocument(

@@ -28,8 +28,11 @@ public static class SummaryJson
             summary.Count(SyncAction.Damped),
             summary.Count(SyncAction.Held),
             summary.Count(SyncAction.Disabled),
-            summary.Count(SyncAction.Maintenance)),
-        [.. summary.Servers.Select(Server)]);
+            summary.Count(SyncAction.Maintenance),
+            summary.Count(SyncAction.Guarded)),
+        [.. summary.Servers.Select(Server)],
+        summary.Guard is { } guard ? new GuardDocument(guard.Held, guard.Cause.ToString(), guard.Reason, guard.Witness) : null,
+        summary.ReportsUnavailable);
 
     private static ServerDocument Server(ServerOutcome server) => new(
         server.Server,

@@ -12,12 +12,25 @@ public static class SummaryTable
 
     /// <summary>What needs attention first: writes made and failed, then what was left as it was.</summary>
     private static readonly SyncAction[] TotalsOrder =
-        [SyncAction.Updated, SyncAction.Failed, SyncAction.DryRun, SyncAction.Skipped, SyncAction.Maintenance, SyncAction.Held, SyncAction.Damped, SyncAction.Unchanged, SyncAction.Disabled];
+        [SyncAction.Updated, SyncAction.Failed, SyncAction.Guarded, SyncAction.DryRun, SyncAction.Skipped, SyncAction.Maintenance, SyncAction.Held, SyncAction.Damped, SyncAction.Unchanged, SyncAction.Disabled];
 
     public static void Write(TextWriter output, CycleSummary summary)
     {
         TextTable.Write(output, Headers, summary.Servers.Select(Row));
         output.WriteLine();
+        if (summary.Guard is { } guard)
+        {
+            // Said once above the totals, in full: the rows only repeat it.
+            output.WriteLine(guard.Held
+                ? $"Guard held this cycle: {guard.Reason}. Statuses stay as they are; see \"When CachetSync cannot see\" in README.md."
+                : $"Guard: {guard.Reason}; written, confirmed by {guard.Witness}.");
+        }
+
+        if (summary.ReportsUnavailable is { } reports)
+        {
+            output.WriteLine($"Reports unavailable: {reports}. Statuses rest on the probes alone; none is improved until the counts are read again.");
+        }
+
         output.WriteLine(Totals(summary));
     }
 

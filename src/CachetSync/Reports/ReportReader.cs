@@ -46,7 +46,7 @@ public sealed class ReportReader(
             logger.LogWarning("Report source {Source} {Reason}; this cycle uses probe-only statuses",
                 source.Description, ex.Message);
             telemetry?.RecordReportRead(source.Description, "failed");
-            return null;
+            return ReportCounts.Failed(ex.Message);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

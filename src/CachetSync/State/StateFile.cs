@@ -34,7 +34,7 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
                 throw new JsonException($"expected version {CurrentVersion} with \"components\"");
             }
 
-            return new SyncState(Components(document));
+            return new SyncState(Components(document)) { GuardHeldCycles = Math.Max(0, document.GuardHeldCycles ?? 0) };
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or TimeoutException)
         {
@@ -68,7 +68,8 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
             CurrentVersion,
             state.Components.ToDictionary(
                 pair => pair.Key.ToString(CultureInfo.InvariantCulture),
-                pair => new StateEntry(pair.Value.LastWritten, pair.Value.Pending, pair.Value.PendingCycles, pair.Value.HeldUntil, pair.Value.OpenIncident)));
+                pair => new StateEntry(pair.Value.LastWritten, pair.Value.Pending, pair.Value.PendingCycles, pair.Value.HeldUntil, pair.Value.OpenIncident)),
+            state.GuardHeldCycles > 0 ? state.GuardHeldCycles : null);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         // Unique per save: every container's process is PID 1, so a PID would not tell two runs on one volume apart.
         var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");

@@ -12,6 +12,9 @@ public sealed class SyncState
 
     public IReadOnlyDictionary<int, ComponentMemory> Components => _components;
 
+    /// <summary>Cycles in a row whose mass change the guard held for want of a witness (see <c>Guard.WriteHeldAfter</c>).</summary>
+    public int GuardHeldCycles { get; set; }
+
     public ComponentMemory For(int componentId) => _components.GetValueOrDefault(componentId, ComponentMemory.Empty);
 
     public void Set(int componentId, ComponentMemory memory)

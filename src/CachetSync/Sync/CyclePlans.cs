@@ -54,6 +54,39 @@ public sealed class CyclePlans(
         }
     }
 
+    /// <summary>Hands on a write that was held back while the probes came in (the mass-change guard's).</summary>
+    public void HandOnHeld(int index, Func<int, bool> handOn) =>
+        _handedOn[index] = Plans[index].Action == SyncAction.Updated && handOn(index);
+
+    /// <summary>Plans a server again with a second probe and the counts read with it (the guard's confirmation).</summary>
+    public void Replan(int index, ProbeResult probe, ReportCounts? counts)
+    {
+        _probes[index] = probe;
+        (Plans[index], Memories[index]) = planner.Plan(servers[index], probe, counts, _components, cachetError, dryRun, now);
+    }
+
+    /// <summary>Adds why a planned change goes ahead (the guard's witness) to what the summary says of it.</summary>
+    public void Note(int index, string note) => Plans[index] = Plans[index] with { Note = note };
+
+    /// <summary>Leaves a planned change unwritten, saying why; its component's memory is not touched.</summary>
+    public void Guard(int index, string note)
+    {
+        Plans[index] = Plans[index] with { Action = SyncAction.Guarded, Error = null, Note = note };
+        Memories[index] = null;
+    }
+
+    /// <summary>No canary answered: every enabled server is left as it is, saying why.</summary>
+    public void GuardAll(string why)
+    {
+        for (var i = 0; i < Plans.Length; i++)
+        {
+            if (servers[i].Enabled)
+            {
+                Guard(i, why);
+            }
+        }
+    }
+
     /// <summary>After a stop request: every server whose write never reached the writer says it was not written.</summary>
     public void StopBeforeWriting()
     {

@@ -18,12 +18,22 @@ public sealed record CycleSummary(
     bool Worker = false,
     string? Shard = null)
 {
+    /// <summary>What the guard did this cycle, when it had to act (held the cycle, or let a confirmed mass change through).</summary>
+    public GuardReport? Guard { get; init; }
+
+    /// <summary>Why the report source could not be read this cycle (statuses then rest on the probes alone); null when it was.</summary>
+    public string? ReportsUnavailable { get; init; }
+
     public const int ExitApplied = 0;
     public const int ExitInvalidConfiguration = 1;
     public const int ExitCachetFailed = 2;
 
-    /// <summary>Probe failures are results, not errors: only Cachet trouble makes a cycle fail.</summary>
-    public int ExitCode => CachetError is not null || (Stopped && !Worker) || Count(SyncAction.Failed) > 0 ? ExitCachetFailed : ExitApplied;
+    /// <summary>
+    /// Probe failures are results, not errors: only Cachet trouble makes a cycle fail — and a cycle the guard held,
+    /// since then the page may no longer say what the servers do.
+    /// </summary>
+    public int ExitCode =>
+        CachetError is not null || (Stopped && !Worker) || Count(SyncAction.Failed) > 0 || Count(SyncAction.Guarded) > 0 ? ExitCachetFailed : ExitApplied;
 
     public int Count(SyncAction action) => Servers.Count(server => server.Action == action);
 

@@ -25,7 +25,13 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
             var desired = probe.Kind is ProbeKind.Stopped or ProbeKind.NotProbed
                 ? new StatusDecision(ComponentStatus.Unknown, probe.Detail)
                 : ThresholdMapper.Map(probe, count, server.Thresholds);
-            return Gate(Ungated(server, probe, count, desired, components, cachetError, dryRun), dryRun, now);
+            var plan = Ungated(server, probe, count, desired, components, cachetError, dryRun);
+            if (counts?.Unavailable is not null && server.Thresholds.Reports.Count > 0 && plan.HasDesired)
+            {
+                plan = WithoutReports(plan);
+            }
+
+            return Gate(plan, dryRun, now);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -34,6 +40,25 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
                 server.Name, probe, count, new StatusDecision(ComponentStatus.Unknown, "not planned"), server.ComponentId, null, SyncAction.Failed, $"not planned: {ex.Message}");
             return (failed, null);
         }
+    }
+
+    /// <summary>
+    /// The report source could not be read: the decision rests on the probe alone, and says so. A missing count is
+    /// no evidence either way, so it never improves a status the counts may have set: that waits for the counts.
+    /// </summary>
+    private static ServerOutcome WithoutReports(ServerOutcome plan)
+    {
+        var reason = $"{plan.Desired.Reason}; reports unavailable";
+        if (plan is { Current: { } current and not ComponentStatus.Unknown, Action: SyncAction.Updated or SyncAction.DryRun } && plan.Desired.Status < current)
+        {
+            return plan with
+            {
+                Desired = new StatusDecision(current, $"{reason}: stays {current} until the counts can be read"),
+                Action = SyncAction.Unchanged,
+            };
+        }
+
+        return plan with { Desired = plan.Desired with { Reason = reason } };
     }
 
     /// <summary>Lets the change gate (damping, manual holds) turn a planned write into a wait; returns the memory to keep.</summary>

@@ -29,6 +29,12 @@ public enum SyncAction
 
     /// <summary>The component is under a Cachet maintenance schedule in progress: left alone.</summary>
     Maintenance,
+
+    /// <summary>
+    /// Left as it is because what the probes saw may be CachetSync's own fault (<c>Guard</c>): no canary answered, or
+    /// too many servers would get worse at once with no second witness.
+    /// </summary>
+    Guarded,
 }
 
 public static class SyncActions

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using CachetSync.Cachet;
 using CachetSync.Configuration;
+using CachetSync.Guard;
 using CachetSync.Output;
 using CachetSync.Probing;
 using CachetSync.Reports;
@@ -34,6 +35,9 @@ public sealed class SyncCycle(
     TimeProvider time,
     ILogger<SyncCycle> logger,
     Telemetry.CycleTelemetry telemetry,
+    NetworkCanaries canaries,
+    MassChangeGuard guard,
+    SelfComponent self,
     ICachetClient? cachet = null)
 {
     private readonly ServerPlanner _planner = new(new ChangeGate(settings.Damping ?? DampingSettings.Immediate, settings.Cachet), state, logger);
@@ -63,16 +67,30 @@ public sealed class SyncCycle(
         var componentsTask = _cachetReads.ReadComponentsAsync(stopping);
         var servers = await _servers.OfThisCycleAsync(componentsTask);
         var probed = Channel.CreateUnbounded<(int Index, ProbeResult Probe)>(new UnboundedChannelOptions { SingleReader = true });
-        var probing = ProbeAllAsync(servers, probed.Writer, stopping);
+        // The canaries first: when none answers, the fleet's probes would only measure this machine's own blindness.
+        var blind = await canaries.WhyBlindAsync(stopping);
+        var probing = blind is null ? ProbeAllAsync(servers, probed.Writer, stopping) : NotProbedAsync(servers, blind, probed.Writer);
         var counts = await reports.ReadAsync(servers, stopping);
         var (components, cachetError) = await componentsTask;
 
         var cycle = new CyclePlans(servers, _planner, counts, components, cachetError, dryRun, startedAt);
         var toWrite = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = true });
         var writing = _writer?.WriteAllAsync(toWrite.Reader.ReadAllAsync(CancellationToken.None), cycle.Plans, cycle.Memories, stopping) ?? Task.CompletedTask;
+        // A worsening write waits for the cycle's last probe while the mass-change guard watches: it may be one of many.
+        var guarding = blind is null && guard.Watches(servers);
+        GuardReport? guardReport = blind is null ? null : new GuardReport(true, GuardCause.Canaries, blind);
         try
         {
-            await cycle.PlanAsProbedAsync(probed.Reader, () => _cachetReads.ReadMaintenanceAsync(stopping), HandOn);
+            await cycle.PlanAsProbedAsync(probed.Reader, () => _cachetReads.ReadMaintenanceAsync(stopping), index => !(guarding && MassChangeGuard.Worsens(cycle.Plans[index])) && HandOn(index));
+            if (guarding)
+            {
+                guardReport = await guard.DecideAsync(cycle, servers, counts, dryRun, HandOn, stopping);
+            }
+            else if (blind is not null)
+            {
+                logger.LogWarning("Guard: {Reason}; nothing is written this cycle, every status stays as it is", blind);
+                cycle.GuardAll("held: no canary answered, so this probe says nothing about the server");
+            }
         }
         finally
         {
@@ -113,6 +131,7 @@ public sealed class SyncCycle(
             }
         }
 
+        await self.UpdateAsync(plans, guardReport, counts?.Unavailable, components, dryRun || stateLocked is not null, stopping);
         if (stopping.IsCancellationRequested)
         {
             logger.LogWarning("Stopped during the cycle: {Skipped} servers skipped", plans.Count(outcome => outcome.Action == SyncAction.Skipped));
@@ -121,6 +140,8 @@ public sealed class SyncCycle(
         var summary = new CycleSummary(plans, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested)
         {
             Shard = settings.Shard is { IsAll: false } shard ? shard.ToString() : null,
+            Guard = guardReport,
+            ReportsUnavailable = counts?.Unavailable,
         };
         logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
         MemoryReport.Log(logger);
@@ -159,6 +180,19 @@ public sealed class SyncCycle(
             // Passed on, so the cycle fails loudly instead of waiting for results that will never come.
             probed.TryComplete(ex);
         }
+    }
+
+    /// <summary>When no canary answered: every server is passed on as not probed, saying why.</summary>
+    private static Task NotProbedAsync(IReadOnlyList<ServerSettings> servers, string blind, ChannelWriter<(int Index, ProbeResult Probe)> probed)
+    {
+        var notProbed = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, blind);
+        for (var i = 0; i < servers.Count; i++)
+        {
+            probed.TryWrite((i, servers[i].Enabled ? notProbed : ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "disabled in the configuration")));
+        }
+
+        probed.TryComplete();
+        return Task.CompletedTask;
     }
 
     /// <summary>Keeps what the gate decided, and what Cachet confirmed, for the next cycle; then saves the state.</summary>

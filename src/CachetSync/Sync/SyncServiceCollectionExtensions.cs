@@ -1,5 +1,6 @@
 using CachetSync.Cachet;
 using CachetSync.Configuration;
+using CachetSync.Guard;
 using CachetSync.Probing;
 using CachetSync.Reports;
 using CachetSync.State;
@@ -25,7 +26,29 @@ public static class SyncServiceCollectionExtensions
             provider.GetRequiredService<ILogger<ReportReader>>(),
             provider.GetRequiredService<CycleTelemetry>()))
         .AddSingleton(provider => LatencyPoints(provider, settings))
-        .AddSingleton<SyncCycle>();
+        .AddSingleton(provider => new NetworkCanaries(settings.Guard, provider.GetRequiredService<ServerProber>()))
+        .AddSingleton(provider => new MassChangeGuard(
+            settings.Guard,
+            provider.GetRequiredService<ServerProber>(),
+            provider.GetRequiredService<NetworkCanaries>(),
+            provider.GetRequiredService<ReportReader>(),
+            provider.GetRequiredService<StateStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<MassChangeGuard>>()))
+        .AddSingleton(provider => new SelfComponent(settings.Guard, provider.GetService<ICachetClient>(), provider.GetRequiredService<ILogger<SelfComponent>>()))
+        .AddSingleton(provider => new Heartbeat(
+            settings.Heartbeat, provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<CycleTelemetry>(), provider.GetRequiredService<ILogger<Heartbeat>>()))
+        .AddSingleton<SyncCycle>()
+        .AddHeartbeatClient(settings.Heartbeat);
+
+    /// <summary>The heartbeat's own client: its own timeout, no redirects (the URL is the check's key), no logged URL.</summary>
+    private static IServiceCollection AddHeartbeatClient(this IServiceCollection services, HeartbeatSettings heartbeat)
+    {
+        services.AddHttpClient(Heartbeat.ClientName, client => client.Timeout = heartbeat.Timeout + TimeSpan.FromSeconds(1))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllLoggers();
+        return services;
+    }
 
     /// <summary>Latency points need Cachet and <c>Metrics.Enabled</c>; otherwise there are none to post.</summary>
     private static ILatencyMetrics LatencyPoints(IServiceProvider provider, CachetSyncSettings settings) =>

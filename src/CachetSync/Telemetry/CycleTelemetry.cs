@@ -24,6 +24,8 @@ public sealed class CycleTelemetry : IDisposable
     private readonly Histogram<double> _throughput;
     private readonly Counter<long> _writes;
     private readonly Counter<long> _reportReads;
+    private readonly Counter<long> _guardHeld;
+    private readonly Counter<long> _heartbeatFailures;
     private readonly Lock _gate = new();
     private IReadOnlyList<ServerOutcome> _last = [];
     private long? _lastCompleted;
@@ -42,6 +44,14 @@ public sealed class CycleTelemetry : IDisposable
         _writes = _meter.CreateCounter<long>("cachetsync.writes", "{server}", "What each cycle did per server: updated, unchanged, failed, damped…");
         _reportReads = _meter.CreateCounter<long>("cachetsync.report.reads", "{read}",
             "Report source reads by outcome: ok, partial (some counts unusable and ignored), failed (probe-only statuses that cycle).");
+        _guardHeld = _meter.CreateCounter<long>("cachetsync.guard.held", "{cycle}",
+            "Cycles whose statuses the guard held, by cause: canaries (none answered), mass_change (too many worse at once, no witness).");
+        _heartbeatFailures = _meter.CreateCounter<long>("cachetsync.heartbeat.failures", "{ping}",
+            "Heartbeat pings (Heartbeat.Url) that did not get a 2xx answer in time.");
+        // At zero from the start, so a dashboard's increase() sees the first hold instead of a series that appears.
+        _guardHeld.Add(0, new KeyValuePair<string, object?>("cause", "canaries"));
+        _guardHeld.Add(0, new KeyValuePair<string, object?>("cause", "mass_change"));
+        _heartbeatFailures.Add(0);
         _meter.CreateObservableGauge("cachetsync.component.status.desired", () => Statuses(desired: true), "{status}",
             "The Cachet status (1–4) the last cycle wanted per server.");
         _meter.CreateObservableGauge("cachetsync.component.status.current", () => Statuses(desired: false), "{status}",
@@ -71,6 +81,11 @@ public sealed class CycleTelemetry : IDisposable
             }
         }
 
+        if (summary.Guard is { Held: true } guard)
+        {
+            _guardHeld.Add(1, new KeyValuePair<string, object?>("cause", guard.Cause == GuardCause.Canaries ? "canaries" : "mass_change"));
+        }
+
         var finished = (summary.StartedAt + summary.Duration).ToUnixTimeSeconds();
         lock (_gate)
         {
@@ -82,6 +97,8 @@ public sealed class CycleTelemetry : IDisposable
 
     public void RecordReportRead(string source, string outcome) =>
         _reportReads.Add(1, new KeyValuePair<string, object?>("report.source", source), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void RecordHeartbeatFailure() => _heartbeatFailures.Add(1);
 
     private IEnumerable<Measurement<int>> Statuses(bool desired)
     {

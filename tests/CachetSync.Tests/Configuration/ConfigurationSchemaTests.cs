@@ -63,6 +63,8 @@ public sealed class ConfigurationSchemaTests
         { "properties.Metrics.properties", MetricSettings.Keys },
         { "properties.Telemetry.properties", TelemetrySettings.Keys },
         { "properties.Telemetry.properties.Prometheus.properties", TelemetrySettings.PrometheusKeys },
+        { "properties.Guard.properties", GuardSettings.Keys },
+        { "properties.Heartbeat.properties", HeartbeatSettings.Keys },
     };
 
     [Theory]

@@ -99,6 +99,8 @@ public sealed partial class ReadmeDefaultsTests
         { "Incidents", IncidentSettings.Keys },
         { "Metrics", MetricSettings.Keys },
         { "Telemetry", [.. TelemetrySettings.PrometheusKeys.Select(key => $"Prometheus.{key}")] },
+        { "Guard", GuardSettings.Keys },
+        { "Heartbeat", HeartbeatSettings.Keys },
     };
 
     [Theory]

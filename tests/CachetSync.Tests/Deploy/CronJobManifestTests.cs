@@ -47,6 +47,9 @@ public sealed class CronJobManifestTests(PublishedApp app) : IDisposable
         environment["CACHETSYNC_Servers__1__Url"] = targets.Urls[0] + "/ok";
         environment["CACHETSYNC_Servers__2__Url"] = targets.Urls[0] + "/ok?us";
         environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
+        // The example's canaries are made-up names like its servers: a deployment names its own gateway and Cachet host.
+        environment["CACHETSYNC_Guard__Canaries__0"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
+        environment["CACHETSYNC_Guard__Canaries__1"] = cachet.BaseUrl + "/api/v1/ping";
 
         string RunOnce()
         {

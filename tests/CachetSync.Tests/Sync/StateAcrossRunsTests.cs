@@ -33,6 +33,9 @@ public sealed class StateAcrossRunsTests : LoopbackProgramTest
         Run.SetEnvironment("Servers__1__Url", Targets.Urls[0] + "/ok");
         Run.SetEnvironment("Servers__2__Url", Targets.Urls[0] + "/ok?us");
         Run.SetEnvironment("Servers__3__Url", $"tcp://127.0.0.1:{Targets.Ports[0]}");
+        // The example's canaries are made-up names like its servers: a deployment names its own gateway and Cachet host.
+        Run.SetEnvironment("Guard__Canaries__0", $"tcp://127.0.0.1:{Targets.Ports[0]}");
+        Run.SetEnvironment("Guard__Canaries__1", Cachet.BaseUrl + "/api/v1/ping");
         return Path.Combine(SettingsReaderTests.RepositoryRoot(), "appsettings.example.json");
     }
 

@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using CachetSync.Tests.Support;
+using FluentAssertions;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CachetSync.Tests.Guard;
+
+/// <summary>Guard.Canaries: when none answers, this machine is blind, and nothing it saw reaches the page.</summary>
+public sealed class CanaryTests : GuardProgramTest
+{
+    [Fact]
+    public async Task No_canary_answering_writes_nothing_and_exits_2_naming_each_canary()
+    {
+        var servers = Fleet(4, _ => Closed);
+        var refusing = $"tcp://127.0.0.1:{Loopback.FreePort()}";
+        var guard = new JsonObject { ["Canaries"] = new JsonArray(refusing, Closed + "/ping") };
+
+        var (exit, summary) = await RunOnceAsync(Config(servers, guard));
+
+        exit.Should().Be(2);
+        Cachet.Puts().Should().BeEmpty("the prober cannot see: four Major Outages would be its own fault");
+        Actions(summary).Should().AllBe("guarded");
+        var held = summary.GetProperty("guard");
+        held.GetProperty("held").GetBoolean().Should().BeTrue();
+        held.GetProperty("cause").GetString().Should().Be("Canaries");
+        held.GetProperty("reason").GetString().Should()
+            .Contain("cannot reach the network").And.Contain($"`{refusing}` ConnectionRefused").And.Contain($"`{Closed}/ping` ConnectionRefused");
+        summary.GetProperty("servers")[0].GetProperty("probe").GetString().Should().Be("NotProbed");
+        Run.Logs.Lines.Count(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("cannot reach the network")).Should().Be(1, "one warning, not one per server");
+        Targets.LogEntries.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task One_canary_answering_lets_a_real_outage_through_in_the_same_cycle()
+    {
+        // Any answer proves the network: a canary answering 404 counts.
+        Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(404));
+        var servers = Fleet(3, _ => Closed);
+        var guard = new JsonObject { ["Canaries"] = new JsonArray($"tcp://127.0.0.1:{Loopback.FreePort()}", Targets.Urls[0] + "/canary") };
+
+        var (exit, summary) = await RunOnceAsync(Config(servers, guard));
+
+        exit.Should().Be(0);
+        Cachet.Puts().Select(put => put.Id).Should().Equal(1, 2, 3);
+        Cachet.Puts().Should().OnlyContain(put => put.Body.Contains("\"status\":4"));
+        summary.GetProperty("guard").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task A_blind_cycle_sets_the_self_component_to_major_outage_and_a_seeing_one_back()
+    {
+        Cachet.WithComponent(42, "CachetSync monitoring", status: 1);
+        var servers = Fleet(2, _ => Closed);
+        var blind = new JsonObject { ["Canaries"] = new JsonArray(Closed + "/ping"), ["SelfComponentId"] = 42 };
+
+        var (exit, _) = await RunOnceAsync(Config(servers, blind));
+
+        exit.Should().Be(2);
+        Cachet.Puts().Should().ContainSingle().Which.Should().Match<(int Id, string Body)>(put => put.Id == 42 && put.Body.Contains("\"status\":4"));
+
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var seeing = new JsonObject { ["Canaries"] = new JsonArray(Targets.Urls[0] + "/ok"), ["SelfComponentId"] = 42 };
+        var (again, _) = await RunOnceAsync(Config(Fleet(2, _ => Targets.Urls[0] + "/ok"), seeing));
+
+        again.Should().Be(0);
+        Cachet.Puts().Where(put => put.Id == 42).Select(put => put.Body.Contains("\"status\":1")).Should().Equal(false, true);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CachetSync.Tests.Guard;
+
+/// <summary>
+/// The mass-change guard (on by default): more than half of at least 20 servers getting worse at once is held,
+/// probed again after ConfirmAfter, and written only with a second witness.
+/// </summary>
+public sealed class MassChangeTests : GuardProgramTest
+{
+    private const int Size = 24;
+
+    private static JsonObject Guard(int writeHeldAfter = 3, JsonArray? canaries = null)
+    {
+        var guard = new JsonObject { ["ConfirmAfter"] = "200ms", ["WriteHeldAfter"] = writeHeldAfter };
+        if (canaries is not null)
+        {
+            guard["Canaries"] = canaries;
+        }
+
+        return guard;
+    }
+
+    [Fact]
+    public async Task A_whole_fleet_going_dark_without_a_witness_is_held_and_exits_2()
+    {
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Closed), Guard()));
+
+        exit.Should().Be(2);
+        Cachet.Puts().Should().BeEmpty();
+        Actions(summary).Should().AllBe("guarded");
+        summary.GetProperty("totals").GetProperty("guarded").GetInt32().Should().Be(Size);
+        var guard = summary.GetProperty("guard");
+        guard.GetProperty("cause").GetString().Should().Be("MassChange");
+        guard.GetProperty("reason").GetString().Should().Contain($"{Size} of {Size} servers would get worse at once").And.Contain("held cycle 1");
+        summary.GetProperty("servers")[0].GetProperty("probeDetail").GetString().Should().Contain("probed again");
+        JsonDocument.Parse(File.ReadAllText(State)).RootElement.GetProperty("guardHeldCycles").GetInt32().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_held_mass_change_is_written_after_WriteHeldAfter_cycles_in_a_row()
+    {
+        var config = Config(Fleet(Size, _ => Closed), Guard(writeHeldAfter: 2));
+
+        var first = await RunOnceAsync(config);
+        var second = await RunOnceAsync(config);
+        Cachet.Puts().Should().BeEmpty("two cycles may be held");
+        var third = await RunOnceAsync(config);
+
+        (first.ExitCode, second.ExitCode, third.ExitCode).Should().Be((2, 2, 0));
+        Cachet.Puts().Should().HaveCount(Size).And.OnlyContain(put => put.Body.Contains("\"status\":4"));
+        third.Summary.GetProperty("guard").GetProperty("witness").GetString().Should().Contain("held 2 cycles in a row");
+        JsonDocument.Parse(File.ReadAllText(State)).RootElement.TryGetProperty("guardHeldCycles", out _).Should().BeFalse("the count starts again");
+    }
+
+    [Fact]
+    public async Task A_canary_answering_confirms_a_real_mass_outage_within_the_cycle()
+    {
+        Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Closed), Guard(canaries: [Targets.Urls[0] + "/canary"])));
+
+        exit.Should().Be(0);
+        Cachet.Puts().Should().HaveCount(Size);
+        summary.GetProperty("guard").GetProperty("held").GetBoolean().Should().BeFalse();
+        summary.GetProperty("guard").GetProperty("witness").GetString().Should().Be("a canary answered");
+        summary.GetProperty("servers")[0].GetProperty("note").GetString().Should().Contain("mass change confirmed");
+    }
+
+    [Fact]
+    public async Task Members_reports_rising_between_the_two_reads_confirm_it()
+    {
+        // First read: nobody reports; the confirming read: members report every server.
+        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WillSetStateTo("rising")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
+        var rising = new JsonObject();
+        for (var i = 1; i <= Size; i++)
+        {
+            rising[$"edge-{i}"] = 3;
+        }
+
+        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WhenStateIs("rising")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody(rising.ToJsonString()));
+        var reports = new JsonObject { ["Source"] = "Http", ["Url"] = Targets.Urls[0] + "/reports" };
+
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Closed), Guard(), reports));
+
+        exit.Should().Be(0);
+        Cachet.Puts().Should().HaveCount(Size);
+        summary.GetProperty("guard").GetProperty("witness").GetString().Should().Be($"members' reports for them rose from 0 to {3 * Size}");
+    }
+
+    [Fact]
+    public async Task A_blip_gone_on_the_second_probe_writes_nothing()
+    {
+        // The first Size answers (each server's first probe) are 503, every later one 200.
+        var answered = 0;
+        Targets.Given(Request.Create().WithPath("/edge").UsingGet()).RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage
+        {
+            StatusCode = Interlocked.Increment(ref answered) <= Size ? 503 : 200,
+        }));
+
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Targets.Urls[0] + "/edge"), Guard()));
+
+        exit.Should().Be(0);
+        Cachet.Puts().Should().BeEmpty();
+        Actions(summary).Should().AllBe("unchanged");
+        summary.GetProperty("guard").GetProperty("witness").GetString().Should().Be("not confirmed: probed again, 0 would get worse");
+        Targets.LogEntries.Should().HaveCount(2 * Size);
+    }
+
+    [Fact]
+    public async Task Improvements_are_never_held()
+    {
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var guard = Guard();
+        guard["ConfirmAfter"] = "10m";
+
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Targets.Urls[0] + "/ok", status: 4), guard));
+
+        exit.Should().Be(0);
+        Cachet.Puts().Should().HaveCount(Size).And.OnlyContain(put => put.Body.Contains("\"status\":1"));
+        summary.GetProperty("guard").ValueKind.Should().Be(JsonValueKind.Null);
+        Targets.LogEntries.Should().HaveCount(Size, "no second probe: nothing got worse");
+    }
+
+    [Fact]
+    public async Task Below_MinServers_a_fleet_going_dark_is_written_at_once()
+    {
+        var guard = Guard();
+        guard["MinServers"] = Size + 1;
+
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Closed), guard));
+
+        exit.Should().Be(0);
+        Cachet.Puts().Should().HaveCount(Size);
+        summary.GetProperty("guard").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task A_minority_getting_worse_is_written_without_waiting()
+    {
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var guard = Guard();
+        guard["ConfirmAfter"] = "10m";
+
+        // 12 of 24 is not more than half.
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, i => i <= Size / 2 ? Closed : Targets.Urls[0] + "/ok"), guard));
+
+        exit.Should().Be(0);
+        Cachet.Puts().Select(put => put.Id).Should().Equal(Enumerable.Range(1, Size / 2));
+        summary.GetProperty("guard").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+}
