@@ -66,4 +66,21 @@ public sealed class CanaryTests : GuardProgramTest
         again.Should().Be(0);
         Cachet.Puts().Where(put => put.Id == 42).Select(put => put.Body.Contains("\"status\":1")).Should().Equal(false, true);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_thousand_dark_servers_are_written_in_one_cycle_only_when_a_canary_answers(bool canaryAnswers)
+    {
+        Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var canary = canaryAnswers ? Targets.Urls[0] + "/canary" : Closed + "/canary";
+        var guard = new JsonObject { ["Canaries"] = new JsonArray(canary), ["ConfirmAfter"] = "200ms" };
+
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(1000, _ => Closed), guard));
+
+        exit.Should().Be(canaryAnswers ? 0 : 2);
+        Cachet.Puts().Should().HaveCount(canaryAnswers ? 1000 : 0);
+        summary.GetProperty("totals").GetProperty(canaryAnswers ? "updated" : "guarded").GetInt32().Should().Be(1000);
+        summary.GetProperty("guard").GetProperty("cause").GetString().Should().Be(canaryAnswers ? "MassChange" : "Canaries");
+    }
 }
