@@ -30,6 +30,8 @@ public sealed class ServerProber(
         IReadOnlyList<ServerSettings> servers, CancellationToken cancellationToken, Action<int, ProbeResult>? probed = null)
     {
         var results = new ProbeResult[servers.Count];
+        using var lag = SchedulerLag.Start();
+        var underLag = new System.Collections.Concurrent.ConcurrentQueue<int>();
         using var inFlight = new SemaphoreSlim(_concurrency);
         using var fresh = new SemaphoreSlim(Math.Min(_launch.Window, _concurrency));
         var spread = settings.Timeout * _launch.SpreadShare;
@@ -55,20 +57,29 @@ public sealed class ServerProber(
         }
 
         await Task.WhenAll(running);
+        await ProbeAgainWithoutLagAsync(servers, underLag, results, lag, Finish, cancellationToken);
         LogLocalFailures(results);
         return results;
 
         async Task ProbeAndReleaseAsync(int i, bool holdsFreshSlot)
         {
-            var probe = ProbeOneAsync(servers[i], cancellationToken);
+            var probe = ProbeOneAsync(servers[i], lag, cancellationToken);
             if (holdsFreshSlot)
             {
                 await ((Task)probe.WaitAsync(_launch.Patience)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 fresh.Release();
             }
 
-            var result = await probe;
+            var (result, lagged) = await probe;
             inFlight.Release();
+            if (lagged)
+            {
+                // Not passed on yet: probed again once the burst is over.
+                results[i] = result;
+                underLag.Enqueue(i);
+                return;
+            }
+
             Finish(i, result);
         }
 
@@ -79,17 +90,71 @@ public sealed class ServerProber(
         }
     }
 
-    private async Task<ProbeResult> ProbeOneAsync(ServerSettings server, CancellationToken cancellationToken)
+    /// <returns>The result, and whether it looked slow only by the scheduler lag this process suffered meanwhile.</returns>
+    private async Task<(ProbeResult Result, bool Lagged)> ProbeOneAsync(ServerSettings server, SchedulerLag lag, CancellationToken cancellationToken)
     {
         try
         {
+            var from = Stopwatch.GetTimestamp();
             var result = await AttemptAsync(server, cancellationToken);
-            return settings.Retries == 0 ? result : await ConfirmAsync(server, result, cancellationToken);
+            result = settings.Retries == 0 ? result : await ConfirmAsync(server, result, cancellationToken);
+            return (result, SlowOnlyByLag(result, server, lag.WorstBetween(from, Stopwatch.GetTimestamp())));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Stopped();
+            return (Stopped(), false);
         }
+    }
+
+    /// <summary>Slow by its threshold, but not by more than this process itself ran late meanwhile.</summary>
+    private static bool SlowOnlyByLag(ProbeResult result, ServerSettings server, TimeSpan lag) =>
+        result.Kind == ProbeKind.Ok && server.Thresholds.SlowAfter is { } slowAfter && result.Latency > slowAfter && result.Latency - lag <= slowAfter;
+
+    /// <summary>
+    /// The probes that looked slow only by the scheduler lag during them are probed again once the burst is over,
+    /// with a new measure of the lag. One that is again slow only by the lag was never measured fairly: it is
+    /// <see cref="ProbeKind.NotProbed"/>, saying why, and its status stays as it is — never a false Performance Issues.
+    /// </summary>
+    private async Task ProbeAgainWithoutLagAsync(
+        IReadOnlyList<ServerSettings> servers, IReadOnlyCollection<int> underLag, ProbeResult[] results, SchedulerLag firstLag,
+        Action<int, ProbeResult> finish, CancellationToken cancellationToken)
+    {
+        if (underLag.Count == 0)
+        {
+            return;
+        }
+
+        logger.LogInformation(
+            "{Count} probes looked slow only by this machine's own scheduler lag (up to {Lag:0} ms): probed again once the burst is over",
+            underLag.Count, firstLag.WorstBetween(0, Stopwatch.GetTimestamp()).TotalMilliseconds);
+        using var lag = SchedulerLag.Start();
+        using var inFlight = new SemaphoreSlim(_concurrency);
+        await Task.WhenAll(underLag.Select(async i =>
+        {
+            var before = results[i];
+            try
+            {
+                await inFlight.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                finish(i, Stopped());
+                return;
+            }
+
+            try
+            {
+                var (again, lagged) = await ProbeOneAsync(servers[i], lag, cancellationToken);
+                finish(i, lagged
+                    ? ProbeResult.Failed(ProbeKind.NotProbed, again.Latency,
+                        $"not judged: slow only while this machine itself ran late ({before.Latency.TotalMilliseconds:0} ms, then {again.Latency.TotalMilliseconds:0} ms, under scheduler lag)")
+                    : again with { Detail = $"{again.Detail} (probed again: the first answer, {before.Latency.TotalMilliseconds:0} ms, came under this machine's own scheduler lag)" });
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }));
     }
 
     private async Task<ProbeResult> AttemptAsync(ServerSettings server, CancellationToken cancellationToken)
@@ -137,8 +202,8 @@ public sealed class ServerProber(
 
     private void LogLocalFailures(ProbeResult[] results)
     {
-        // ICMP that may not be sent has its own message (IcmpProber), naming its own remedy.
-        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted);
+        // ICMP that may not be sent, and probes measured only under lag, have messages of their own.
+        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted && !result.Detail.StartsWith("not judged", StringComparison.Ordinal));
         if (local > 0)
         {
             logger.LogWarning(
