@@ -90,6 +90,14 @@ public sealed class MassChangeGuard(
         return new GuardReport(true, GuardCause.MassChange, why);
     }
 
+    /// <summary>Even if every server still to come got worse, this cycle would be no mass change: its writes need not wait.</summary>
+    /// <param name="enabled">The servers that will be judged (the disabled still to come count as if worsening: erring towards holding).</param>
+    public bool CannotTrip(int worseningSoFar, int plannedSoFar, int servers, int enabled) =>
+        worseningSoFar + (servers - plannedSoFar) <= settings.MaxWorseningShare * enabled;
+
+    /// <summary>A cycle released early (no mass change possible): the count of held cycles starts again.</summary>
+    public void RememberOrdinary(bool dryRun) => Remember(dryRun, heldCycles: 0);
+
     private bool TooMany(int worsening, int judged) => worsening > 0 && worsening > settings.MaxWorseningShare * judged;
 
     private static List<int> Worsening(CyclePlans cycle, IEnumerable<int> indexes) => indexes.Where(index => Worsens(cycle.Plans[index])).ToList();

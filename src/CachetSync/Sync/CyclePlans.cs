@@ -24,6 +24,9 @@ public sealed class CyclePlans(
     /// <summary>One per server, in server order; a handed-on write's plan is replaced by what the writer did.</summary>
     public ServerOutcome[] Plans { get; } = new ServerOutcome[servers.Count];
 
+    /// <summary>How many servers have been planned so far (their probes are in).</summary>
+    public int PlannedCount => _planned.Count;
+
     /// <summary>What each component's change gate remembers if its plan goes ahead.</summary>
     public ComponentMemory?[] Memories { get; } = new ComponentMemory?[servers.Count];
 

@@ -78,11 +78,17 @@ public sealed class SyncCycle(
         var writing = _writer?.WriteAllAsync(toWrite.Reader.ReadAllAsync(CancellationToken.None), cycle.Plans, cycle.Memories, stopping) ?? Task.CompletedTask;
         // A worsening write waits for the cycle's last probe while the mass-change guard watches: it may be one of many.
         var guarding = blind is null && guard.Watches(servers);
+        var held = new List<int>();
+        var enabled = servers.Count(server => server.Enabled);
         GuardReport? guardReport = blind is null ? null : new GuardReport(true, GuardCause.Canaries, blind);
         try
         {
-            await cycle.PlanAsProbedAsync(probed.Reader, () => _cachetReads.ReadMaintenanceAsync(stopping), index => !(guarding && MassChangeGuard.Worsens(cycle.Plans[index])) && HandOn(index));
-            if (guarding)
+            await cycle.PlanAsProbedAsync(probed.Reader, () => _cachetReads.ReadMaintenanceAsync(stopping), Planned);
+            if (!guarding && blind is null)
+            {
+                guard.RememberOrdinary(dryRun);
+            }
+            else if (guarding)
             {
                 guardReport = await guard.DecideAsync(cycle, servers, counts, dryRun, HandOn, stopping);
             }
@@ -97,6 +103,25 @@ public sealed class SyncCycle(
             toWrite.Writer.TryComplete();
             await writing;
             await probing;
+        }
+
+        // A worsening write is held while the guard watches, until the share still to come cannot make a mass change.
+        bool Planned(int index)
+        {
+            if (!guarding || !MassChangeGuard.Worsens(cycle.Plans[index]))
+            {
+                return HandOn(index);
+            }
+
+            held.Add(index);
+            if (!guard.CannotTrip(held.Count, cycle.PlannedCount, servers.Count, enabled))
+            {
+                return false;
+            }
+
+            guarding = false;
+            held.Where(other => other != index).ToList().ForEach(other => cycle.HandOnHeld(other, HandOn));
+            return HandOn(index);
         }
 
         // A planned write goes to the writer at once, unless a stop came first or another run holds the state.
