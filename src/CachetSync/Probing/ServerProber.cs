@@ -21,6 +21,9 @@ namespace CachetSync.Probing;
 public sealed class ServerProber(
     HttpProber http, TcpProber tcp, IcmpProber icmp, ProbeSettings settings, TimeProvider time, ILogger<ServerProber> logger, ProbeLaunch? launch = null)
 {
+    /// <summary>How the detail of a probe measured only under this machine's own lag starts (never a socket shortage).</summary>
+    private const string NotJudged = "not judged: ";
+
     private readonly int _concurrency = Budget(settings, logger);
     private readonly ProbeLaunch _launch = launch ?? ProbeLaunch.Default;
 
@@ -147,7 +150,7 @@ public sealed class ServerProber(
                 var (again, lagged) = await ProbeOneAsync(servers[i], lag, cancellationToken);
                 finish(i, lagged
                     ? ProbeResult.Failed(ProbeKind.NotProbed, again.Latency,
-                        $"not judged: slow only while this machine itself ran late ({before.Latency.TotalMilliseconds:0} ms, then {again.Latency.TotalMilliseconds:0} ms, under scheduler lag)")
+                        $"{NotJudged}slow only while this machine itself ran late ({before.Latency.TotalMilliseconds:0} ms, then {again.Latency.TotalMilliseconds:0} ms, under scheduler lag)")
                     : again with { Detail = $"{again.Detail} (probed again: the first answer, {before.Latency.TotalMilliseconds:0} ms, came under this machine's own scheduler lag)" });
             }
             finally
@@ -203,7 +206,7 @@ public sealed class ServerProber(
     private void LogLocalFailures(ProbeResult[] results)
     {
         // ICMP that may not be sent, and probes measured only under lag, have messages of their own.
-        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted && !result.Detail.StartsWith("not judged", StringComparison.Ordinal));
+        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted && !result.Detail.StartsWith(NotJudged, StringComparison.Ordinal));
         if (local > 0)
         {
             logger.LogWarning(

@@ -40,6 +40,9 @@ public sealed class SyncCycle(
     SelfComponent self,
     ICachetClient? cachet = null)
 {
+    /// <summary>What a server with <c>Enabled: false</c> is passed on as, probed or blind.</summary>
+    private static readonly ProbeResult Disabled = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "disabled in the configuration");
+
     private readonly ServerPlanner _planner = new(new ChangeGate(settings.Damping ?? DampingSettings.Immediate, settings.Cachet), state, logger);
     private readonly CycleServers _servers = new(settings, logger);
     private readonly CachetReads _cachetReads = new(cachet, settings, logger);
@@ -92,7 +95,7 @@ public sealed class SyncCycle(
             {
                 guardReport = await guard.DecideAsync(cycle, servers, counts, dryRun, HandOn, stopping);
             }
-            else if (blind is not null)
+            else
             {
                 logger.LogWarning("Guard: {Reason}; nothing is written this cycle, every status stays as it is", blind);
                 cycle.GuardAll("held: no canary answered, so this probe says nothing about the server");
@@ -183,7 +186,6 @@ public sealed class SyncCycle(
         activity?.SetTag("cachetsync.servers", servers.Count);
         try
         {
-            var disabled = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "disabled in the configuration");
             var enabled = new List<int>(servers.Count);
             for (var i = 0; i < servers.Count; i++)
             {
@@ -193,7 +195,7 @@ public sealed class SyncCycle(
                 }
                 else
                 {
-                    probed.TryWrite((i, disabled));
+                    probed.TryWrite((i, Disabled));
                 }
             }
 
@@ -213,7 +215,7 @@ public sealed class SyncCycle(
         var notProbed = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, blind);
         for (var i = 0; i < servers.Count; i++)
         {
-            probed.TryWrite((i, servers[i].Enabled ? notProbed : ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "disabled in the configuration")));
+            probed.TryWrite((i, servers[i].Enabled ? notProbed : Disabled));
         }
 
         probed.TryComplete();

@@ -49,8 +49,10 @@ public sealed class CycleTelemetry : IDisposable
         _heartbeatFailures = _meter.CreateCounter<long>("cachetsync.heartbeat.failures", "{ping}",
             "Heartbeat pings (Heartbeat.Url) that did not get a 2xx answer in time.");
         // At zero from the start, so a dashboard's increase() sees the first hold instead of a series that appears.
-        _guardHeld.Add(0, new KeyValuePair<string, object?>("cause", "canaries"));
-        _guardHeld.Add(0, new KeyValuePair<string, object?>("cause", "mass_change"));
+        foreach (var cause in Enum.GetValues<GuardCause>())
+        {
+            _guardHeld.Add(0, Cause(cause));
+        }
         _heartbeatFailures.Add(0);
         _meter.CreateObservableGauge("cachetsync.component.status.desired", () => Statuses(desired: true), "{status}",
             "The Cachet status (1–4) the last cycle wanted per server.");
@@ -83,7 +85,7 @@ public sealed class CycleTelemetry : IDisposable
 
         if (summary.Guard is { Held: true } guard)
         {
-            _guardHeld.Add(1, new KeyValuePair<string, object?>("cause", guard.Cause == GuardCause.Canaries ? "canaries" : "mass_change"));
+            _guardHeld.Add(1, Cause(guard.Cause));
         }
 
         var finished = (summary.StartedAt + summary.Duration).ToUnixTimeSeconds();
@@ -97,6 +99,10 @@ public sealed class CycleTelemetry : IDisposable
 
     public void RecordReportRead(string source, string outcome) =>
         _reportReads.Add(1, new KeyValuePair<string, object?>("report.source", source), new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>The <c>cause</c> label: <c>canaries</c>, <c>mass_change</c>.</summary>
+    private static KeyValuePair<string, object?> Cause(GuardCause cause) =>
+        new("cause", cause == GuardCause.Canaries ? "canaries" : "mass_change");
 
     public void RecordHeartbeatFailure() => _heartbeatFailures.Add(1);
 
