@@ -7,7 +7,10 @@ namespace CachetSync.Bench;
 
 /// <summary>What one run of the published app cost, as /usr/bin/time measured it.</summary>
 /// <param name="GcCommittedMiB">What the GC had committed at the end of the cycle (the app's Debug "Memory:" line); the rest of RSS is code and native memory.</param>
-public sealed record RunCost(int ExitCode, double WallSeconds, double CpuSeconds, double PeakRssMiB, double GcCommittedMiB);
+/// <param name="CycleSeconds">The cycle as the app itself timed it ("Cycle done in …"): without process start and exit.</param>
+/// <param name="NotJudged">The servers the app said it could not judge fairly (its own CPU or lag): their statuses were left as they were.</param>
+public sealed record RunCost(
+    int ExitCode, double WallSeconds, double CpuSeconds, double PeakRssMiB, double GcCommittedMiB, double CycleSeconds, IReadOnlySet<string> NotJudged);
 
 /// <summary>
 /// Runs the real, published CachetSync once (<c>--once</c>) as a child process, under /usr/bin/time; with a
@@ -18,12 +21,13 @@ public sealed partial class AppRun(string executable, string workDirectory, Loop
     /// <summary>Where a <c>+prom</c> worker serves /metrics.</summary>
     public static int MetricsPort { get; } = FreePort();
 
-    public static JsonObject Config(string cachetUrl, ITargetFarm farm, Scenario scenario, IReadOnlyList<Behaviour> mix, int closedPort)
+    /// <param name="timings">Probe.Timings on: each row of the run's table says where its time went (to read why a status is wrong).</param>
+    public static JsonObject Config(string cachetUrl, ITargetFarm farm, Scenario scenario, IReadOnlyList<Behaviour> mix, int closedPort, bool timings = false)
     {
         var config = new JsonObject
         {
             ["Cachet"] = new JsonObject { ["BaseUrl"] = cachetUrl, ["ApiToken"] = "bench-token" },
-            ["Probe"] = Probe(scenario),
+            ["Probe"] = Probe(scenario, timings),
             // The cycle's last Debug line says how much of the memory is the GC's (see RunCost.GcCommittedMiB).
             ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["CachetSync.Sync.SyncCycle"] = "Debug" } },
             ["Servers"] = new JsonArray(mix.Select((behaviour, i) => (JsonNode)Server(i, behaviour, farm, scenario, closedPort)).ToArray()),
@@ -32,6 +36,11 @@ public sealed partial class AppRun(string executable, string workDirectory, Loop
         {
             // Due every second: the next cycle starts as soon as the previous one is done.
             config["Schedule"] = new JsonObject { ["Cron"] = "* * * * * *", ["RunAtStart"] = true };
+        }
+
+        if (scenario.NoGuard)
+        {
+            config["Guard"] = new JsonObject { ["Enabled"] = false };
         }
 
         if (scenario.Prometheus)
@@ -49,9 +58,9 @@ public sealed partial class AppRun(string executable, string workDirectory, Loop
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static JsonObject Probe(Scenario scenario)
+    private static JsonObject Probe(Scenario scenario, bool timings)
     {
-        var probe = new JsonObject { ["Timeout"] = "5s" };
+        var probe = new JsonObject { ["Timeout"] = "5s", ["Timings"] = timings };
         if (scenario.Body)
         {
             // Far below what loopback carries: the row measures what the download costs, not who is slow.
@@ -116,7 +125,10 @@ public sealed partial class AppRun(string executable, string workDirectory, Loop
         var fields = (await File.ReadAllLinesAsync(metrics)).Last().Split(' ');
         double Field(int i) => double.Parse(fields[i], CultureInfo.InvariantCulture);
         var committed = MemoryLine().Match(await errors) is { Success: true } line ? double.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
-        return new RunCost(process.ExitCode, Field(0), Field(1) + Field(2), Field(3) / 1024, committed);
+        var cycle = CycleLine().Match(await errors) is { Success: true } done ? double.Parse(done.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+        // The table's rows start with the server's name; "not judged: …" is the detail of those left as they were.
+        var notJudged = (await output).Split('\n').Where(row => row.Contains(" not judged: ", StringComparison.Ordinal)).Select(row => row.Split(' ')[0]).ToHashSet();
+        return new RunCost(process.ExitCode, Field(0), Field(1) + Field(2), Field(3) / 1024, committed, cycle, notJudged);
     }
 
     /// <summary>Reads the worker's log until two cycles are done, scraping /metrics meanwhile; then stops it as Kubernetes would.</summary>
@@ -174,4 +186,7 @@ public sealed partial class AppRun(string executable, string workDirectory, Loop
 
     [GeneratedRegex(@"Memory: .* of ([0-9.]+) MiB committed")]
     private static partial Regex MemoryLine();
+
+    [GeneratedRegex(@"Cycle done in ([0-9.]+) s")]
+    private static partial Regex CycleLine();
 }

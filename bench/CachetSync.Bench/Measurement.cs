@@ -1,4 +1,5 @@
 namespace CachetSync.Bench;
 
 /// <summary>One repetition of one scenario at one N: the first cycle (statuses all change from Operational) and a second with nothing to change.</summary>
+/// <param name="WrongStatuses">After the first cycle, statuses unlike the mix's, of servers the app judged: what it got wrong.</param>
 public sealed record Measurement(string Scenario, int Servers, RunCost First, int FirstCachetRequests, RunCost Second, int SecondCachetRequests, int WrongStatuses);

@@ -17,16 +17,20 @@ public static class ResultsTable
         text.AppendLine("`+dns`: one host name per server, resolved by getaddrinfo through a loopback dnsmasq; `+tls`: every tenth server over HTTPS (RSA 2048, VerifyTls false).");
         text.AppendLine("`+worker`: one worker process through both cycles (its row's columns are that whole process; 2nd-cycle columns repeat it);");
         text.AppendLine("`+prom` / `+prom15`: the same with the Prometheus listener on, scraped every 1 s / 15 s after the first cycle (compared with the row without it).");
+        text.AppendLine("`+noguard`: the mass-change guard off, so the row shows what the prober alone gets right and wrong.");
+        text.AppendLine("`app's cycle`: the first cycle as the app timed it (no process start). `wrong statuses`: summed over the repetitions, statuses unlike the");
+        text.AppendLine("mix's after the first cycle, of servers the app judged; `not judged`: servers it said it could not probe fairly (its own CPU or lag), left as they were.");
         text.AppendLine();
-        text.AppendLine("| scenario | N | reps | cycle wall (s) | CPU (s) | peak RSS (MiB) | GC committed at end (MiB) | Cachet requests, 1st cycle | Cachet requests, 2nd cycle | 2nd cycle wall (s) | 2nd cycle RSS (MiB) | wrong statuses | exit codes |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| scenario | N | reps | cycle wall (s) | CPU (s) | peak RSS (MiB) | GC committed at end (MiB) | Cachet requests, 1st cycle | Cachet requests, 2nd cycle | 2nd cycle wall (s) | 2nd cycle RSS (MiB) | app's cycle (s) | wrong statuses | not judged | exit codes |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var group in measurements.GroupBy(m => (m.Scenario, m.Servers)))
         {
             var runs = group.ToList();
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {group.Key.Scenario} | {group.Key.Servers:N0} | {runs.Count} | {Median(runs, m => m.First.WallSeconds):0.00} | {Median(runs, m => m.First.CpuSeconds):0.00} | " +
                 $"{Median(runs, m => m.First.PeakRssMiB):0} | {Median(runs, m => m.First.GcCommittedMiB):0} | {Median(runs, m => m.FirstCachetRequests):0} | {Median(runs, m => m.SecondCachetRequests):0} | " +
-                $"{Median(runs, m => m.Second.WallSeconds):0.00} | {Median(runs, m => m.Second.PeakRssMiB):0} | {runs.Sum(m => m.WrongStatuses)} | " +
+                $"{Median(runs, m => m.Second.WallSeconds):0.00} | {Median(runs, m => m.Second.PeakRssMiB):0} | {Median(runs, m => m.First.CycleSeconds):0.00} | " +
+                $"{runs.Sum(m => m.WrongStatuses)} | {runs.Sum(m => m.First.NotJudged.Count)} | " +
                 $"{string.Join(" ", runs.Select(m => $"{m.First.ExitCode}/{m.Second.ExitCode}"))} |");
         }
 

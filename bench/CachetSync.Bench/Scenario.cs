@@ -8,10 +8,12 @@ namespace CachetSync.Bench;
 /// throughput probe; Kestrel farm only) and <c>retry</c> (<c>Probe.Retries: 1</c>, so every failing server is asked twice).
 /// Two change how the app runs: <c>worker</c> (a worker through two cycles, the changing one and a quiet one, measured as
 /// one process) and <c>prom</c> / <c>prom15</c> (with it, the Prometheus listener on, scraped every second / every
-/// 15 s from the end of the first cycle on).
+/// 15 s from the end of the first cycle on). <c>noguard</c> turns the mass-change guard off, so the row shows what the
+/// prober alone gets wrong (with the guard, a first pass with many false failures is held and probed again, and costs time instead).
 /// </summary>
 public sealed record Scenario(
-    string Name, bool SingleThreadFarm, bool HostNames, int TlsPercent, bool Body = false, bool Retry = false, bool Worker = false, int ScrapeSeconds = 0)
+    string Name, bool SingleThreadFarm, bool HostNames, int TlsPercent, bool Body = false, bool Retry = false, bool Worker = false, int ScrapeSeconds = 0,
+    bool NoGuard = false)
 {
     public bool Prometheus => ScrapeSeconds > 0;
 
@@ -31,10 +33,10 @@ public sealed record Scenario(
             "single" => true,
             _ => throw new ArgumentException($"unknown farm '{parts[0]}' in scenario '{name}' (kestrel or single)"),
         };
-        var unknown = parts.Skip(1).Except(["dns", "tls", "body", "retry", "worker", "prom", "prom15"]).ToList();
+        var unknown = parts.Skip(1).Except(["dns", "tls", "body", "retry", "worker", "prom", "prom15", "noguard"]).ToList();
         if (unknown.Count > 0)
         {
-            throw new ArgumentException($"unknown part '{unknown[0]}' in scenario '{name}' (dns, tls, body, retry, worker, prom, prom15)");
+            throw new ArgumentException($"unknown part '{unknown[0]}' in scenario '{name}' (dns, tls, body, retry, worker, prom, prom15, noguard)");
         }
 
         var scrapeSeconds = parts.Contains("prom") ? 1 : parts.Contains("prom15") ? 15 : 0;
@@ -54,7 +56,7 @@ public sealed record Scenario(
         }
 
         return new Scenario(name, farm, parts.Contains("dns"), parts.Contains("tls") ? TlsShare : 0, parts.Contains("body"), parts.Contains("retry"),
-            parts.Contains("worker"), scrapeSeconds);
+            parts.Contains("worker"), scrapeSeconds, parts.Contains("noguard"));
     }
 
     /// <summary>Every tenth server (by index) speaks TLS when the scenario has a TLS share.</summary>

@@ -24,9 +24,13 @@ public sealed record SummaryDocument(
 /// <summary>What the guard did, when it acted: <c>held</c> statuses, the <c>cause</c> and <c>reason</c>, the <c>witness</c> that let a mass change through.</summary>
 public sealed record GuardDocument(bool Held, string Cause, string Reason, string? Witness);
 
-/// <summary>How many servers, failed probes, and servers per action (one field per <see cref="Sync.SyncAction"/>).</summary>
+/// <summary>
+/// How many servers, failed probes, and servers per action (one field per <see cref="Sync.SyncAction"/>); <c>notJudged</c>:
+/// servers this machine could not probe fairly (counted among <c>failed</c> too).
+/// </summary>
 public sealed record SummaryTotals(
-    int Servers, int ProbesFailed, int Unchanged, int Updated, int DryRun, int Failed, int Skipped, int Damped, int Held, int Disabled, int Maintenance, int Guarded);
+    int Servers, int ProbesFailed, int Unchanged, int Updated, int DryRun, int Failed, int Skipped, int Damped, int Held, int Disabled, int Maintenance, int Guarded,
+    int NotJudged);
 
 /// <summary>One server's row of the JSON summary.</summary>
 public sealed record ServerDocument(

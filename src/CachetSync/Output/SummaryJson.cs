@@ -29,7 +29,8 @@ public static class SummaryJson
             summary.Count(SyncAction.Held),
             summary.Count(SyncAction.Disabled),
             summary.Count(SyncAction.Maintenance),
-            summary.Count(SyncAction.Guarded)),
+            summary.Count(SyncAction.Guarded),
+            summary.NotJudged),
         [.. summary.Servers.Select(Server)],
         summary.Guard is { } guard ? new GuardDocument(guard.Held, guard.Cause.ToString(), guard.Reason, guard.Witness) : null,
         summary.ReportsUnavailable);

@@ -26,6 +26,12 @@ public static class SummaryTable
                 : $"Guard: {guard.Reason}; written, confirmed by {guard.Witness}.");
         }
 
+        if (summary.NotJudged > 0)
+        {
+            output.WriteLine(
+                $"Not judged: {summary.NotJudged} servers this machine could not probe fairly (its own CPU busy or running late), so their statuses stay as they are; see \"When CachetSync cannot see\" in README.md.");
+        }
+
         if (summary.ReportsUnavailable is { } reports)
         {
             output.WriteLine($"Reports unavailable: {reports}. Statuses rest on the probes alone; none is improved until the counts are read again.");

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using CachetSync.Configuration;
 
 namespace CachetSync.Probing;
@@ -7,7 +8,7 @@ namespace CachetSync.Probing;
 /// headers are awaited (the body is never downloaded, so an endless or huge body costs nothing) and latency is time
 /// to the response headers. A body is read only as far as <c>Expect</c> or <c>Throughput</c> need, and dropped as read.
 /// </summary>
-public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings settings, TimeProvider time)
+public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings settings, TimeProvider time, SetupGate gate)
 {
     public const string ClientName = "probe";
 
@@ -17,31 +18,66 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     public Task<ProbeResult> ProbeAsync(Uri url, bool verifyTls, CancellationToken cancellationToken) =>
         ProbeAsync(url, verifyTls, settings.Request, cancellationToken);
 
-    public async Task<ProbeResult> ProbeAsync(Uri url, bool verifyTls, ProbeRequest request, CancellationToken cancellationToken)
+    /// <param name="turnWithin">
+    /// How long it may wait for its turn at the lookup and handshake (<see cref="SetupGate"/>): by default half the
+    /// timeout. The wait is neither latency nor timeout; one that gets no turn in time is not judged.
+    /// </param>
+    /// <param name="timeout">Shorter than <c>Probe.Timeout</c> for a second look (see <see cref="SecondLook"/>).</param>
+    public async Task<ProbeResult> ProbeAsync(
+        Uri url, bool verifyTls, ProbeRequest request, CancellationToken cancellationToken, TimeSpan? turnWithin = null, TimeSpan? timeout = null)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.Timeout);
+        var giveUpAfter = timeout ?? settings.Timeout;
+        var within = turnWithin ?? settings.Timeout / 2;
+        var needsTurn = SetupGate.Needs(url);
+        using var turn = needsTurn ? await gate.TakeAsync(url, within, cancellationToken) : null;
+        if (needsTurn && turn is null)
+        {
+            return ProbeResult.NotJudged(TimeSpan.Zero, within > TimeSpan.Zero
+                ? $"no turn within {within.TotalSeconds:0.#} s at this machine's {gate.TurnsFor(url)} at a time (its CPU busy)"
+                : $"its turn at this machine's {gate.TurnsFor(url)} at a time came too late in the cycle (its CPU busy)");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(giveUpAfter);
         var client = clients.CreateClient(verifyTls ? ClientName : InsecureClientName);
-        var trace = new ProbeTrace(time);
+        var trace = new ProbeTrace(time) { Turn = turn };
         var reading = new ReadingState();
         try
         {
-            var result = await AskAsync(client, url, request, trace, reading, timeout.Token);
+            if (url.HostNameType == UriHostNameType.Dns)
+            {
+                // Looked up here, not in the handler: the handler may keep a request waiting for another's connection,
+                // and the lookup turn must not wait with it.
+                trace.Resolved(url.IdnHost, await gate.Lookups.ResolveAsync(url.IdnHost, deadline.Token));
+            }
+
+            if (url.Scheme != Uri.UriSchemeHttps)
+            {
+                turn?.Release();
+            }
+
+            var result = await AskAsync(client, url, request, trace, reading, deadline.Token);
             if (request.Throughput is { Path: { } path } throughput && result.StatusCode is >= 200 and < 300)
             {
-                result = await MeasureTestObjectAsync(client, new Uri(url, path), request, throughput, reading, result, timeout.Token);
+                result = await MeasureTestObjectAsync(client, new Uri(url, path), request, throughput, reading, result, deadline.Token);
             }
 
             return WithTrace(result, trace);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return WithTrace(ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, reading.Stalled(settings.Timeout)), trace);
+            return WithTrace(ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, reading.Stalled(giveUpAfter)), trace);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             var (kind, detail) = ProbeFailureClassifier.Classify(ex);
             return WithTrace(ProbeResult.Failed(kind, trace.Elapsed, reading.Prefix + detail), trace);
+        }
+        catch (SocketException ex)
+        {
+            // The prober's own lookup.
+            var (kind, detail) = ProbeFailureClassifier.FromSocketError(ex.SocketErrorCode);
+            return WithTrace(ProbeResult.Failed(kind, trace.Elapsed, detail), trace);
         }
     }
 

@@ -27,7 +27,8 @@ public static class ProbeHandler
     };
 
     /// <summary>The handler all probes of one kind share: no cookies, no proxy surprises, a connection per probe.</summary>
-    public static SocketsHttpHandler Create(ProbeSettings settings, bool verifyTls) => new()
+    /// <param name="gate">Whose <see cref="SetupGate.Lookups"/> resolve the names.</param>
+    public static SocketsHttpHandler Create(ProbeSettings settings, bool verifyTls, SetupGate gate) => new()
     {
         ConnectTimeout = settings.Timeout,
         // RedirectFollower follows them, keeping credentials to their origin.
@@ -37,17 +38,20 @@ public static class ProbeHandler
         // Unread bodies are drained on dispose so the connection can be reused; cap it so an endless body can't.
         MaxResponseDrainSize = 64 * 1024,
         ResponseDrainTimeout = TimeSpan.FromSeconds(1),
-        ConnectCallback = (context, cancellationToken) => ConnectAsync(context, verifyTls, cancellationToken),
+        ConnectCallback = (context, cancellationToken) => ConnectAsync(context, verifyTls, gate.Lookups, cancellationToken),
     };
 
     /// <summary>What the handler would do (resolve, try each address, TLS for https), with each moment marked.</summary>
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, bool verifyTls, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(
+        SocketsHttpConnectionContext context, bool verifyTls, LookupThreads lookups, CancellationToken cancellationToken)
     {
         var request = context.InitialRequestMessage;
         var trace = request.Options.TryGetValue(ProbeTrace.Key, out var found) ? found : null;
-        trace?.Connecting();
-        var stream = await ConnectTcpAsync(context.DnsEndPoint, trace, cancellationToken);
-        if (request.RequestUri?.Scheme != Uri.UriSchemeHttps)
+        trace?.Connecting(context.DnsEndPoint.Host);
+        var https = request.RequestUri?.Scheme == Uri.UriSchemeHttps;
+        // Plain HTTP needed its turn for the lookup only; the connect is the network's time, not the CPU's.
+        var stream = await ConnectTcpAsync(context.DnsEndPoint, trace, lookups, releaseTurnAfterLookup: !https, cancellationToken);
+        if (!https)
         {
             return stream;
         }
@@ -69,6 +73,7 @@ public static class ProbeHandler
                 },
             };
             await secure.AuthenticateAsClientAsync(options, cancellationToken);
+            trace?.Turn?.Release();
             return secure;
         }
         catch
@@ -78,17 +83,27 @@ public static class ProbeHandler
         }
     }
 
-    private static async Task<Stream> ConnectTcpAsync(DnsEndPoint endpoint, ProbeTrace? trace, CancellationToken cancellationToken)
+    private static async Task<Stream> ConnectTcpAsync(
+        DnsEndPoint endpoint, ProbeTrace? trace, LookupThreads lookups, bool releaseTurnAfterLookup, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         if (IPAddress.TryParse(endpoint.Host, out var literal))
         {
             addresses = [literal];
         }
+        else if (trace?.AddressesOf(endpoint.Host) is { } known)
+        {
+            addresses = known;
+        }
         else
         {
-            addresses = await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
+            addresses = await lookups.ResolveAsync(endpoint.Host, cancellationToken);
             trace?.Resolved();
+        }
+
+        if (releaseTurnAfterLookup)
+        {
+            trace?.Turn?.Release();
         }
 
         if (addresses.Length == 0)

@@ -3,6 +3,9 @@ namespace CachetSync.Probing;
 /// <summary>The outcome of one probe: its kind, the HTTP status code if any, how long it took, and a short detail.</summary>
 public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Latency, string Detail)
 {
+    /// <summary>How the detail of a probe this machine could not make fairly starts (its own lag or CPU, never the server).</summary>
+    public const string NotJudgedPrefix = "not judged: ";
+
     /// <summary>The body rate, when the server has a <c>Throughput</c> probe and it was measured.</summary>
     public BodyRate? Throughput { get; init; }
 
@@ -23,4 +26,8 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
 
     public static ProbeResult Failed(ProbeKind kind, TimeSpan latency, string detail) =>
         new(kind, null, latency, detail);
+
+    /// <summary>Not probed fairly, for a reason of this machine's own: the server's status is left as it is.</summary>
+    public static ProbeResult NotJudged(TimeSpan latency, string why) =>
+        new(ProbeKind.NotProbed, null, latency, NotJudgedPrefix + why);
 }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace CachetSync.Probing;
 
 /// <summary>
@@ -20,14 +22,36 @@ public sealed class ProbeTrace(TimeProvider time)
     /// <summary>The served certificate's end of validity, once a TLS handshake got that far.</summary>
     public DateTimeOffset? CertificateNotAfter { get; private set; }
 
+    /// <summary>The probe's turn at the lookup and handshake, given back by the handler once they are done.</summary>
+    public SetupGate.Turn? Turn { get; init; }
+
     public TimeSpan Elapsed => time.GetElapsedTime(_started);
 
     public TimeSpan? HeadersAfter => _headers is { } at ? time.GetElapsedTime(_started, at) : null;
 
+    /// <summary>The prober's own lookup of the probed host, made before the request (see <see cref="HttpProber"/>).</summary>
+    private (string Host, IPAddress[] Addresses)? _lookup;
+
     public void Resolved() => _resolved = time.GetTimestamp();
 
-    /// <summary>A new connection starts (a redirect's next hop): the phases start over.</summary>
-    public void Connecting() => (_resolved, _connected, _tlsDone) = (null, null, null);
+    public void Resolved(string host, IPAddress[] addresses)
+    {
+        Resolved();
+        _lookup = (host, addresses);
+    }
+
+    /// <summary>The addresses the prober already looked up for <paramref name="host"/>, if it did.</summary>
+    public IPAddress[]? AddressesOf(string host) => _lookup is { } lookup && lookup.Host == host ? lookup.Addresses : null;
+
+    /// <summary>A new connection to <paramref name="host"/> starts (a redirect's next hop): the phases start over, the prober's lookup of it aside.</summary>
+    public void Connecting(string host)
+    {
+        (_connected, _tlsDone) = (null, null);
+        if (AddressesOf(host) is null)
+        {
+            _resolved = null;
+        }
+    }
 
     public void Connected() => _connected = time.GetTimestamp();
 

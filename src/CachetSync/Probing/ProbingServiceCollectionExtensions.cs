@@ -11,6 +11,7 @@ public static class ProbingServiceCollectionExtensions
         services.AddSingleton(settings);
         AddProbeClient(services, HttpProber.ClientName, settings, verifyTls: true);
         AddProbeClient(services, HttpProber.InsecureClientName, settings, verifyTls: false);
+        services.AddSingleton(new SetupGate());
         services.AddSingleton<HttpProber>();
         services.AddSingleton<TcpProber>();
         services.AddSingleton<IcmpProber>();
@@ -26,7 +27,7 @@ public static class ProbingServiceCollectionExtensions
                 client.DefaultRequestHeaders.UserAgent.Clear();
                 client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", settings.UserAgent);
             })
-            .ConfigurePrimaryHttpMessageHandler(() => ProbeHandler.Create(settings, verifyTls))
+            .ConfigurePrimaryHttpMessageHandler(services => ProbeHandler.Create(settings, verifyTls, services.GetRequiredService<SetupGate>()))
             // One log line per probe request would drown the summary at thousands of servers.
             .RemoveAllLoggers();
 }

@@ -23,21 +23,79 @@ public sealed class SchedulerLag : IDisposable
     private int _count;
     private bool _stopped;
 
-    private SchedulerLag()
+    /// <summary>Set for a machine made up by a test: always this late, measured by no timer.</summary>
+    private readonly TimeSpan? _constant;
+
+    private SchedulerLag(TimeSpan? constant)
     {
+        _constant = constant;
         _timer = new Timer(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
     }
 
     public static SchedulerLag Start()
     {
-        var lag = new SchedulerLag();
+        var lag = new SchedulerLag(null);
         lag.Arm();
         return lag;
+    }
+
+    /// <summary>A machine that always runs <paramref name="lag"/> late: what a test gives the prober to see it judge nothing under lag.</summary>
+    public static SchedulerLag Constant(TimeSpan lag) => new(lag);
+
+    /// <summary>How late this process runs now: the last timer's lag, or the waiting timer's if it is already later.</summary>
+    public TimeSpan Now
+    {
+        get
+        {
+            if (_constant is { } constant)
+            {
+                return constant;
+            }
+
+            lock (_gate)
+            {
+                long last = 0;
+                if (_count > 0)
+                {
+                    var (due, ran) = _samples[(_count - 1) % Capacity];
+                    last = ran - due;
+                }
+
+                var waiting = _stopped ? 0 : Stopwatch.GetTimestamp() - _armedFor;
+                return Stopwatch.GetElapsedTime(0, Math.Max(0, Math.Max(last, waiting)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until this process runs no more than <paramref name="limit"/> late, for at most <paramref name="within"/>.
+    /// </summary>
+    /// <returns>False when the lag never came down in time.</returns>
+    public async Task<bool> WaitUntilAtMostAsync(TimeSpan limit, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(Math.Max(0, within.TotalSeconds) * Stopwatch.Frequency);
+        while (Now > limit)
+        {
+            if (Stopwatch.GetTimestamp() >= until)
+            {
+                return false;
+            }
+
+            // Short against the lag it waits out; each wait gives the busy work the CPU it lacks.
+            await Task.Delay(Interval / 4, cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>The worst lag seen between two timestamps (<see cref="Stopwatch.GetTimestamp"/>), a timer still waiting included.</summary>
     public TimeSpan WorstBetween(long from, long to)
     {
+        if (_constant is { } constant)
+        {
+            return constant;
+        }
+
         long worst = 0;
         lock (_gate)
         {

@@ -17,15 +17,20 @@ namespace CachetSync.Probing;
 /// <i>fresh</i> probes runs at a time; a probe stops counting as fresh when it answers or has waited a little, so a
 /// hanging server holds back nobody. And however slow the answers, every probe has started within a tenth of the
 /// timeout, so the cycle stays about one timeout long.
+/// <para>
+/// This machine's own load is never a server's latency (issue 26): a probe starts only while this process keeps its
+/// timers (<see cref="ProbeLaunch.LagLimit"/>), lookups and handshakes take turns (<see cref="SetupGate"/>) outside
+/// the probe's clock, and an answer judged worse by its latency alone gets a <see cref="SecondLook"/> once the burst
+/// is over. What could not be probed fairly in time is <see cref="ProbeKind.NotProbed"/>, "not judged", and left as it is.
+/// </para>
 /// </remarks>
 public sealed class ServerProber(
-    HttpProber http, TcpProber tcp, IcmpProber icmp, ProbeSettings settings, TimeProvider time, ILogger<ServerProber> logger, ProbeLaunch? launch = null)
+    HttpProber http, TcpProber tcp, IcmpProber icmp, SetupGate gate, ProbeSettings settings, TimeProvider time, ILogger<ServerProber> logger,
+    ProbeLaunch? launch = null, Func<SchedulerLag>? lagMeter = null)
 {
-    /// <summary>How the detail of a probe measured only under this machine's own lag starts (never a socket shortage).</summary>
-    private const string NotJudged = "not judged: ";
-
     private readonly int _concurrency = Budget(settings, logger);
     private readonly ProbeLaunch _launch = launch ?? ProbeLaunch.Default;
+    private readonly Func<SchedulerLag> _lagMeter = lagMeter ?? SchedulerLag.Start;
 
     /// <param name="probed">Told each result (with the server's index) as soon as it is in, for work that need not wait for the slowest.</param>
     /// <returns>One result per server, in the order given.</returns>
@@ -33,11 +38,14 @@ public sealed class ServerProber(
         IReadOnlyList<ServerSettings> servers, CancellationToken cancellationToken, Action<int, ProbeResult>? probed = null)
     {
         var results = new ProbeResult[servers.Count];
-        using var lag = SchedulerLag.Start();
-        var underLag = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        using var lag = _lagMeter();
         using var inFlight = new SemaphoreSlim(_concurrency);
         using var fresh = new SemaphoreSlim(Math.Min(_launch.Window, _concurrency));
+        var secondLook = new SecondLook(
+            (i, first) => LookAgainAsync(servers[i], first, lag, cancellationToken), Finish, () => lag.Now <= _launch.LagLimit && gate.Idle, _concurrency);
         var spread = settings.Timeout * _launch.SpreadShare;
+        var latestStart = settings.Timeout * _launch.LatestStartShare;
+        var notStarted = 0;
         var running = new List<Task>(servers.Count);
         var clock = Stopwatch.StartNew();
         var index = 0;
@@ -48,7 +56,20 @@ public sealed class ServerProber(
                 await inFlight.WaitAsync(cancellationToken);
                 var due = (spread * index / servers.Count) - clock.Elapsed;
                 var holdsFreshSlot = await fresh.WaitAsync(due > TimeSpan.Zero ? due : TimeSpan.Zero, cancellationToken);
-                running.Add(ProbeAndReleaseAsync(index, holdsFreshSlot));
+                if (!await lag.WaitUntilAtMostAsync(_launch.LagLimit, latestStart - clock.Elapsed, cancellationToken))
+                {
+                    inFlight.Release();
+                    if (holdsFreshSlot)
+                    {
+                        fresh.Release();
+                    }
+
+                    notStarted++;
+                    Finish(index, TooBusyToStart(lag.Now, latestStart));
+                    continue;
+                }
+
+                running.Add(ProbeAndReleaseAsync(index, holdsFreshSlot, latestStart - clock.Elapsed));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -59,27 +80,42 @@ public sealed class ServerProber(
             }
         }
 
+        secondLook.Launched();
         await Task.WhenAll(running);
-        await ProbeAgainWithoutLagAsync(servers, underLag, results, lag, Finish, cancellationToken);
+        await secondLook.CompleteAsync();
         LogLocalFailures(results);
+        if (secondLook.Count > 0)
+        {
+            logger.LogInformation(
+                "{Count} answers judged worse by their latency alone were probed again once this machine's burst of probes was over (worst scheduler lag {Lag:0} ms)",
+                secondLook.Count, lag.WorstBetween(0, Stopwatch.GetTimestamp()).TotalMilliseconds);
+        }
+
+        if (notStarted > 0)
+        {
+            logger.LogWarning(
+                "{Count} probes were not started: this machine ran more than {Limit:0} ms late (its CPU busy) until {Latest:0.#} s into the cycle, too late for a fair probe. Their statuses are left as they are",
+                notStarted, _launch.LagLimit.TotalMilliseconds, latestStart.TotalSeconds);
+        }
+
         return results;
 
-        async Task ProbeAndReleaseAsync(int i, bool holdsFreshSlot)
+        async Task ProbeAndReleaseAsync(int i, bool holdsFreshSlot, TimeSpan turnWithin)
         {
-            var probe = ProbeOneAsync(servers[i], lag, cancellationToken);
+            var probe = ProbeOneAsync(servers[i], lag, cancellationToken, turnWithin);
             if (holdsFreshSlot)
             {
                 await ((Task)probe.WaitAsync(_launch.Patience)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 fresh.Release();
             }
 
-            var (result, lagged) = await probe;
+            var (result, _) = await probe;
             inFlight.Release();
-            if (lagged)
+            if (WorseByLatency(result, servers[i]))
             {
-                // Not passed on yet: probed again once the burst is over.
+                // Not passed on yet: the second look decides.
                 results[i] = result;
-                underLag.Enqueue(i);
+                secondLook.Add(i, result);
                 return;
             }
 
@@ -94,12 +130,14 @@ public sealed class ServerProber(
     }
 
     /// <returns>The result, and whether it looked slow only by the scheduler lag this process suffered meanwhile.</returns>
-    private async Task<(ProbeResult Result, bool Lagged)> ProbeOneAsync(ServerSettings server, SchedulerLag lag, CancellationToken cancellationToken)
+    /// <param name="turnWithin">How long an HTTP probe may wait for its turn at the lookup and handshake (see <see cref="SetupGate"/>); null: the prober's default.</param>
+    private async Task<(ProbeResult Result, bool Lagged)> ProbeOneAsync(
+        ServerSettings server, SchedulerLag lag, CancellationToken cancellationToken, TimeSpan? turnWithin = null)
     {
         try
         {
             var from = Stopwatch.GetTimestamp();
-            var result = await AttemptAsync(server, cancellationToken);
+            var result = await AttemptAsync(server, cancellationToken, turnWithin);
             result = settings.Retries == 0 ? result : await ConfirmAsync(server, result, cancellationToken);
             return (result, SlowOnlyByLag(result, server, lag.WorstBetween(from, Stopwatch.GetTimestamp())));
         }
@@ -109,63 +147,48 @@ public sealed class ServerProber(
         }
     }
 
-    /// <summary>Slow by its threshold, but not by more than this process itself ran late meanwhile.</summary>
-    private static bool SlowOnlyByLag(ProbeResult result, ServerSettings server, TimeSpan lag) =>
-        result.Kind == ProbeKind.Ok && server.Thresholds.SlowAfter is { } slowAfter && result.Latency > slowAfter && result.Latency - lag <= slowAfter;
-
     /// <summary>
-    /// The probes that looked slow only by the scheduler lag during them are probed again once the burst is over,
-    /// with a new measure of the lag. One that is again slow only by the lag was never measured fairly: it is
-    /// <see cref="ProbeKind.NotProbed"/>, saying why, and its status stays as it is — never a false Performance Issues.
+    /// The second look (<see cref="SecondLook"/>), without retries and not much longer than the first answer took: a
+    /// server that does not answer within 1.25 × that is at least as slow as it was, and the first answer stands —
+    /// unless this machine's lag meanwhile explains that answer's slowness too.
     /// </summary>
-    private async Task ProbeAgainWithoutLagAsync(
-        IReadOnlyList<ServerSettings> servers, IReadOnlyCollection<int> underLag, ProbeResult[] results, SchedulerLag firstLag,
-        Action<int, ProbeResult> finish, CancellationToken cancellationToken)
+    private async Task<(ProbeResult Result, bool Lagged)> LookAgainAsync(
+        ServerSettings server, ProbeResult first, SchedulerLag lag, CancellationToken cancellationToken)
     {
-        if (underLag.Count == 0)
+        try
         {
-            return;
+            var from = Stopwatch.GetTimestamp();
+            var cut = first.Latency * 1.25 < settings.Timeout ? first.Latency * 1.25 : settings.Timeout;
+            var result = await AttemptAsync(server, cancellationToken, turnWithin: cut, timeout: cut);
+            var lagMeanwhile = lag.WorstBetween(from, Stopwatch.GetTimestamp());
+            return (result, SlowOnlyByLag(result.Kind == ProbeKind.Timeout ? first : result, server, lagMeanwhile));
         }
-
-        logger.LogInformation(
-            "{Count} probes looked slow only by this machine's own scheduler lag (up to {Lag:0} ms): probed again once the burst is over",
-            underLag.Count, firstLag.WorstBetween(0, Stopwatch.GetTimestamp()).TotalMilliseconds);
-        using var lag = SchedulerLag.Start();
-        using var inFlight = new SemaphoreSlim(_concurrency);
-        await Task.WhenAll(underLag.Select(async i =>
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var before = results[i];
-            try
-            {
-                await inFlight.WaitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                finish(i, Stopped());
-                return;
-            }
-
-            try
-            {
-                var (again, lagged) = await ProbeOneAsync(servers[i], lag, cancellationToken);
-                finish(i, lagged
-                    ? ProbeResult.Failed(ProbeKind.NotProbed, again.Latency,
-                        $"{NotJudged}slow only while this machine itself ran late ({before.Latency.TotalMilliseconds:0} ms, then {again.Latency.TotalMilliseconds:0} ms, under scheduler lag)")
-                    : again with { Detail = $"{again.Detail} (probed again: the first answer, {before.Latency.TotalMilliseconds:0} ms, came under this machine's own scheduler lag)" });
-            }
-            finally
-            {
-                inFlight.Release();
-            }
-        }));
+            return (Stopped(), false);
+        }
     }
 
-    private async Task<ProbeResult> AttemptAsync(ServerSettings server, CancellationToken cancellationToken)
+    /// <summary>Judged worse than it would be had this process not run late meanwhile (a 503 is as bad either way).</summary>
+    private static bool SlowOnlyByLag(ProbeResult result, ServerSettings server, TimeSpan lag) =>
+        result.Kind == ProbeKind.Ok && lag > TimeSpan.Zero
+        && Judged(result, server) > Judged(result with { Latency = result.Latency > lag ? result.Latency - lag : TimeSpan.Zero }, server);
+
+    /// <summary>Judged worse than the same answer would be had it come at once: its latency alone costs it (see <see cref="SecondLook"/>).</summary>
+    private static bool WorseByLatency(ProbeResult result, ServerSettings server) =>
+        result.Kind == ProbeKind.Ok && Judged(result, server) > Judged(result with { Latency = TimeSpan.Zero }, server);
+
+    private static ProbeResult TooBusyToStart(TimeSpan lag, TimeSpan latestStart) =>
+        ProbeResult.NotJudged(TimeSpan.Zero,
+            $"this machine ran {lag.TotalMilliseconds:0} ms late (its CPU busy) until {latestStart.TotalSeconds:0.#} s into the cycle, too late to start a fair probe");
+
+    private async Task<ProbeResult> AttemptAsync(
+        ServerSettings server, CancellationToken cancellationToken, TimeSpan? turnWithin = null, TimeSpan? timeout = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return server.IsTcp ? await tcp.ProbeAsync(server.Url, cancellationToken)
+        return server.IsTcp ? await tcp.ProbeAsync(server.Url, cancellationToken, timeout)
             : server.IsIcmp ? await icmp.ProbeAsync(server.Url, cancellationToken)
-            : await http.ProbeAsync(server.Url, server.VerifyTls ?? settings.VerifyTls, server.Probe ?? settings.Request, cancellationToken);
+            : await http.ProbeAsync(server.Url, server.VerifyTls ?? settings.VerifyTls, server.Probe ?? settings.Request, cancellationToken, turnWithin, timeout);
     }
 
     /// <summary>
@@ -206,7 +229,7 @@ public sealed class ServerProber(
     private void LogLocalFailures(ProbeResult[] results)
     {
         // ICMP that may not be sent, and probes measured only under lag, have messages of their own.
-        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted && !result.Detail.StartsWith(NotJudged, StringComparison.Ordinal));
+        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted && !result.Detail.StartsWith(ProbeResult.NotJudgedPrefix, StringComparison.Ordinal));
         if (local > 0)
         {
             logger.LogWarning(

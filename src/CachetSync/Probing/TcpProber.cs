@@ -6,20 +6,22 @@ namespace CachetSync.Probing;
 /// <summary>Probes a <c>tcp://host:port</c> server: a completed connect within the timeout is Ok.</summary>
 public sealed class TcpProber(ProbeSettings settings, TimeProvider time)
 {
-    public async Task<ProbeResult> ProbeAsync(Uri url, CancellationToken cancellationToken)
+    /// <param name="timeout">Shorter than <c>Probe.Timeout</c> for a second look (see <see cref="SecondLook"/>).</param>
+    public async Task<ProbeResult> ProbeAsync(Uri url, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.Timeout);
+        var giveUpAfter = timeout ?? settings.Timeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(giveUpAfter);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         var started = time.GetTimestamp();
         try
         {
-            await socket.ConnectAsync(url.IdnHost, url.Port, timeout.Token);
+            await socket.ConnectAsync(url.IdnHost, url.Port, deadline.Token);
             return ProbeResult.Answered(null, time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return ProbeResult.Failed(ProbeKind.Timeout, time.GetElapsedTime(started), $"no connect within {settings.Timeout.TotalSeconds:0.###} s");
+            return ProbeResult.Failed(ProbeKind.Timeout, time.GetElapsedTime(started), $"no connect within {giveUpAfter.TotalSeconds:0.###} s");
         }
         catch (SocketException ex)
         {

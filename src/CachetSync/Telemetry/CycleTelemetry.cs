@@ -26,6 +26,7 @@ public sealed class CycleTelemetry : IDisposable
     private readonly Counter<long> _reportReads;
     private readonly Counter<long> _guardHeld;
     private readonly Counter<long> _heartbeatFailures;
+    private readonly Counter<long> _notJudged;
     private readonly Lock _gate = new();
     private IReadOnlyList<ServerOutcome> _last = [];
     private long? _lastCompleted;
@@ -48,12 +49,16 @@ public sealed class CycleTelemetry : IDisposable
             "Cycles whose statuses the guard held, by cause: canaries (none answered), mass_change (too many worse at once, no witness).");
         _heartbeatFailures = _meter.CreateCounter<long>("cachetsync.heartbeat.failures", "{ping}",
             "Heartbeat pings (Heartbeat.Url) that did not get a 2xx answer in time.");
+        _notJudged = _meter.CreateCounter<long>("cachetsync.probes.not_judged", "{probe}",
+            "Servers this machine could not probe fairly (its CPU busy, its own scheduler lag): left as they were, never written.");
         // At zero from the start, so a dashboard's increase() sees the first hold instead of a series that appears.
         foreach (var cause in Enum.GetValues<GuardCause>())
         {
             _guardHeld.Add(0, Cause(cause));
         }
+
         _heartbeatFailures.Add(0);
+        _notJudged.Add(0);
         _meter.CreateObservableGauge("cachetsync.component.status.desired", () => Statuses(desired: true), "{status}",
             "The Cachet status (1–4) the last cycle wanted per server.");
         _meter.CreateObservableGauge("cachetsync.component.status.current", () => Statuses(desired: false), "{status}",
@@ -87,6 +92,8 @@ public sealed class CycleTelemetry : IDisposable
         {
             _guardHeld.Add(1, Cause(guard.Cause));
         }
+
+        _notJudged.Add(summary.NotJudged);
 
         var finished = (summary.StartedAt + summary.Duration).ToUnixTimeSeconds();
         lock (_gate)

@@ -37,9 +37,32 @@ public sealed class SummaryJsonTests
         var totals = JsonNode.Parse(Written(Summary("edge-1", "HTTP 503")))!["totals"]!.AsObject();
 
         totals.Select(pair => pair.Key).Should().Equal(
-            new[] { "servers", "probesFailed" }.Concat(Enum.GetValues<SyncAction>().Select(action => JsonNamingPolicy.CamelCase.ConvertName(action.ToString()))));
+            new[] { "servers", "probesFailed" }.Concat(Enum.GetValues<SyncAction>().Select(action => JsonNamingPolicy.CamelCase.ConvertName(action.ToString())))
+                .Append("notJudged"));
         totals["dryRun"]!.GetValue<int>().Should().Be(1);
         totals["probesFailed"]!.GetValue<int>().Should().Be(0, "an HTTP 503 is an answer, not a failed probe");
+        totals["notJudged"]!.GetValue<int>().Should().Be(0);
+    }
+
+    [Fact]
+    public void Servers_this_machine_could_not_probe_fairly_are_counted_and_said_above_the_totals()
+    {
+        var unfair = ProbeResult.NotJudged(TimeSpan.Zero, "this machine ran 400 ms late (its CPU busy) until 2.5 s into the cycle, too late to start a fair probe");
+        var blind = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "not probed: this machine has too many open files (EMFILE)");
+        var summary = new CycleSummary(
+            [
+                new ServerOutcome("edge-1", unfair, null, new StatusDecision(ComponentStatus.Operational, "-"), 1, ComponentStatus.Operational, SyncAction.Failed, unfair.Detail),
+                new ServerOutcome("edge-2", blind, null, new StatusDecision(ComponentStatus.Operational, "-"), 2, ComponentStatus.Operational, SyncAction.Failed, blind.Detail),
+                new ServerOutcome("edge-3", unfair, null, new StatusDecision(ComponentStatus.Operational, "-"), 3, ComponentStatus.Operational, SyncAction.Failed, unfair.Detail),
+            ],
+            null, new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(8), DryRun: false, Stopped: false);
+        using var table = new StringWriter();
+
+        SummaryTable.Write(table, summary);
+
+        JsonNode.Parse(Written(summary))!["totals"]!["notJudged"]!.GetValue<int>().Should().Be(2, "a machine out of sockets is told apart, with its own warning");
+        table.ToString().Should().Contain("Not judged: 2 servers this machine could not probe fairly (its own CPU busy or running late), so their statuses stay as they are");
+        summary.ExitCode.Should().Be(CycleSummary.ExitCachetFailed, "a cycle that left servers unjudged did not do its job");
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class ServerProberTests : IDisposable
     }
 
     private static ServerProber Prober(ServiceProvider services, ProbeSettings settings, ProbeLaunch launch) =>
-        new(services.GetRequiredService<HttpProber>(), services.GetRequiredService<TcpProber>(), services.GetRequiredService<IcmpProber>(), settings, TimeProvider.System, NullLogger<ServerProber>.Instance, launch);
+        new(services.GetRequiredService<HttpProber>(), services.GetRequiredService<TcpProber>(), services.GetRequiredService<IcmpProber>(), services.GetRequiredService<SetupGate>(), settings, TimeProvider.System, NullLogger<ServerProber>.Instance, launch);
 
     [Fact]
     public async Task Hanging_servers_stop_holding_the_window_after_the_patience_so_the_others_are_not_held_back()
@@ -75,7 +75,7 @@ public sealed class ServerProberTests : IDisposable
         var servers = Servers(2, "/hang").Concat(Servers(8, "/health")).ToList();
         var reported = new List<string>();
 
-        var results = await Prober(services, settings, new ProbeLaunch(Window: 2, Patience: TimeSpan.FromMilliseconds(100), SpreadShare: 10))
+        var results = await Prober(services, settings, ProbeLaunch.Default with { Window = 2, Patience = TimeSpan.FromMilliseconds(100), SpreadShare = 10 })
             .ProbeAllAsync(servers, CancellationToken.None, (index, _) => { lock (reported) { reported.Add(servers[index].Name); } });
 
         results.Take(2).Should().OnlyContain(result => result.Kind == ProbeKind.Timeout);
@@ -92,7 +92,7 @@ public sealed class ServerProberTests : IDisposable
         using var services = ProberFactory.Services(settings);
         var clock = Stopwatch.StartNew();
 
-        var results = await Prober(services, settings, new ProbeLaunch(Window: 2, Patience: TimeSpan.FromSeconds(5), SpreadShare: 10))
+        var results = await Prober(services, settings, ProbeLaunch.Default with { Window = 2, Patience = TimeSpan.FromSeconds(5), SpreadShare = 10 })
             .ProbeAllAsync(Servers(6, "/slow"), CancellationToken.None);
 
         results.Should().OnlyContain(result => result.StatusCode == 200);
@@ -109,7 +109,7 @@ public sealed class ServerProberTests : IDisposable
         var clock = Stopwatch.StartNew();
 
         // A window of one that is never given back before the timeout: only the spread starts the others.
-        var results = await Prober(services, settings, new ProbeLaunch(Window: 1, Patience: TimeSpan.FromSeconds(30), SpreadShare: 0.25))
+        var results = await Prober(services, settings, ProbeLaunch.Default with { Window = 1, Patience = TimeSpan.FromSeconds(30), SpreadShare = 0.25 })
             .ProbeAllAsync(Servers(4, "/hang"), CancellationToken.None);
 
         results.Should().OnlyContain(result => result.Kind == ProbeKind.Timeout);

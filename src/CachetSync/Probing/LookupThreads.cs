@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Net;
+
+namespace CachetSync.Probing;
+
+/// <summary>
+/// Threads of their own for name lookups. getaddrinfo blocks the thread that calls it, and .NET calls it on the
+/// thread pool: thousands of lookups at once there hold the very threads that should run the probes' answers, and a
+/// fast server's answer then waits its turn in that queue, measured as the server's latency. Here a lookup blocks
+/// one of these threads instead, never the pool. There are as many as <see cref="SetupGate"/> gives lookup turns,
+/// so a probe holding a turn never waits for a thread. Started on first use.
+/// </summary>
+public sealed class LookupThreads(int count)
+{
+    private readonly BlockingCollection<(string Host, TaskCompletionSource<IPAddress[]> Answer)> _queue = [];
+    private readonly Lock _gate = new();
+    private bool _started;
+
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        Start();
+        var answer = new TaskCompletionSource<IPAddress[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Add((host, answer), cancellationToken);
+        // getaddrinfo cannot be interrupted; a cancelled probe stops waiting for it, and the thread finishes alone.
+        return answer.Task.WaitAsync(cancellationToken);
+    }
+
+    private void Start()
+    {
+        lock (_gate)
+        {
+            if (_started)
+            {
+                return;
+            }
+
+            _started = true;
+            for (var i = 0; i < count; i++)
+            {
+                new Thread(Serve) { IsBackground = true, Name = $"lookup-{i}" }.Start();
+            }
+        }
+    }
+
+    private void Serve()
+    {
+        foreach (var (host, answer) in _queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                answer.TrySetResult(Dns.GetHostAddresses(host));
+            }
+            catch (Exception ex)
+            {
+                answer.TrySetException(ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+namespace CachetSync.Probing;
+
+/// <summary>
+/// Turns at the CPU-heavy start of a probe: the TLS handshake (with the lookup and connect before it) for HTTPS,
+/// the name lookup (getaddrinfo, a blocking call on the thread pool) for plain HTTP by name. A probe that needs one
+/// waits for its turn before its clock starts, so neither its latency nor its timeout counts the queue — that wait
+/// is this machine's, never the server's. Lookups and handshakes take turns apart: a quick lookup never waits
+/// behind a slow handshake.
+/// </summary>
+/// <remarks>
+/// Issue 26, measured in bench/results: 1 000 TLS probes launched within half a second put 1 000 handshakes on two
+/// cores at once — the prober's and, on loopback, the farm's — and fast servers were then measured at 1.5–2.5 s
+/// (their accept queue starved too). <see cref="TurnsPerCore"/> turns per core keep a handshake's queue short on
+/// this machine, yet are enough for a real network: a turn over a 30 ms round trip lasts ~100 ms, so 2 cores still
+/// start ~600 TLS probes a second.
+/// </remarks>
+public sealed class SetupGate(int handshakes, int lookups)
+{
+    public const int HandshakesPerCore = 32;
+
+    /// <summary>
+    /// A lookup costs this machine little CPU (a thread of its own waits for the resolver), yet no more run at once: at
+    /// 128 per core the benchmark's resolver dropped queries, and getaddrinfo waits 5 s before it asks again.
+    /// </summary>
+    public const int LookupsPerCore = 32;
+
+    private readonly SemaphoreSlim _handshakes = new(handshakes);
+    private readonly SemaphoreSlim _lookups = new(lookups);
+
+    public SetupGate()
+        : this(HandshakesPerCore * Environment.ProcessorCount, LookupsPerCore * Environment.ProcessorCount)
+    {
+    }
+
+    /// <summary>Where the turns' lookups run, off the thread pool: a thread for every turn of either kind (an HTTPS probe looks up its name too).</summary>
+    public LookupThreads Lookups { get; } = new(handshakes + lookups);
+
+    /// <summary>No probe holds or waits for a turn: no lookup or handshake of this machine's is under way.</summary>
+    public bool Idle => _handshakes.CurrentCount == handshakes && _lookups.CurrentCount == lookups;
+
+    /// <summary>"64 TLS handshakes": how many of what a probe of <paramref name="url"/> takes turns at.</summary>
+    public string TurnsFor(Uri url) => url.Scheme == Uri.UriSchemeHttps ? $"{handshakes} TLS handshakes" : $"{lookups} name lookups";
+
+    /// <summary>Whether a probe of <paramref name="url"/> needs a turn: it is HTTPS (a handshake), or named (a lookup).</summary>
+    public static bool Needs(Uri url) => url.Scheme == Uri.UriSchemeHttps || url.HostNameType == UriHostNameType.Dns;
+
+    /// <returns>
+    /// The turn (dispose it, or <see cref="Turn.Release"/> it as soon as the lookup and handshake are done); null when
+    /// none came within <paramref name="longest"/>.
+    /// </returns>
+    public async Task<Turn?> TakeAsync(Uri url, TimeSpan longest, CancellationToken cancellationToken)
+    {
+        var turns = url.Scheme == Uri.UriSchemeHttps ? _handshakes : _lookups;
+        return await turns.WaitAsync(longest > TimeSpan.Zero ? longest : TimeSpan.Zero, cancellationToken) ? new Turn(turns) : null;
+    }
+
+    /// <summary>One probe's turn: given back once, however often released.</summary>
+    public sealed class Turn(SemaphoreSlim turns) : IDisposable
+    {
+        private int _released;
+
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                turns.Release();
+            }
+        }
+
+        public void Dispose() => Release();
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using CachetSync.Configuration;
+using CachetSync.Probing;
+using CachetSync.Tests.Support;
+using CachetSync.Thresholds;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CachetSync.Tests.Probing;
+
+/// <summary>
+/// Issue 26, item 3: this machine's own load — its lag, its queue for lookups and handshakes, its own burst of
+/// probes — is never a server's latency. A machine running late is made up here (<see cref="SchedulerLag.Constant"/>):
+/// the real one is what the benchmark measures, never a timed test.
+/// </summary>
+public sealed class OwnLoadTests : IDisposable
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(1800);
+
+    private readonly WireMock.Server.WireMockServer _server = Loopback.StartWireMock();
+
+    private ServerSettings Server(string path, string host = "127.0.0.1") =>
+        new("edge", new Uri($"http://{host}:{_server.Ports[0]}{path}"), 1, null, "edge", ThresholdSettings.BuiltIn);
+
+    private static ServerProber Prober(ServiceProvider services, ProbeSettings settings, ProbeLaunch? launch = null, SchedulerLag? lag = null) =>
+        new(services.GetRequiredService<HttpProber>(), services.GetRequiredService<TcpProber>(), services.GetRequiredService<IcmpProber>(),
+            services.GetRequiredService<SetupGate>(), settings, TimeProvider.System, NullLogger<ServerProber>.Instance, launch,
+            lag is null ? null : () => lag);
+
+    private int Requests(string path) => _server.LogEntries.Count(entry => entry.RequestMessage.Path == path);
+
+    [Fact]
+    public async Task A_machine_running_late_starts_no_probe_and_judges_nobody()
+    {
+        _server.Given(Request.Create().WithPath("/health").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(1));
+        using var services = ProberFactory.Services(settings);
+        using var late = SchedulerLag.Constant(TimeSpan.FromSeconds(1));
+
+        var results = await Prober(services, settings, lag: late).ProbeAllAsync([Server("/health"), Server("/health")], CancellationToken.None);
+
+        results.Should().OnlyContain(result => result.Kind == ProbeKind.NotProbed
+            && result.Detail.StartsWith(ProbeResult.NotJudgedPrefix + "this machine ran 1000 ms late", StringComparison.Ordinal));
+        Requests("/health").Should().Be(0, "a probe started while the machine cannot keep its own timers measures the machine");
+    }
+
+    [Fact]
+    public async Task An_answer_slow_only_by_the_machine_s_own_lag_is_not_judged_and_never_performance_issues()
+    {
+        _server.Given(Request.Create().WithPath("/slow").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(Slow));
+        var settings = ProberFactory.Settings(ProberFactory.Patient);
+        using var services = ProberFactory.Services(settings);
+        // 2 s late all along, yet let through the launch: the answers are then measured under that lag.
+        using var late = SchedulerLag.Constant(TimeSpan.FromSeconds(2));
+        var launch = ProbeLaunch.Default with { LagLimit = TimeSpan.FromSeconds(5) };
+
+        var results = await Prober(services, settings, launch, late).ProbeAllAsync([Server("/slow")], CancellationToken.None);
+
+        results[0].Kind.Should().Be(ProbeKind.NotProbed);
+        results[0].Detail.Should().StartWith(ProbeResult.NotJudgedPrefix + "slow only while this machine itself ran late");
+        Requests("/slow").Should().Be(2, "the slow answer was looked at again, and was again no slower than the lag");
+    }
+
+    [Fact]
+    public async Task A_slow_first_answer_is_looked_at_again_and_the_fast_second_one_decides()
+    {
+        _server.Given(Request.Create().WithPath("/edge").UsingGet()).InScenario("edge").WillSetStateTo("calm")
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(Slow));
+        _server.Given(Request.Create().WithPath("/edge").UsingGet()).InScenario("edge").WhenStateIs("calm")
+            .RespondWith(Response.Create().WithStatusCode(200));
+        var settings = ProberFactory.Settings(ProberFactory.Patient);
+        using var services = ProberFactory.Services(settings);
+
+        var results = await Prober(services, settings).ProbeAllAsync([Server("/edge")], CancellationToken.None);
+
+        ThresholdMapper.Map(results[0], reports: null, ThresholdSettings.BuiltIn).Status.Should().Be(ComponentStatus.Operational);
+        results[0].Latency.Should().BeLessThan(Slow);
+        results[0].Detail.Should().Contain("probed again once this machine's burst of probes was over: the first answer took");
+    }
+
+    [Fact]
+    public async Task A_server_slow_again_stays_slow()
+    {
+        _server.Given(Request.Create().WithPath("/slow").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(Slow));
+        var settings = ProberFactory.Settings(ProberFactory.Patient);
+        using var services = ProberFactory.Services(settings);
+
+        var results = await Prober(services, settings).ProbeAllAsync([Server("/slow")], CancellationToken.None);
+
+        ThresholdMapper.Map(results[0], reports: null, ThresholdSettings.BuiltIn).Status.Should().Be(ComponentStatus.PerformanceIssues);
+        results[0].Latency.Should().BeGreaterThanOrEqualTo(Slow);
+        results[0].Detail.Should().Contain("probed again");
+        Requests("/slow").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_second_look_gives_up_soon_after_the_first_answer_s_latency_and_the_first_answer_stands()
+    {
+        _server.Given(Request.Create().WithPath("/slower").UsingGet()).InScenario("slower").WillSetStateTo("worse")
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(2)));
+        _server.Given(Request.Create().WithPath("/slower").UsingGet()).InScenario("slower").WhenStateIs("worse")
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(9)));
+        var settings = ProberFactory.Settings(ProberFactory.Patient);
+        using var services = ProberFactory.Services(settings);
+        var clock = Stopwatch.StartNew();
+
+        var results = await Prober(services, settings).ProbeAllAsync([Server("/slower")], CancellationToken.None);
+
+        ThresholdMapper.Map(results[0], reports: null, ThresholdSettings.BuiltIn).Status.Should().Be(ComponentStatus.PerformanceIssues);
+        results[0].Detail.Should().EndWith("(probed again once this machine's burst of probes was over: no answer sooner)");
+        // Waiting out the second answer would take 11 s in all: a second look is cut at 1.25 × the first's 2 s.
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(8));
+    }
+
+    [Fact]
+    public async Task An_answer_bad_whatever_its_latency_is_not_looked_at_again()
+    {
+        _server.Given(Request.Create().WithPath("/down").UsingGet()).RespondWith(Response.Create().WithStatusCode(503).WithDelay(Slow));
+        var settings = ProberFactory.Settings(ProberFactory.Patient);
+        using var services = ProberFactory.Services(settings);
+
+        var results = await Prober(services, settings).ProbeAllAsync([Server("/down")], CancellationToken.None);
+
+        results[0].StatusCode.Should().Be(503);
+        Requests("/down").Should().Be(1, "a 503 is a major outage fast or slow: a second look could not change it");
+    }
+
+    [Fact]
+    public async Task Waiting_for_a_turn_at_the_lookups_is_neither_latency_nor_timeout()
+    {
+        _server.Given(Request.Create().WithPath("/health").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(2));
+        using var services = ProberFactory.Services(settings);
+        var gate = new SetupGate(handshakes: 1, lookups: 1);
+        var http = new HttpProber(services.GetRequiredService<IHttpClientFactory>(), settings, TimeProvider.System, gate);
+        var named = Server("/health", host: "localhost").Url;
+        var held = await gate.TakeAsync(named, TimeSpan.Zero, CancellationToken.None);
+        var clock = Stopwatch.StartNew();
+
+        // The only turn is held for 2.5 s: longer than the whole timeout, within the 3 s the probe may wait for a turn.
+        var probe = http.ProbeAsync(named, verifyTls: true, settings.Request, CancellationToken.None, turnWithin: TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromMilliseconds(2500));
+        held!.Release();
+        var result = await probe;
+
+        result.StatusCode.Should().Be(200, "the queue for a turn is this machine's, and the timeout starts after it");
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(2500));
+        result.Latency.Should().BeLessThan(TimeSpan.FromSeconds(2), "the latency starts with the turn");
+    }
+
+    [Fact]
+    public async Task A_probe_that_gets_no_turn_in_time_is_not_judged_and_sends_nothing()
+    {
+        _server.Given(Request.Create().WithPath("/health").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(1));
+        using var services = ProberFactory.Services(settings);
+        var gate = new SetupGate(handshakes: 1, lookups: 1);
+        var http = new HttpProber(services.GetRequiredService<IHttpClientFactory>(), settings, TimeProvider.System, gate);
+        var named = Server("/health", host: "localhost").Url;
+        using var held = await gate.TakeAsync(named, TimeSpan.Zero, CancellationToken.None);
+
+        var result = await http.ProbeAsync(named, verifyTls: true, settings.Request, CancellationToken.None);
+
+        result.Kind.Should().Be(ProbeKind.NotProbed);
+        result.Detail.Should().Be(ProbeResult.NotJudgedPrefix + "no turn within 0.5 s at this machine's 1 name lookups at a time (its CPU busy)");
+        Requests("/health").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_probe_by_ip_address_over_plain_http_takes_no_turn()
+    {
+        _server.Given(Request.Create().WithPath("/health").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(1));
+        using var services = ProberFactory.Services(settings);
+        var gate = new SetupGate(handshakes: 1, lookups: 1);
+        var http = new HttpProber(services.GetRequiredService<IHttpClientFactory>(), settings, TimeProvider.System, gate);
+        using var lookups = await gate.TakeAsync(Server("/", host: "localhost").Url, TimeSpan.Zero, CancellationToken.None);
+
+        var result = await http.ProbeAsync(Server("/health").Url, verifyTls: true, settings.Request, CancellationToken.None);
+
+        result.StatusCode.Should().Be(200, "there is nothing to look up and no handshake, so the held lookup turn is no reason to wait");
+    }
+
+    public void Dispose() => _server.Dispose();
+}
