@@ -66,7 +66,11 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return WithTrace(ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, reading.Stalled(giveUpAfter)), trace);
+            var timedOut = ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, reading.Stalled(giveUpAfter)) with
+            {
+                ConnectedAfter = trace.ConnectedAfter,
+            };
+            return WithTrace(timedOut, trace);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {

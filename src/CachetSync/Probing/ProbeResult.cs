@@ -18,6 +18,9 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
     /// <summary>Where the time went, with <c>Probe.Timings</c>.</summary>
     public ProbeTimings? Timings { get; init; }
 
+    /// <summary>For an HTTP probe that timed out: how long its connection took to be made (null: it never was).</summary>
+    public TimeSpan? ConnectedAfter { get; init; }
+
     /// <summary>How many times the server was asked this cycle (more than one with <c>Probe.Retries</c>).</summary>
     public int Attempts { get; init; } = 1;
 

@@ -29,6 +29,8 @@ public sealed class ProbeTrace(TimeProvider time)
 
     public TimeSpan? HeadersAfter => _headers is { } at ? time.GetElapsedTime(_started, at) : null;
 
+    public TimeSpan? ConnectedAfter => _connected is { } at ? time.GetElapsedTime(_started, at) : null;
+
     /// <summary>The prober's own lookup of the probed host, made before the request (see <see cref="HttpProber"/>).</summary>
     private (string Host, IPAddress[] Addresses)? _lookup;
 

@@ -3,7 +3,8 @@ using System.Threading.Channels;
 namespace CachetSync.Probing;
 
 /// <summary>
-/// A second look at every answer judged worse by its latency alone: the server is probed once more as soon as this
+/// A second look at every answer judged worse by its latency alone, and at every timeout whose connection came only
+/// after a SYN retransmission: the server is probed once more as soon as this
 /// cycle's own burst is over (every probe started, the machine's timers on time again, no lookup or handshake
 /// waiting), and the second answer decides. Runs beside the probes still waiting for hanging servers, so it costs
 /// the cycle nothing when there are any.
@@ -101,7 +102,10 @@ internal sealed class SecondLook
             $"slow only while this machine itself ran late ({first.Latency.TotalMilliseconds:0} ms, then {again.Latency.TotalMilliseconds:0} ms, under scheduler lag)"),
         ProbeKind.Stopped => again,
         // No sooner this time: at least as slow as the first answer said.
-        ProbeKind.Timeout => first with { Detail = $"{first.Detail} (probed again once this machine's burst of probes was over: no answer sooner)" },
+        ProbeKind.Timeout => first with
+        {
+            Detail = $"{first.Detail} (probed again once this machine's burst of probes was over: {(first.Kind == ProbeKind.Timeout ? "again no answer" : "no answer sooner")})",
+        },
         _ => again with { Detail = $"{again.Detail} (probed again once this machine's burst of probes was over: the first answer took {first.Latency.TotalMilliseconds:0} ms)" },
     };
 }

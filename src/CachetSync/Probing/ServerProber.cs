@@ -111,7 +111,7 @@ public sealed class ServerProber(
 
             var (result, _) = await probe;
             inFlight.Release();
-            if (WorseByLatency(result, servers[i]))
+            if (WorseByLatency(result, servers[i]) || ConnectedLate(result))
             {
                 // Not passed on yet: the second look decides.
                 results[i] = result;
@@ -150,7 +150,8 @@ public sealed class ServerProber(
     /// <summary>
     /// The second look (<see cref="SecondLook"/>), without retries and not much longer than the first answer took: a
     /// server that does not answer within 1.25 × that is at least as slow as it was, and the first answer stands —
-    /// unless this machine's lag meanwhile explains that answer's slowness too.
+    /// unless this machine's lag meanwhile explains that answer's slowness too. After a timeout that connected late,
+    /// it waits as long as the connect took: the two tries together gave the server a whole timeout to answer.
     /// </summary>
     private async Task<(ProbeResult Result, bool Lagged)> LookAgainAsync(
         ServerSettings server, ProbeResult first, SchedulerLag lag, CancellationToken cancellationToken)
@@ -158,7 +159,8 @@ public sealed class ServerProber(
         try
         {
             var from = Stopwatch.GetTimestamp();
-            var cut = first.Latency * 1.25 < settings.Timeout ? first.Latency * 1.25 : settings.Timeout;
+            var cut = first.Kind == ProbeKind.Timeout ? first.ConnectedAfter ?? settings.Timeout
+                : first.Latency * 1.25 < settings.Timeout ? first.Latency * 1.25 : settings.Timeout;
             var result = await AttemptAsync(server, cancellationToken, turnWithin: cut, timeout: cut);
             var lagMeanwhile = lag.WorstBetween(from, Stopwatch.GetTimestamp());
             return (result, SlowOnlyByLag(result.Kind == ProbeKind.Timeout ? first : result, server, lagMeanwhile));
@@ -173,6 +175,15 @@ public sealed class ServerProber(
     private static bool SlowOnlyByLag(ProbeResult result, ServerSettings server, TimeSpan lag) =>
         result.Kind == ProbeKind.Ok && lag > TimeSpan.Zero
         && Judged(result, server) > Judged(result with { Latency = result.Latency > lag ? result.Latency - lag : TimeSpan.Zero }, server);
+
+    /// <summary>
+    /// Timed out after a connect that waited out a SYN retransmission (the kernel's first comes after 1 s, and no
+    /// round trip on Earth takes that long): a listen queue overflowed — perhaps one this machine's own burst filled —
+    /// and the server had only what was left of the timeout to answer (see <see cref="SecondLook"/>). A server that
+    /// accepts at once and never answers is not this: it hangs.
+    /// </summary>
+    private static bool ConnectedLate(ProbeResult result) =>
+        result.Kind == ProbeKind.Timeout && result.ConnectedAfter >= TimeSpan.FromSeconds(1);
 
     /// <summary>Judged worse than the same answer would be had it come at once: its latency alone costs it (see <see cref="SecondLook"/>).</summary>
     private static bool WorseByLatency(ProbeResult result, ServerSettings server) =>

@@ -90,7 +90,7 @@ public sealed class OwnLoadTests : IDisposable
         var results = await Prober(services, settings).ProbeAllAsync([Server("/slow")], CancellationToken.None);
 
         ThresholdMapper.Map(results[0], reports: null, ThresholdSettings.BuiltIn).Status.Should().Be(ComponentStatus.PerformanceIssues);
-        results[0].Latency.Should().BeGreaterThanOrEqualTo(Slow);
+        results[0].Latency.Should().BeGreaterThan(ThresholdSettings.BuiltIn.SlowAfter!.Value);
         results[0].Detail.Should().Contain("probed again");
         Requests("/slow").Should().Be(2);
     }
@@ -125,6 +125,20 @@ public sealed class OwnLoadTests : IDisposable
 
         results[0].StatusCode.Should().Be(503);
         Requests("/down").Should().Be(1, "a 503 is a major outage fast or slow: a second look could not change it");
+    }
+
+    [Fact]
+    public async Task A_timeout_after_a_prompt_connect_is_a_hanging_server_and_gets_no_second_look()
+    {
+        _server.Given(Request.Create().WithPath("/hang").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(20)));
+        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(1));
+        using var services = ProberFactory.Services(settings);
+
+        var results = await Prober(services, settings).ProbeAllAsync([Server("/hang")], CancellationToken.None);
+
+        results[0].Kind.Should().Be(ProbeKind.Timeout);
+        results[0].ConnectedAfter.Should().BeLessThan(TimeSpan.FromSeconds(1), "loopback accepts at once; only the answer never comes");
+        results[0].Detail.Should().NotContain("probed again", "a second look is for a connect that waited out a SYN retransmission, not for a server that hangs");
     }
 
     [Fact]
