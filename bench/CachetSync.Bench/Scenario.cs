@@ -22,7 +22,7 @@ public sealed record Scenario(
 
     public const int TlsShare = 10;
 
-    public static readonly string[] Defaults = ["kestrel", "single", "kestrel+dns", "kestrel+tls", "single+dns+tls"];
+    public static readonly string[] Defaults = ["kestrel", "single", "kestrel+dns", "kestrel+tls", "kestrel+dns+tls", "single+dns+tls"];
 
     public static Scenario Parse(string name)
     {

@@ -48,10 +48,8 @@ public static class ProbeHandler
         var request = context.InitialRequestMessage;
         var trace = request.Options.TryGetValue(ProbeTrace.Key, out var found) ? found : null;
         trace?.Connecting(context.DnsEndPoint.Host);
-        var https = request.RequestUri?.Scheme == Uri.UriSchemeHttps;
-        // Plain HTTP needed its turn for the lookup only; the connect is the network's time, not the CPU's.
-        var stream = await ConnectTcpAsync(context.DnsEndPoint, trace, lookups, releaseTurnAfterLookup: !https, cancellationToken);
-        if (!https)
+        var stream = await ConnectTcpAsync(context.DnsEndPoint, trace, lookups, cancellationToken);
+        if (request.RequestUri?.Scheme != Uri.UriSchemeHttps)
         {
             return stream;
         }
@@ -83,8 +81,8 @@ public static class ProbeHandler
         }
     }
 
-    private static async Task<Stream> ConnectTcpAsync(
-        DnsEndPoint endpoint, ProbeTrace? trace, LookupThreads lookups, bool releaseTurnAfterLookup, CancellationToken cancellationToken)
+    /// <remarks>The probed host was looked up by the prober already (<see cref="ProbeTrace.AddressesOf"/>); a redirect's next host is looked up here.</remarks>
+    private static async Task<Stream> ConnectTcpAsync(DnsEndPoint endpoint, ProbeTrace? trace, LookupThreads lookups, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         if (IPAddress.TryParse(endpoint.Host, out var literal))
@@ -99,11 +97,6 @@ public static class ProbeHandler
         {
             addresses = await lookups.ResolveAsync(endpoint.Host, cancellationToken);
             trace?.Resolved();
-        }
-
-        if (releaseTurnAfterLookup)
-        {
-            trace?.Turn?.Release();
         }
 
         if (addresses.Length == 0)

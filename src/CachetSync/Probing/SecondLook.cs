@@ -100,7 +100,7 @@ internal sealed class SecondLook
     {
         _ when lagged => ProbeResult.NotJudged(again.Latency,
             $"slow only while this machine itself ran late ({first.Latency.TotalMilliseconds:0} ms, then {again.Latency.TotalMilliseconds:0} ms, under scheduler lag)"),
-        ProbeKind.Stopped => again,
+        ProbeKind.Stopped or ProbeKind.NotProbed => again,
         // No sooner this time: at least as slow as the first answer said.
         ProbeKind.Timeout => first with
         {

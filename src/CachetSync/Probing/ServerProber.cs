@@ -41,13 +41,16 @@ public sealed class ServerProber(
         using var lag = _lagMeter();
         using var inFlight = new SemaphoreSlim(_concurrency);
         using var fresh = new SemaphoreSlim(Math.Min(_launch.Window, _concurrency));
+        var clock = Stopwatch.StartNew();
+        // The cycle's probes end within 1.5 timeouts, second looks too.
+        var bound = settings.Timeout * 1.5;
         var secondLook = new SecondLook(
-            (i, first) => LookAgainAsync(servers[i], first, lag, cancellationToken), Finish, () => lag.Now <= _launch.LagLimit && gate.Idle, _concurrency);
+            (i, first) => LookAgainAsync(servers[i], first, bound - clock.Elapsed, lag, cancellationToken), Finish,
+            () => lag.Now <= _launch.LagLimit && gate.Idle, _concurrency);
         var spread = settings.Timeout * _launch.SpreadShare;
         var latestStart = settings.Timeout * _launch.LatestStartShare;
         var notStarted = 0;
         var running = new List<Task>(servers.Count);
-        var clock = Stopwatch.StartNew();
         var index = 0;
         try
         {
@@ -87,7 +90,7 @@ public sealed class ServerProber(
         if (secondLook.Count > 0)
         {
             logger.LogInformation(
-                "{Count} answers judged worse by their latency alone were probed again once this machine's burst of probes was over (worst scheduler lag {Lag:0} ms)",
+                "{Count} results this machine's own burst may have made worse (slow answers, timeouts after a late connect) were probed again once the burst was over (worst scheduler lag {Lag:0} ms)",
                 secondLook.Count, lag.WorstBetween(0, Stopwatch.GetTimestamp()).TotalMilliseconds);
         }
 
@@ -150,18 +153,26 @@ public sealed class ServerProber(
     /// <summary>
     /// The second look (<see cref="SecondLook"/>), without retries and not much longer than the first answer took: a
     /// server that does not answer within 1.25 × that is at least as slow as it was, and the first answer stands —
-    /// unless this machine's lag meanwhile explains that answer's slowness too. After a timeout that connected late,
-    /// it waits as long as the connect took: the two tries together gave the server a whole timeout to answer.
+    /// unless this machine's lag meanwhile explains that answer's slowness too. After a timeout that connected late
+    /// it waits a whole timeout: only that confirms one. Never past the cycle's bound (<paramref name="left"/>): a look
+    /// cut short by it without an answer confirms nothing, and the server is not judged.
     /// </summary>
     private async Task<(ProbeResult Result, bool Lagged)> LookAgainAsync(
-        ServerSettings server, ProbeResult first, SchedulerLag lag, CancellationToken cancellationToken)
+        ServerSettings server, ProbeResult first, TimeSpan left, SchedulerLag lag, CancellationToken cancellationToken)
     {
         try
         {
             var from = Stopwatch.GetTimestamp();
-            var cut = first.Kind == ProbeKind.Timeout ? first.ConnectedAfter ?? settings.Timeout
-                : first.Latency * 1.25 < settings.Timeout ? first.Latency * 1.25 : settings.Timeout;
+            var wanted = first.Kind == ProbeKind.Timeout || first.Latency * 1.25 > settings.Timeout ? settings.Timeout : first.Latency * 1.25;
+            var cut = wanted < left ? wanted : left > TimeSpan.Zero ? left : TimeSpan.Zero;
             var result = await AttemptAsync(server, cancellationToken, turnWithin: cut, timeout: cut);
+            if (result.Kind == ProbeKind.Timeout && cut < wanted)
+            {
+                return (ProbeResult.NotJudged(result.Latency, first.Kind == ProbeKind.Timeout
+                    ? $"no answer within {settings.Timeout.TotalSeconds:0.###} s after a connect that took {first.ConnectedAfter?.TotalMilliseconds:0} ms (a SYN retransmission), and too little of the cycle left ({cut.TotalSeconds:0.#} s) to look again for a whole timeout"
+                    : $"slow ({first.Latency.TotalMilliseconds:0} ms) while this machine's burst of probes was under way, and too little of the cycle left ({cut.TotalSeconds:0.#} s) to look again"), false);
+            }
+
             var lagMeanwhile = lag.WorstBetween(from, Stopwatch.GetTimestamp());
             return (result, SlowOnlyByLag(result.Kind == ProbeKind.Timeout ? first : result, server, lagMeanwhile));
         }
