@@ -142,6 +142,47 @@ public sealed class OwnLoadTests : IDisposable
     }
 
     [Fact]
+    public async Task A_timeout_after_a_connect_that_waited_out_a_SYN_retransmission_gets_a_second_look()
+    {
+        // A listen queue of one, filled: the kernel drops the probe's SYN and the probe's connect retries after 1 s,
+        // as when thousands of connects at once overflow a server's backlog.
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((System.Net.IPEndPoint)listener.LocalEndPoint!).Port;
+        using var filler = new System.Net.Sockets.TcpClient();
+        await filler.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        // Long enough that the connect still comes in time if this test runs late: the kernel retries after 1 s and 3 s.
+        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(4));
+        using var services = ProberFactory.Services(settings);
+        var edge = new ServerSettings("edge", new Uri($"http://127.0.0.1:{port}/edge"), 1, null, "edge", ThresholdSettings.BuiltIn);
+        var requests = 0;
+
+        var probing = Prober(services, settings).ProbeAllAsync([edge], CancellationToken.None);
+        // Room in the queue again well before the retransmission; the first request is never answered (it outlasts
+        // the timeout), the second (the second look) at once.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        (await listener.AcceptAsync()).Dispose();
+        var first = await listener.AcceptAsync();
+        var second = Task.Run(async () =>
+        {
+            using var connection = await listener.AcceptAsync();
+            await connection.ReceiveAsync(new byte[4096]);
+            Interlocked.Increment(ref requests);
+            await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+        });
+        await first.ReceiveAsync(new byte[4096]);
+        Interlocked.Increment(ref requests);
+        var results = await probing;
+
+        results[0].StatusCode.Should().Be(200, $"once calm, the server answered at once: the timeout was the overflowed queue's ({results[0].Kind}: {results[0].Detail}, connected after {results[0].ConnectedAfter})");
+        results[0].Detail.Should().Contain("probed again once this machine's burst of probes was over");
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+        first.Dispose();
+        requests.Should().Be(2);
+    }
+
+    [Fact]
     public async Task Waiting_for_a_turn_at_the_lookups_is_neither_latency_nor_timeout()
     {
         _server.Given(Request.Create().WithPath("/health").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
