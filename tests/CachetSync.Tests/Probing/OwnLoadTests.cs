@@ -29,6 +29,10 @@ public sealed class OwnLoadTests : IDisposable
             services.GetRequiredService<SetupGate>(), settings, TimeProvider.System, NullLogger<ServerProber>.Instance, launch,
             lag is null ? null : () => lag);
 
+    /// <summary>The HTTP prober with a gate of the test's own, so the test can hold its turns.</summary>
+    private static HttpProber Http(ServiceProvider services, ProbeSettings settings, SetupGate gate) =>
+        new(services.GetRequiredService<IHttpClientFactory>(), settings, TimeProvider.System, gate);
+
     private int Requests(string path) => _server.LogEntries.Count(entry => entry.RequestMessage.Path == path);
 
     [Fact]
@@ -189,7 +193,7 @@ public sealed class OwnLoadTests : IDisposable
         var settings = ProberFactory.Settings(TimeSpan.FromSeconds(2));
         using var services = ProberFactory.Services(settings);
         var gate = new SetupGate(handshakes: 1, lookups: 1);
-        var http = new HttpProber(services.GetRequiredService<IHttpClientFactory>(), settings, TimeProvider.System, gate);
+        var http = Http(services, settings, gate);
         var named = Server("/health", host: "localhost").Url;
         var held = await gate.TakeAsync(named, TimeSpan.Zero, CancellationToken.None);
         var clock = Stopwatch.StartNew();
@@ -212,7 +216,7 @@ public sealed class OwnLoadTests : IDisposable
         var settings = ProberFactory.Settings(TimeSpan.FromSeconds(1));
         using var services = ProberFactory.Services(settings);
         var gate = new SetupGate(handshakes: 1, lookups: 1);
-        var http = new HttpProber(services.GetRequiredService<IHttpClientFactory>(), settings, TimeProvider.System, gate);
+        var http = Http(services, settings, gate);
         var named = Server("/health", host: "localhost").Url;
         using var held = await gate.TakeAsync(named, TimeSpan.Zero, CancellationToken.None);
 
@@ -230,7 +234,7 @@ public sealed class OwnLoadTests : IDisposable
         var settings = ProberFactory.Settings(TimeSpan.FromSeconds(1));
         using var services = ProberFactory.Services(settings);
         var gate = new SetupGate(handshakes: 1, lookups: 1);
-        var http = new HttpProber(services.GetRequiredService<IHttpClientFactory>(), settings, TimeProvider.System, gate);
+        var http = Http(services, settings, gate);
         using var lookups = await gate.TakeAsync(Server("/", host: "localhost").Url, TimeSpan.Zero, CancellationToken.None);
 
         var result = await http.ProbeAsync(Server("/health").Url, verifyTls: true, settings.Request, CancellationToken.None);
