@@ -105,14 +105,14 @@ public sealed class ServerProber(
 
         async Task ProbeAndReleaseAsync(int i, bool holdsFreshSlot, TimeSpan turnWithin)
         {
-            var probe = ProbeOneAsync(servers[i], lag, cancellationToken, turnWithin);
+            var probe = ProbeOneAsync(servers[i], cancellationToken, turnWithin);
             if (holdsFreshSlot)
             {
                 await ((Task)probe.WaitAsync(_launch.Patience)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 fresh.Release();
             }
 
-            var (result, _) = await probe;
+            var result = await probe;
             inFlight.Release();
             if (WorseByLatency(result, servers[i]) || ConnectedLate(result))
             {
@@ -132,21 +132,17 @@ public sealed class ServerProber(
         }
     }
 
-    /// <returns>The result, and whether it looked slow only by the scheduler lag this process suffered meanwhile.</returns>
-    /// <param name="turnWithin">How long an HTTP probe may wait for its turn at the lookup and handshake (see <see cref="SetupGate"/>); null: the prober's default.</param>
-    private async Task<(ProbeResult Result, bool Lagged)> ProbeOneAsync(
-        ServerSettings server, SchedulerLag lag, CancellationToken cancellationToken, TimeSpan? turnWithin = null)
+    /// <param name="turnWithin">How long an HTTP probe may wait for its turn at the lookup and handshake (see <see cref="SetupGate"/>).</param>
+    private async Task<ProbeResult> ProbeOneAsync(ServerSettings server, CancellationToken cancellationToken, TimeSpan turnWithin)
     {
         try
         {
-            var from = Stopwatch.GetTimestamp();
             var result = await AttemptAsync(server, cancellationToken, turnWithin);
-            result = settings.Retries == 0 ? result : await ConfirmAsync(server, result, cancellationToken);
-            return (result, SlowOnlyByLag(result, server, lag.WorstBetween(from, Stopwatch.GetTimestamp())));
+            return settings.Retries == 0 ? result : await ConfirmAsync(server, result, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return (Stopped(), false);
+            return Stopped();
         }
     }
 
