@@ -21,6 +21,9 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
     /// <summary>For an HTTP probe that timed out: how long its connection took to be made (null: it never was).</summary>
     public TimeSpan? ConnectedAfter { get; init; }
 
+    /// <summary>Not probed fairly, for a reason of this machine's own (<see cref="NotJudged"/>).</summary>
+    public bool IsNotJudged => Kind == ProbeKind.NotProbed && Detail.StartsWith(NotJudgedPrefix, StringComparison.Ordinal);
+
     /// <summary>How many times the server was asked this cycle (more than one with <c>Probe.Retries</c>).</summary>
     public int Attempts { get; init; } = 1;
 

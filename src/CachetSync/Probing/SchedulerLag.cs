@@ -61,8 +61,7 @@ public sealed class SchedulerLag : IDisposable
                     last = ran - due;
                 }
 
-                var waiting = _stopped ? 0 : Stopwatch.GetTimestamp() - _armedFor;
-                return Stopwatch.GetElapsedTime(0, Math.Max(0, Math.Max(last, waiting)));
+                return Stopwatch.GetElapsedTime(0, Math.Max(0, Math.Max(last, OverdueAt(Stopwatch.GetTimestamp()))));
             }
         }
     }
@@ -114,15 +113,17 @@ public sealed class SchedulerLag : IDisposable
                 }
             }
 
-            // A callback that has not run yet is the lag now, and growing.
-            if (!_stopped && _armedFor < to)
+            if (_armedFor < to)
             {
-                worst = Math.Max(worst, Math.Min(to, Stopwatch.GetTimestamp()) - _armedFor);
+                worst = Math.Max(worst, OverdueAt(Math.Min(to, Stopwatch.GetTimestamp())));
             }
         }
 
         return Stopwatch.GetElapsedTime(0, Math.Max(0, worst));
     }
+
+    /// <summary>How late the timer still waiting is at <paramref name="moment"/>: a callback that has not run yet is lag too, and growing. Under the lock.</summary>
+    private long OverdueAt(long moment) => _stopped ? 0 : moment - _armedFor;
 
     private void Arm()
     {

@@ -247,7 +247,7 @@ public sealed class ServerProber(
     private void LogLocalFailures(ProbeResult[] results)
     {
         // ICMP that may not be sent, and probes measured only under lag, have messages of their own.
-        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted && !result.Detail.StartsWith(ProbeResult.NotJudgedPrefix, StringComparison.Ordinal));
+        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted && !result.IsNotJudged);
         if (local > 0)
         {
             logger.LogWarning(

@@ -41,7 +41,7 @@ public sealed record CycleSummary(
     /// Servers this machine could not probe fairly (its CPU busy, its own lag): nothing was said about them, their
     /// statuses stay as they were.
     /// </summary>
-    public int NotJudged => Servers.Count(server => server.Probe.Kind == ProbeKind.NotProbed && server.Probe.Detail.StartsWith(ProbeResult.NotJudgedPrefix, StringComparison.Ordinal));
+    public int NotJudged => Servers.Count(server => server.Probe.IsNotJudged);
 
     /// <summary>Probes that got no answer; a disabled server was not probed, so it does not count.</summary>
     public int ProbesFailed => Servers.Count(server => server.Probe.Kind is not (ProbeKind.Ok or ProbeKind.NotProbed));
