@@ -7,8 +7,8 @@ namespace CachetSync.Probing;
 /// Threads of their own for name lookups. getaddrinfo blocks the thread that calls it, and .NET calls it on the
 /// thread pool: thousands of lookups at once there hold the very threads that should run the probes' answers, and a
 /// fast server's answer then waits its turn in that queue, measured as the server's latency. Here a lookup blocks
-/// one of these threads instead, never the pool. There are as many as <see cref="SetupGate"/> gives lookup turns,
-/// so a probe holding a turn never waits for a thread. Started on first use.
+/// one of these threads instead, never the pool. There are as many as <see cref="SetupGate"/> gives turns of either
+/// kind (an HTTPS probe looks up its name too), so a probe holding a turn never waits for a thread. Started on first use.
 /// </summary>
 public sealed class LookupThreads(int count)
 {

@@ -19,6 +19,9 @@ public sealed class ProbeTrace(TimeProvider time)
     private long? _headers;
     private long? _bodyDone;
 
+    /// <summary>The prober's own lookup of the probed host, made before the request (see <see cref="HttpProber"/>).</summary>
+    private (string Host, IPAddress[] Addresses)? _lookup;
+
     /// <summary>The served certificate's end of validity, once a TLS handshake got that far.</summary>
     public DateTimeOffset? CertificateNotAfter { get; private set; }
 
@@ -30,9 +33,6 @@ public sealed class ProbeTrace(TimeProvider time)
     public TimeSpan? HeadersAfter => _headers is { } at ? time.GetElapsedTime(_started, at) : null;
 
     public TimeSpan? ConnectedAfter => _connected is { } at ? time.GetElapsedTime(_started, at) : null;
-
-    /// <summary>The prober's own lookup of the probed host, made before the request (see <see cref="HttpProber"/>).</summary>
-    private (string Host, IPAddress[] Addresses)? _lookup;
 
     public void Resolved() => _resolved = time.GetTimestamp();
 

@@ -2,7 +2,7 @@ namespace CachetSync.Probing;
 
 /// <summary>
 /// Turns at the CPU-heavy start of a probe: the TLS handshake (with the lookup and connect before it) for HTTPS,
-/// the name lookup (getaddrinfo, a blocking call on the thread pool) for plain HTTP by name. A probe that needs one
+/// the name lookup (getaddrinfo, a blocking call, run on <see cref="LookupThreads"/>) for plain HTTP by name. A probe that needs one
 /// waits for its turn before its clock starts, so neither its latency nor its timeout counts the queue — that wait
 /// is this machine's, never the server's. Lookups and handshakes take turns apart: a quick lookup never waits
 /// behind a slow handshake.
@@ -10,7 +10,7 @@ namespace CachetSync.Probing;
 /// <remarks>
 /// Issue 26, measured in bench/results: 1 000 TLS probes launched within half a second put 1 000 handshakes on two
 /// cores at once — the prober's and, on loopback, the farm's — and fast servers were then measured at 1.5–2.5 s
-/// (their accept queue starved too). <see cref="TurnsPerCore"/> turns per core keep a handshake's queue short on
+/// (their accept queue starved too). <see cref="HandshakesPerCore"/> turns per core keep a handshake's queue short on
 /// this machine, yet are enough for a real network: a turn over a 30 ms round trip lasts ~100 ms, so 2 cores still
 /// start ~600 TLS probes a second.
 /// </remarks>
