@@ -15,6 +15,12 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     /// <summary>The client for servers with <c>VerifyTls: false</c> (self-signed certificates).</summary>
     public const string InsecureClientName = "probe-without-tls-verification";
 
+    /// <summary>
+    /// A connect that took this long waited out a SYN retransmission (the kernel's first comes after 1 s, and no round
+    /// trip on Earth takes that long): a listen queue overflowed, perhaps one this machine's own burst filled.
+    /// </summary>
+    public static readonly TimeSpan SynRetransmission = TimeSpan.FromSeconds(1);
+
     public Task<ProbeResult> ProbeAsync(Uri url, bool verifyTls, CancellationToken cancellationToken) =>
         ProbeAsync(url, verifyTls, settings.Request, cancellationToken);
 
@@ -23,9 +29,15 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     /// timeout. The wait is neither latency nor timeout; one that gets no turn in time is not judged.
     /// </param>
     /// <param name="timeout">Shorter than <c>Probe.Timeout</c> for a second look (see <see cref="SecondLook"/>).</param>
+    /// <param name="endWithin">
+    /// When given, a server whose connect waited out a SYN retransmission gets a whole timeout from its connection, as
+    /// long as the probe ends within this: the second the connect lost was no time the server had to answer.
+    /// </param>
     public async Task<ProbeResult> ProbeAsync(
-        Uri url, bool verifyTls, ProbeRequest request, CancellationToken cancellationToken, TimeSpan? turnWithin = null, TimeSpan? timeout = null)
+        Uri url, bool verifyTls, ProbeRequest request, CancellationToken cancellationToken, TimeSpan? turnWithin = null, TimeSpan? timeout = null,
+        TimeSpan? endWithin = null)
     {
+        var called = time.GetTimestamp();
         var giveUpAfter = timeout ?? settings.Timeout;
         var within = turnWithin ?? settings.Timeout / 2;
         var needsTurn = SetupGate.Needs(url);
@@ -40,7 +52,13 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(giveUpAfter);
         var client = clients.CreateClient(verifyTls ? ClientName : InsecureClientName);
-        var trace = new ProbeTrace(time) { Turn = turn };
+        var trace = new ProbeTrace(time)
+        {
+            Turn = turn,
+            WhenConnected = endWithin is { } longest
+                ? after => FromTheConnection(deadline, after, giveUpAfter, longest - time.GetElapsedTime(called))
+                : null,
+        };
         var reading = new ReadingState();
         try
         {
@@ -66,7 +84,13 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            var timedOut = ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, reading.Stalled(giveUpAfter)) with
+            var stalled = reading.Stalled(giveUpAfter);
+            if (trace.ConnectedAfter is { } connected && connected >= SynRetransmission && trace.HeadersAfter is null)
+            {
+                stalled = $"no answer in {(trace.Elapsed - connected).TotalSeconds:0.#} s after a connect that took {connected.TotalMilliseconds:0} ms (a SYN retransmission)";
+            }
+
+            var timedOut = ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, stalled) with
             {
                 ConnectedAfter = trace.ConnectedAfter,
             };
@@ -82,6 +106,29 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             // The prober's own lookup.
             var (kind, detail) = ProbeFailureClassifier.FromSocketError(ex.SocketErrorCode);
             return WithTrace(ProbeResult.Failed(kind, trace.Elapsed, detail), trace);
+        }
+    }
+
+    /// <summary>
+    /// After a late connect (<see cref="SynRetransmission"/>), the deadline moves to a whole timeout from now, never
+    /// sooner than it was and never past what is <paramref name="left"/> of the probe's bound.
+    /// </summary>
+    private static void FromTheConnection(CancellationTokenSource deadline, TimeSpan connectedAfter, TimeSpan timeout, TimeSpan left)
+    {
+        if (connectedAfter < SynRetransmission)
+        {
+            return;
+        }
+
+        var wanted = timeout < left ? timeout : left;
+        var asBefore = timeout - connectedAfter;
+        try
+        {
+            deadline.CancelAfter(wanted > asBefore ? wanted : asBefore);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection outlived the probe that asked for it (the pool may hand it to another request); nothing waits on this deadline.
         }
     }
 

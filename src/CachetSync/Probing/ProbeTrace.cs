@@ -28,6 +28,9 @@ public sealed class ProbeTrace(TimeProvider time)
     /// <summary>The probe's turn at the lookup and handshake, given back by the handler once they are done.</summary>
     public SetupGate.Turn? Turn { get; init; }
 
+    /// <summary>Told how long the connection took, as soon as it is made (the prober moves its deadline after a late one).</summary>
+    public Action<TimeSpan>? WhenConnected { get; init; }
+
     public TimeSpan Elapsed => time.GetElapsedTime(_started);
 
     public TimeSpan? HeadersAfter => _headers is { } at ? time.GetElapsedTime(_started, at) : null;
@@ -55,7 +58,12 @@ public sealed class ProbeTrace(TimeProvider time)
         }
     }
 
-    public void Connected() => _connected = time.GetTimestamp();
+    public void Connected()
+    {
+        var at = time.GetTimestamp();
+        _connected = at;
+        WhenConnected?.Invoke(time.GetElapsedTime(_started, at));
+    }
 
     public void TlsDone(DateTime? certificateNotAfter)
     {

@@ -3,8 +3,7 @@ using System.Threading.Channels;
 namespace CachetSync.Probing;
 
 /// <summary>
-/// A second look at every answer judged worse by its latency alone, and at every timeout whose connection came only
-/// after a SYN retransmission: the server is probed once more as soon as this
+/// A second look at every answer judged worse by its latency alone: the server is probed once more as soon as this
 /// cycle's own burst is over (every probe started, the machine's timers on time again, no lookup or handshake
 /// waiting), and the second answer decides. Runs beside the probes still waiting for hanging servers, so it costs
 /// the cycle nothing when there are any.
@@ -12,7 +11,8 @@ namespace CachetSync.Probing;
 /// <remarks>
 /// Issue 26, measured in bench/results: with thousands of connections in half a second, a fast server's listen queue
 /// — on loopback, one queue for the whole farm — overflows and its connect waits out a SYN retransmission (1–2 s),
-/// or the prober's own thread pool queues the answer. Neither says anything about the server. A server that is
+/// or the prober's own thread pool queues the answer. Neither says anything about the server. (A timeout after such a
+/// connect needs no second look: the server gets its whole timeout from the connection, see <see cref="HttpProber"/>.) A server that is
 /// slow is slow again when the machine is calm; one that was slow only by this machine's burst is not. An answer
 /// slow again by no more than this machine's own scheduler lag was never measured fairly and is not judged at all.
 /// </remarks>
@@ -102,10 +102,7 @@ internal sealed class SecondLook
             $"slow only while this machine itself ran late ({first.Latency.TotalMilliseconds:0} ms, then {again.Latency.TotalMilliseconds:0} ms, under scheduler lag)"),
         ProbeKind.Stopped or ProbeKind.NotProbed => again,
         // No sooner this time: at least as slow as the first answer said.
-        ProbeKind.Timeout => first with
-        {
-            Detail = $"{first.Detail} (probed again once this machine's burst of probes was over: {(first.Kind == ProbeKind.Timeout ? "again no answer" : "no answer sooner")})",
-        },
+        ProbeKind.Timeout => first with { Detail = $"{first.Detail} (probed again once this machine's burst of probes was over: no answer sooner)" },
         _ => again with { Detail = $"{again.Detail} (probed again once this machine's burst of probes was over: the first answer took {first.Latency.TotalMilliseconds:0} ms)" },
     };
 }

@@ -72,7 +72,7 @@ public sealed class ServerProber(
                     continue;
                 }
 
-                running.Add(ProbeAndReleaseAsync(index, holdsFreshSlot, latestStart - clock.Elapsed));
+                running.Add(ProbeAndReleaseAsync(index, holdsFreshSlot, latestStart - clock.Elapsed, bound - clock.Elapsed));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -90,7 +90,7 @@ public sealed class ServerProber(
         if (secondLook.Count > 0)
         {
             logger.LogInformation(
-                "{Count} results this machine's own burst may have made worse (slow answers, timeouts after a late connect) were probed again once the burst was over (worst scheduler lag {Lag:0} ms)",
+                "{Count} answers this machine's own burst may have made slow were probed again once the burst was over (worst scheduler lag {Lag:0} ms)",
                 secondLook.Count, lag.WorstBetween(0, Stopwatch.GetTimestamp()).TotalMilliseconds);
         }
 
@@ -103,9 +103,9 @@ public sealed class ServerProber(
 
         return results;
 
-        async Task ProbeAndReleaseAsync(int i, bool holdsFreshSlot, TimeSpan turnWithin)
+        async Task ProbeAndReleaseAsync(int i, bool holdsFreshSlot, TimeSpan turnWithin, TimeSpan endWithin)
         {
-            var probe = ProbeOneAsync(servers[i], cancellationToken, turnWithin);
+            var probe = ProbeOneAsync(servers[i], cancellationToken, turnWithin, endWithin);
             if (holdsFreshSlot)
             {
                 await ((Task)probe.WaitAsync(_launch.Patience)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -114,7 +114,13 @@ public sealed class ServerProber(
 
             var result = await probe;
             inFlight.Release();
-            if (WorseByLatency(result, servers[i]) || ConnectedLate(result))
+            if (ConnectedTooLateToJudge(result))
+            {
+                Finish(i, ProbeResult.NotJudged(result.Latency, $"{result.Detail}, too late in the cycle for a whole timeout after it"));
+                return;
+            }
+
+            if (WorseByLatency(result, servers[i]))
             {
                 // Not passed on yet: the second look decides.
                 results[i] = result;
@@ -133,11 +139,12 @@ public sealed class ServerProber(
     }
 
     /// <param name="turnWithin">How long an HTTP probe may wait for its turn at the lookup and handshake (see <see cref="SetupGate"/>).</param>
-    private async Task<ProbeResult> ProbeOneAsync(ServerSettings server, CancellationToken cancellationToken, TimeSpan turnWithin)
+    /// <param name="endWithin">What is left of the cycle's bound: after a late connect, the server's whole timeout counts from its connection within it.</param>
+    private async Task<ProbeResult> ProbeOneAsync(ServerSettings server, CancellationToken cancellationToken, TimeSpan turnWithin, TimeSpan endWithin)
     {
         try
         {
-            var result = await AttemptAsync(server, cancellationToken, turnWithin);
+            var result = await AttemptAsync(server, cancellationToken, turnWithin, endWithin: endWithin);
             return settings.Retries == 0 ? result : await ConfirmAsync(server, result, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -149,9 +156,8 @@ public sealed class ServerProber(
     /// <summary>
     /// The second look (<see cref="SecondLook"/>), without retries and not much longer than the first answer took: a
     /// server that does not answer within 1.25 × that is at least as slow as it was, and the first answer stands —
-    /// unless this machine's lag meanwhile explains that answer's slowness too. After a timeout that connected late
-    /// it waits a whole timeout: only that confirms one. Never past the cycle's bound (<paramref name="left"/>): a look
-    /// cut short by it without an answer confirms nothing, and the server is not judged.
+    /// unless this machine's lag meanwhile explains that answer's slowness too. Never past the cycle's bound
+    /// (<paramref name="left"/>): a look cut short by it without an answer confirms nothing, and the server is not judged.
     /// </summary>
     private async Task<(ProbeResult Result, bool Lagged)> LookAgainAsync(
         ServerSettings server, ProbeResult first, TimeSpan left, SchedulerLag lag, CancellationToken cancellationToken)
@@ -159,14 +165,13 @@ public sealed class ServerProber(
         try
         {
             var from = Stopwatch.GetTimestamp();
-            var wanted = first.Kind == ProbeKind.Timeout || first.Latency * 1.25 > settings.Timeout ? settings.Timeout : first.Latency * 1.25;
+            var wanted = first.Latency * 1.25 > settings.Timeout ? settings.Timeout : first.Latency * 1.25;
             var cut = wanted < left ? wanted : left > TimeSpan.Zero ? left : TimeSpan.Zero;
             var result = await AttemptAsync(server, cancellationToken, turnWithin: cut, timeout: cut);
             if (result.Kind == ProbeKind.Timeout && cut < wanted)
             {
-                return (ProbeResult.NotJudged(result.Latency, first.Kind == ProbeKind.Timeout
-                    ? $"no answer within {settings.Timeout.TotalSeconds:0.###} s after a connect that took {first.ConnectedAfter?.TotalMilliseconds:0} ms (a SYN retransmission), and too little of the cycle left ({cut.TotalSeconds:0.#} s) to look again for a whole timeout"
-                    : $"slow ({first.Latency.TotalMilliseconds:0} ms) while this machine's burst of probes was under way, and too little of the cycle left ({cut.TotalSeconds:0.#} s) to look again"), false);
+                return (ProbeResult.NotJudged(result.Latency,
+                    $"slow ({first.Latency.TotalMilliseconds:0} ms) while this machine's burst of probes was under way, and too little of the cycle left ({cut.TotalSeconds:0.#} s) to look again"), false);
             }
 
             var lagMeanwhile = lag.WorstBetween(from, Stopwatch.GetTimestamp());
@@ -184,13 +189,14 @@ public sealed class ServerProber(
         && Judged(result, server) > Judged(result with { Latency = result.Latency > lag ? result.Latency - lag : TimeSpan.Zero }, server);
 
     /// <summary>
-    /// Timed out after a connect that waited out a SYN retransmission (the kernel's first comes after 1 s, and no
-    /// round trip on Earth takes that long): a listen queue overflowed — perhaps one this machine's own burst filled —
-    /// and the server had only what was left of the timeout to answer (see <see cref="SecondLook"/>). A server that
-    /// accepts at once and never answers is not this: it hangs.
+    /// Timed out after a connect that waited out a SYN retransmission (<see cref="HttpProber.SynRetransmission"/>),
+    /// and so late that the cycle's bound left the server less than a whole timeout from its connection to answer
+    /// (see <see cref="SecondLook"/>). One that had its whole timeout and was silent is a timeout like any other; so is
+    /// a server that accepts at once and never answers: it hangs.
     /// </summary>
-    private static bool ConnectedLate(ProbeResult result) =>
-        result.Kind == ProbeKind.Timeout && result.ConnectedAfter >= TimeSpan.FromSeconds(1);
+    private bool ConnectedTooLateToJudge(ProbeResult result) =>
+        result.Kind == ProbeKind.Timeout && result.ConnectedAfter is { } connected && connected >= HttpProber.SynRetransmission
+        && result.Latency - connected < settings.Timeout;
 
     /// <summary>Judged worse than the same answer would be had it come at once: its latency alone costs it (see <see cref="SecondLook"/>).</summary>
     private static bool WorseByLatency(ProbeResult result, ServerSettings server) =>
@@ -201,12 +207,13 @@ public sealed class ServerProber(
             $"this machine ran {lag.TotalMilliseconds:0} ms late (its CPU busy) until {latestStart.TotalSeconds:0.#} s into the cycle, too late to start a fair probe");
 
     private async Task<ProbeResult> AttemptAsync(
-        ServerSettings server, CancellationToken cancellationToken, TimeSpan? turnWithin = null, TimeSpan? timeout = null)
+        ServerSettings server, CancellationToken cancellationToken, TimeSpan? turnWithin = null, TimeSpan? timeout = null, TimeSpan? endWithin = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return server.IsTcp ? await tcp.ProbeAsync(server.Url, cancellationToken, timeout)
             : server.IsIcmp ? await icmp.ProbeAsync(server.Url, cancellationToken)
-            : await http.ProbeAsync(server.Url, server.VerifyTls ?? settings.VerifyTls, server.Probe ?? settings.Request, cancellationToken, turnWithin, timeout);
+            : await http.ProbeAsync(
+                server.Url, server.VerifyTls ?? settings.VerifyTls, server.Probe ?? settings.Request, cancellationToken, turnWithin, timeout, endWithin);
     }
 
     /// <summary>

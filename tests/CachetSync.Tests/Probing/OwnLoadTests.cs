@@ -146,44 +146,39 @@ public sealed class OwnLoadTests : IDisposable
     }
 
     [Fact]
-    public async Task A_timeout_after_a_connect_that_waited_out_a_SYN_retransmission_gets_a_second_look()
+    public async Task A_server_whose_connect_waited_out_a_SYN_retransmission_gets_a_whole_timeout_from_its_connection()
     {
-        // A listen queue of one, filled: the kernel drops the probe's SYN and the probe's connect retries after 1 s,
-        // as when thousands of connects at once overflow a server's backlog.
-        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        listener.Listen(0);
-        var port = ((System.Net.IPEndPoint)listener.LocalEndPoint!).Port;
-        using var filler = new System.Net.Sockets.TcpClient();
-        await filler.ConnectAsync(System.Net.IPAddress.Loopback, port);
-        // Long enough that the connect still comes in time if this test runs late: the kernel retries after 1 s and 3 s.
+        using var queue = FullListenQueue.Start();
+        // Bound 6 s: a connect after 1 s (or, on a test running late, after the kernel's next retry at 3 s) still leaves 4 s.
         var settings = ProberFactory.Settings(TimeSpan.FromSeconds(4));
         using var services = ProberFactory.Services(settings);
-        var edge = new ServerSettings("edge", new Uri($"http://127.0.0.1:{port}/edge"), 1, null, "edge", ThresholdSettings.BuiltIn);
-        var requests = 0;
 
-        var probing = Prober(services, settings).ProbeAllAsync([edge], CancellationToken.None);
-        // Room in the queue again well before the retransmission; the first request is never answered (it outlasts
-        // the timeout), the second (the second look) at once.
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-        (await listener.AcceptAsync()).Dispose();
-        var first = await listener.AcceptAsync();
-        var second = Task.Run(async () =>
-        {
-            using var connection = await listener.AcceptAsync();
-            await connection.ReceiveAsync(new byte[4096]);
-            Interlocked.Increment(ref requests);
-            await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
-        });
-        await first.ReceiveAsync(new byte[4096]);
-        Interlocked.Increment(ref requests);
-        var results = await probing;
+        var probing = Prober(services, settings).ProbeAllAsync([queue.Server], CancellationToken.None);
+        var requests = await queue.NeverAnswerAsync(probing);
+        var result = (await probing)[0];
 
-        results[0].StatusCode.Should().Be(200, $"once calm, the server answered at once: the timeout was the overflowed queue's ({results[0].Kind}: {results[0].Detail}, connected after {results[0].ConnectedAfter})");
-        results[0].Detail.Should().Contain("probed again once this machine's burst of probes was over");
-        await second.WaitAsync(TimeSpan.FromSeconds(10));
-        first.Dispose();
-        requests.Should().Be(2);
+        result.Kind.Should().Be(ProbeKind.Timeout, $"the server was silent for a whole timeout after its connection ({result.Detail})");
+        result.ConnectedAfter.Should().BeGreaterThanOrEqualTo(HttpProber.SynRetransmission);
+        (result.Latency - result.ConnectedAfter!.Value).Should().BeGreaterThanOrEqualTo(settings.Timeout, "the second the connect lost was no time the server had to answer");
+        result.Detail.Should().Contain("after a connect that took").And.Contain("SYN retransmission");
+        requests.Should().Be(1, "a server that had its whole timeout needs no second look");
+    }
+
+    [Fact]
+    public async Task A_connect_too_late_for_a_whole_timeout_within_the_cycle_s_bound_is_not_judged()
+    {
+        using var queue = FullListenQueue.Start();
+        // Bound 2.7 s: a connect after 1 s leaves 1.7 s, less than the 1.8 s timeout.
+        var settings = ProberFactory.Settings(TimeSpan.FromMilliseconds(1800));
+        using var services = ProberFactory.Services(settings);
+
+        var probing = Prober(services, settings).ProbeAllAsync([queue.Server], CancellationToken.None);
+        await queue.NeverAnswerAsync(probing);
+        var result = (await probing)[0];
+
+        result.IsNotJudged.Should().BeTrue($"the server had less than a timeout to answer, and no timeout was its fault ({result.Kind}: {result.Detail})");
+        result.Detail.Should().Contain("too late in the cycle for a whole timeout");
+        result.Latency.Should().BeLessThan(TimeSpan.FromSeconds(4), "the probe ends at the cycle's bound, never later");
     }
 
     [Fact]
