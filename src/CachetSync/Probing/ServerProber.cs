@@ -196,7 +196,10 @@ public sealed class ServerProber(
     /// </summary>
     private bool ConnectedTooLateToJudge(ProbeResult result) =>
         result.Kind == ProbeKind.Timeout && result.ConnectedAfter is { } connected && connected >= HttpProber.SynRetransmission
-        && result.Latency - connected < settings.Timeout;
+        && result.Latency - connected < settings.Timeout - TimerSlack;
+
+    /// <summary>A deadline's timer may fire a few milliseconds before the stopwatch says it is due (seen: 5 ms).</summary>
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Judged worse than the same answer would be had it come at once: its latency alone costs it (see <see cref="SecondLook"/>).</summary>
     private static bool WorseByLatency(ProbeResult result, ServerSettings server) =>
