@@ -155,7 +155,7 @@ public static class Program
 
     private static async Task<(IHost?, CachetSyncSettings?, int)> InvalidAsync(TextWriter error, IReadOnlyCollection<object> problems, string? hint = null)
     {
-        await error.WriteLineAsync($"cachetsync: invalid configuration ({problems.Count} problems):\n  {string.Join("\n  ", problems)}");
+        await error.WriteLineAsync($"cachetsync: invalid configuration ({CachetSync.Output.Counted.Of(problems.Count, "problem")}):\n  {string.Join("\n  ", problems)}");
         if (hint is not null)
         {
             await error.WriteLineAsync(hint);

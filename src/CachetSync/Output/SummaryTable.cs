@@ -57,8 +57,9 @@ public static class SummaryTable
             ? $"Cycle result {summary.ExitCode} (the worker keeps running)."
             : $"Exit code {summary.ExitCode}.";
         var shard = summary.Shard is null ? "" : $"Shard {summary.Shard}: ";
-        return $"{shard}{summary.Servers.Count} servers in {summary.Duration.TotalSeconds:0.0} s, {summary.ProbesFailed} probes failed: "
-            + $"{Counts(summary)}{dryRun}.{cachet} {result}";
+        // "components:" says whose the counts after it are: "0 probes failed: 1 failed" read as a contradiction.
+        return $"{shard}{Counted.Of(summary.Servers.Count, "server")} in {summary.Duration.TotalSeconds:0.0} s, "
+            + $"{Counted.Of(summary.ProbesFailed, "probe")} failed; components: {Counts(summary)}{dryRun}.{cachet} {result}";
     }
 
     private static string[] Row(ServerOutcome outcome) =>

@@ -14,8 +14,14 @@ namespace CachetSync.Probing;
 /// </summary>
 public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, ILogger<IcmpProber> logger)
 {
-    public const string NotPermitted =
-        "not probed: this process may not send ICMP echoes (allow ping sockets with sysctl net.ipv4.ping_group_range=\"0 2147483647\", or grant CAP_NET_RAW)";
+    /// <summary>
+    /// The narrowest sysctl that lets this process ping: its own group only, as the shipped manifests set it (the
+    /// image's app group is 1654), not every group on the machine.
+    /// </summary>
+    public static readonly string PingGroupHint = $"sysctl net.ipv4.ping_group_range=\"{ProcessGroup()} {ProcessGroup()}\"";
+
+    public static readonly string NotPermitted =
+        $"not probed: this process may not send ICMP echoes (allow ping sockets for its group: {PingGroupHint}, or grant CAP_NET_RAW)";
 
     private static readonly byte[] Payload = new byte[32];
     private int _refusalLogged;
@@ -98,14 +104,31 @@ public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, ILogge
         return reply.Status;
     }
 
+    /// <summary>The real group id of this process (Gid: in /proc/self/status); 0 where that cannot be read.</summary>
+    private static int ProcessGroup()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(text => text.StartsWith("Gid:", StringComparison.Ordinal));
+            var fields = line?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return fields is { Length: > 1 } && int.TryParse(fields[1], System.Globalization.CultureInfo.InvariantCulture, out var gid) ? gid : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     private ProbeResult Refused(Exception exception, TimeSpan elapsed)
     {
         if (Interlocked.Exchange(ref _refusalLogged, 1) == 0)
         {
             logger.LogError(
-                "ICMP probes cannot be sent: {Reason}. Allow ping sockets for this process's group (sysctl net.ipv4.ping_group_range=\"0 2147483647\"; "
-                + "Kubernetes: securityContext.sysctls) or grant CAP_NET_RAW. Those servers are left as they are",
-                (exception.InnerException?.Message ?? exception.Message).TrimEnd('.'));
+                "ICMP probes cannot be sent: {Reason}. Allow ping sockets for this process's group ({Sysctl}; Kubernetes: "
+                + "securityContext.sysctls) or grant CAP_NET_RAW. Those servers are left as they are",
+                "neither a ping socket nor a raw socket is allowed", PingGroupHint);
+            // .NET's own words name its last resort, the ping utility, which an image need not have: not the remedy.
+            logger.LogDebug(exception, "ICMP refused");
         }
 
         return ProbeResult.Failed(ProbeKind.NotProbed, elapsed, NotPermitted);

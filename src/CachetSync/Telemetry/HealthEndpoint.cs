@@ -14,6 +14,7 @@ namespace CachetSync.Telemetry;
 public sealed class HealthEndpoint(TelemetrySettings.ListenAddress address, WorkerHealth health, ILogger<HealthEndpoint> logger)
     : IHostedService, IDisposable
 {
+    public const string MetricsPath = "/metrics";
     public const string LivenessPath = "/healthz";
     public const string ReadinessPath = "/readyz";
 
@@ -26,7 +27,7 @@ public sealed class HealthEndpoint(TelemetrySettings.ListenAddress address, Work
         _listener.Prefixes.Add(address.Prefix(ReadinessPath + "/"));
         _listener.Start();
 
-        logger.LogInformation("Serving /metrics, {Liveness} and {Readiness} on {Address}", LivenessPath, ReadinessPath, address);
+        logger.LogInformation("Serving {Metrics}, {Liveness} and {Readiness} on {Address}", MetricsPath, LivenessPath, ReadinessPath, address);
         _serving = ServeAsync();
         return Task.CompletedTask;
     }

@@ -73,8 +73,15 @@ public static class TelemetryServiceCollectionExtensions
                 {
                     metrics.AddPrometheusHttpListener(options =>
                     {
-                        options.Host = listen.Host;
-                        options.Port = listen.Port;
+                        // The exporter makes its prefix a Uri from Host and Port, and a Uri cannot say "every address"
+                        // (HttpListener's "+"): 0.0.0.0 crashed the worker at start. It gets the health endpoint's prefix
+                        // rule instead, so the two listeners always share one address.
+                        options.ScrapeEndpointPath = HealthEndpoint.MetricsPath;
+                        options.ConfigureHttpListener = (_, listener) =>
+                        {
+                            listener.Prefixes.Clear();
+                            listener.Prefixes.Add(listen.Prefix(HealthEndpoint.MetricsPath + "/"));
+                        };
                     });
                 }
 

@@ -40,10 +40,10 @@ public sealed class DeploymentManifestTests(PublishedApp app) : IDisposable
         targets.Given(Request.Create().WithPath("/edge-1").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
         targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"UP"}"""));
         targets.Given(Request.Create().WithPath("/probe/1mb.bin").UsingGet()).RespondWith(Response.Create().WithBody(new byte[1024 * 1024]));
-        var port = Loopback.FreePort();
+        // The manifest's own listen address, 0.0.0.0 and its port, as a pod runs it; the scrapes go to loopback.
+        var port = Deployment.ContainerPort("metrics");
         var environment = _pod.Environment(Deployment);
-        // Tests bind 127.0.0.1 only: the manifest's 0.0.0.0 becomes loopback, on a free port.
-        environment["CACHETSYNC_Telemetry__Prometheus__Listen"] = $"127.0.0.1:{port}";
+        environment["CACHETSYNC_Telemetry__Prometheus__Listen"].Should().Be($"0.0.0.0:{port}");
         environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
         environment["CACHETSYNC_Cachet__BaseUrl"] = cachet.BaseUrl;
         environment["CACHETSYNC_Servers__0__Url"] = targets.Urls[0] + "/edge-1";

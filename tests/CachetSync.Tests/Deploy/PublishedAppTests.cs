@@ -60,7 +60,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
         var (exitCode, output, _) = Run("--once --dry-run");
 
         exitCode.Should().Be(0);
-        output.Should().Contain("1 servers in").And.Contain("Exit code 0.");
+        output.Should().Contain("1 server in").And.Contain("Exit code 0.");
     }
 
     [NativeFact]

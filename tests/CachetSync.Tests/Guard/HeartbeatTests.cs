@@ -65,7 +65,7 @@ public sealed class HeartbeatTests : GuardProgramTest
         var ping = _checks.LogEntries.Should().ContainSingle().Subject.RequestMessage;
         ping.Path.Should().Be($"/api/push/{Key}");
         ping.Query!["status"].Should().Equal("down");
-        ping.Query["msg"].Single().Should().Contain("1 servers in").And.Contain("Exit code 2.");
+        ping.Query["msg"].Single().Should().Contain("1 server in").And.Contain("Exit code 2.");
         int.Parse(ping.Query["ping"].Single()).Should().BeGreaterThanOrEqualTo(0);
     }
 

@@ -20,7 +20,7 @@ public sealed class LoggingConfigurationTests : IDisposable
         (await DryRunAsync("""{ "CachetSync.Tests.Support.CapturedLogs": { "LogLevel": { "Default": "Warning" } } }""")).Should().Be(0);
 
         _run.Logs.Lines.Should().NotContain(line => line.StartsWith("Information", StringComparison.Ordinal));
-        _run.Out.ToString().Should().Contain("1 servers in");
+        _run.Out.ToString().Should().Contain("1 server in");
     }
 
     [Fact]

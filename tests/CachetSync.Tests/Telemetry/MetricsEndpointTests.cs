@@ -24,12 +24,12 @@ public sealed partial class MetricsEndpointTests : LoopbackProgramTest
         Cachet.WithComponent(1, "edge-1", 1).ServeComponents().AcceptStatusWrites();
     }
 
-    private string Config(string path, string probeTimeout = "5s") => Run.WriteConfig(new JsonObject
+    private string Config(string path, string probeTimeout = "5s", string listenHost = "127.0.0.1") => Run.WriteConfig(new JsonObject
     {
         ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
         ["Schedule"] = new JsonObject { ["Cron"] = "* * * * * *", ["RunAtStart"] = true },
         ["Probe"] = new JsonObject { ["Timeout"] = probeTimeout },
-        ["Telemetry"] = new JsonObject { ["Prometheus"] = new JsonObject { ["Listen"] = $"127.0.0.1:{_port}" } },
+        ["Telemetry"] = new JsonObject { ["Prometheus"] = new JsonObject { ["Listen"] = $"{listenHost}:{_port}" } },
         ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "edge-1", ["Url"] = Targets.Urls[0] + path, ["ComponentId"] = 1 }),
     }.ToJsonString());
 
@@ -53,11 +53,14 @@ public sealed partial class MetricsEndpointTests : LoopbackProgramTest
         return answer;
     }
 
-    [Fact]
-    public async Task The_worker_serves_its_metrics_and_health_on_the_listen_port()
+    /// <remarks>0.0.0.0 is what the container manifests say: the only address a kubelet or Prometheus can reach.</remarks>
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("0.0.0.0")]
+    public async Task The_worker_serves_its_metrics_and_health_on_the_listen_port(string listenHost)
     {
         using var stop = new CancellationTokenSource();
-        var worker = Run.RunAsync(stop.Token, "--config", Config("/down"));
+        var worker = Run.RunAsync(stop.Token, "--config", Config("/down", listenHost: listenHost));
 
         var ready = await UntilAsync("/readyz", answer => answer.Status == HttpStatusCode.OK);
         ready.Body.Should().StartWith("ok: last cycle finished");
