@@ -32,6 +32,12 @@ public sealed partial class KubernetesManifest(string fileName)
     /// <summary>A pod annotation's value, unquoted.</summary>
     public string Annotation(string name) => Regex.Match(Text, $@"^\s+{Regex.Escape(name)}: ""(.*)""$", RegexOptions.Multiline).Groups[1].Value;
 
+    /// <summary>The value of a pod sysctl (<c>securityContext.sysctls</c>), unquoted.</summary>
+    public string Sysctl(string name) => Regex.Match(Text, $@"- name: {Regex.Escape(name)}\s+value: ""(?<value>[^""]*)""").Groups["value"].Value;
+
+    /// <summary>The container's <c>args</c>, one by one.</summary>
+    public string[] ArgumentList => JsonSerializer.Deserialize<string[]>(ArgsLine().Match(Text).Groups["args"].Value)!;
+
     [GeneratedRegex(@"^\s+args: (?<args>\[.*\])$", RegexOptions.Multiline)]
     private static partial Regex ArgsLine();
 
