@@ -45,8 +45,8 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         if (needsTurn && turn is null)
         {
             return ProbeResult.NotJudged(TimeSpan.Zero, within > TimeSpan.Zero
-                ? $"no turn within {within.TotalSeconds:0.#} s at this machine's {gate.TurnsFor(url)} at a time (its CPU busy)"
-                : $"its turn at this machine's {gate.TurnsFor(url)} at a time came too late in the cycle (its CPU busy)");
+                ? $"no turn within {within.TotalSeconds:0.#} s at this machine's {gate.TurnsFor(url)} at a time ({SetupGate.BusyWith(url)})"
+                : $"its turn at this machine's {gate.TurnsFor(url)} at a time came too late in the cycle ({SetupGate.BusyWith(url)})");
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -60,13 +60,16 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
                 : null,
         };
         var reading = new ReadingState();
+        var lookingUp = false;
         try
         {
             if (url.HostNameType == UriHostNameType.Dns)
             {
                 // Looked up here, not in the handler: the handler may keep a request waiting for another's connection,
                 // and the lookup turn must not wait with it.
+                lookingUp = true;
                 trace.Resolved(url.IdnHost, await gate.Lookups.ResolveAsync(url.IdnHost, deadline.Token));
+                lookingUp = false;
             }
 
             if (url.Scheme != Uri.UriSchemeHttps)
@@ -81,6 +84,10 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             }
 
             return WithTrace(result, trace);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && lookingUp)
+        {
+            return ProbeResult.ResolverSilent(url.IdnHost, trace.Elapsed, giveUpAfter);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

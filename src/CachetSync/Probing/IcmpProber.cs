@@ -12,7 +12,8 @@ namespace CachetSync.Probing;
 /// Unprivileged processes may send echoes only where the kernel allows ping sockets; where it does not, the servers
 /// are <see cref="ProbeKind.NotProbed"/> with the remedy named — the machine's limit, never the server's outage.
 /// </summary>
-public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, ILogger<IcmpProber> logger)
+/// <param name="gate">Whose lookup threads resolve names, never the thread pool (see <see cref="LookupThreads"/>).</param>
+public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, SetupGate gate, ILogger<IcmpProber> logger)
 {
     /// <summary>
     /// The narrowest sysctl that lets this process ping: its own group only, as the shipped manifests set it (the
@@ -32,12 +33,21 @@ public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, ILogge
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         var started = time.GetTimestamp();
+        var lookingUp = false;
         try
         {
-            var address = IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal)
-                ? literal
-                : (await Dns.GetHostAddressesAsync(url.IdnHost, timeout.Token)).First();
+            if (!IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var address))
+            {
+                lookingUp = true;
+                address = (await gate.Lookups.ResolveAsync(url.IdnHost, timeout.Token)).First();
+                lookingUp = false;
+            }
+
             return await EchoAsync(address, started, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && lookingUp)
+        {
+            return ProbeResult.ResolverSilent(url.IdnHost, time.GetElapsedTime(started), settings.Timeout);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -12,7 +12,7 @@ namespace CachetSync.Probing;
 /// </summary>
 public sealed class LookupThreads(int count)
 {
-    private readonly BlockingCollection<(string Host, TaskCompletionSource<IPAddress[]> Answer)> _queue = [];
+    private readonly BlockingCollection<(string Host, TaskCompletionSource<IPAddress[]> Answer, CancellationToken Wanted)> _queue = [];
     private readonly Lock _gate = new();
     private bool _started;
 
@@ -20,7 +20,7 @@ public sealed class LookupThreads(int count)
     {
         Start();
         var answer = new TaskCompletionSource<IPAddress[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add((host, answer), cancellationToken);
+        _queue.Add((host, answer, cancellationToken), cancellationToken);
         // getaddrinfo cannot be interrupted; a cancelled probe stops waiting for it, and the thread finishes alone.
         return answer.Task.WaitAsync(cancellationToken);
     }
@@ -44,8 +44,16 @@ public sealed class LookupThreads(int count)
 
     private void Serve()
     {
-        foreach (var (host, answer) in _queue.GetConsumingEnumerable())
+        foreach (var (host, answer, wanted) in _queue.GetConsumingEnumerable())
         {
+            // A probe that gave up while its lookup queued (a dead resolver keeps every thread here for seconds) wants
+            // no answer: skipping it keeps the queue as long as the probes still waiting, not a backlog across cycles.
+            if (wanted.IsCancellationRequested)
+            {
+                answer.TrySetCanceled(wanted);
+                continue;
+            }
+
             try
             {
                 answer.TrySetResult(Dns.GetHostAddresses(host));

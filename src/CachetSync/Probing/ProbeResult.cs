@@ -33,6 +33,14 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
     public static ProbeResult Failed(ProbeKind kind, TimeSpan latency, string detail) =>
         new(kind, null, latency, detail);
 
+    /// <summary>
+    /// A name lookup still unanswered at the probe's deadline: this machine's resolver is silent or overloaded, and no
+    /// packet reached the server. (A resolver that answers, even NXDOMAIN or SERVFAIL, said something about the name:
+    /// that is a <see cref="ProbeKind.DnsFailure"/>.)
+    /// </summary>
+    public static ProbeResult ResolverSilent(string host, TimeSpan latency, TimeSpan timeout) =>
+        NotJudged(latency, $"the resolver gave no answer for {host} within {timeout.TotalSeconds:0.###} s (this machine's name service, not the server)");
+
     /// <summary>Not probed fairly, for a reason of this machine's own: the server's status is left as it is.</summary>
     public static ProbeResult NotJudged(TimeSpan latency, string why) =>
         new(ProbeKind.NotProbed, null, latency, NotJudgedPrefix + why);

@@ -1,10 +1,12 @@
+using System.Net;
 using System.Net.Sockets;
 using CachetSync.Configuration;
 
 namespace CachetSync.Probing;
 
 /// <summary>Probes a <c>tcp://host:port</c> server: a completed connect within the timeout is Ok.</summary>
-public sealed class TcpProber(ProbeSettings settings, TimeProvider time)
+/// <param name="gate">Whose lookup threads resolve names: .NET's own lookup blocks a thread-pool thread for as long as a dead resolver keeps getaddrinfo waiting.</param>
+public sealed class TcpProber(ProbeSettings settings, TimeProvider time, SetupGate gate)
 {
     /// <param name="timeout">Shorter than <c>Probe.Timeout</c> for a second look (see <see cref="SecondLook"/>).</param>
     public async Task<ProbeResult> ProbeAsync(Uri url, CancellationToken cancellationToken, TimeSpan? timeout = null)
@@ -14,10 +16,20 @@ public sealed class TcpProber(ProbeSettings settings, TimeProvider time)
         deadline.CancelAfter(giveUpAfter);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         var started = time.GetTimestamp();
+        var lookingUp = url.HostNameType == UriHostNameType.Dns;
         try
         {
-            await socket.ConnectAsync(url.IdnHost, url.Port, deadline.Token);
+            // Looked up apart from the connect, so that a silent resolver is told from a silent server.
+            var addresses = lookingUp
+                ? await gate.Lookups.ResolveAsync(url.IdnHost, deadline.Token)
+                : [IPAddress.Parse(url.IdnHost.Trim('[', ']'))];
+            lookingUp = false;
+            await socket.ConnectAsync(addresses, url.Port, deadline.Token);
             return ProbeResult.Answered(null, time.GetElapsedTime(started));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && lookingUp)
+        {
+            return ProbeResult.ResolverSilent(url.IdnHost, time.GetElapsedTime(started), giveUpAfter);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
