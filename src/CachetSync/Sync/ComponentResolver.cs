@@ -9,13 +9,18 @@ public sealed class ComponentResolver
     private readonly Dictionary<int, CachetComponent> _byId;
     private readonly ILookup<string, CachetComponent> _byName;
     private readonly Dictionary<int, string> _maintenance = [];
+    private readonly IReadOnlyList<CachetSchedule> _schedules;
 
     /// <param name="schedules">Maintenance schedules; the in-progress ones put their components under maintenance.</param>
+    /// <param name="contested">Components more than one server entry resolves to, with why (see <see cref="WithClaimsOf"/>).</param>
     public ComponentResolver(
-        IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetSchedule>? schedules = null, IReadOnlyList<CachetGroup>? groups = null)
+        IReadOnlyList<CachetComponent> components, IReadOnlyList<CachetSchedule>? schedules = null, IReadOnlyList<CachetGroup>? groups = null,
+        IReadOnlyDictionary<int, string>? contested = null)
     {
         Components = components;
         Groups = groups ?? [];
+        _schedules = schedules ?? [];
+        Contested = contested ?? new Dictionary<int, string>();
         _byId = components.ToDictionary(component => component.Id);
         _byName = components.ToLookup(component => component.Name, StringComparer.Ordinal);
         foreach (var component in components.Where(component => component.UnderMaintenance))
@@ -34,8 +39,33 @@ public sealed class ComponentResolver
 
     public IReadOnlyList<CachetComponent> Components { get; }
 
+    /// <summary>Components that more than one server entry resolves to, each with the entries named.</summary>
+    public IReadOnlyDictionary<int, string> Contested { get; }
+
     /// <summary>The same components and groups, with these maintenance schedules applied too.</summary>
-    public ComponentResolver WithSchedules(IReadOnlyList<CachetSchedule> schedules) => new(Components, schedules, Groups);
+    public ComponentResolver WithSchedules(IReadOnlyList<CachetSchedule> schedules) => new(Components, schedules, Groups, Contested);
+
+    /// <summary>
+    /// The same, knowing which enabled servers claim which component. A component two entries resolve to (an id and
+    /// the component's name, two names, a group's server and a name) is refused for every one of them: they would
+    /// write over each other every cycle, and subscribers get a mail for each write.
+    /// </summary>
+    public ComponentResolver WithClaimsOf(IReadOnlyList<ServerSettings> servers)
+    {
+        var contested = servers.Where(server => server.Enabled)
+            .Select(server => (Server: server, Find(server).Component))
+            .Where(claim => claim.Component is not null)
+            .GroupBy(claim => claim.Component!.Id)
+            .Where(claims => claims.Count() > 1)
+            .ToDictionary(
+                claims => claims.Key,
+                claims => $"component #{claims.Key} is driven by {claims.Count()} entries ({string.Join(", ", claims.Select(claim => Entry(claim.Server)))}): "
+                    + "nothing is written to it until one is removed");
+        return new(Components, _schedules, Groups, contested);
+    }
+
+    private static string Entry(ServerSettings server) =>
+        server.ComponentId is { } id ? $"{server.Name} by ComponentId {id}" : $"{server.Name} by Component \"{server.Component}\"";
 
     /// <summary>The component groups, read only when some server entry names a group.</summary>
     public IReadOnlyList<CachetGroup> Groups { get; }
@@ -45,6 +75,12 @@ public sealed class ComponentResolver
 
     /// <returns>The component, or null with an error an operator can act on.</returns>
     public (CachetComponent? Component, string? Error) Resolve(ServerSettings server)
+    {
+        var found = Find(server);
+        return found.Component is { } component && Contested.TryGetValue(component.Id, out var why) ? (null, why) : found;
+    }
+
+    private (CachetComponent? Component, string? Error) Find(ServerSettings server)
     {
         if (server.ComponentId is { } id)
         {

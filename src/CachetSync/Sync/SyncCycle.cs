@@ -74,7 +74,12 @@ public sealed class SyncCycle(
         var blind = await canaries.WhyBlindAsync(stopping);
         var probing = blind is null ? ProbeAllAsync(servers, probed.Writer, stopping) : NotProbedAsync(servers, blind, probed.Writer);
         var counts = await reports.ReadAsync(servers, stopping);
-        var (components, cachetError) = await componentsTask;
+        var (read, cachetError) = await componentsTask;
+        var components = read?.WithClaimsOf(servers);
+        foreach (var why in components?.Contested.Values ?? [])
+        {
+            logger.LogWarning("Two server entries drive one component: {Why}", why);
+        }
 
         var cycle = new CyclePlans(servers, _planner, counts, components, cachetError, dryRun, startedAt);
         var toWrite = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = true });
