@@ -6,7 +6,9 @@ namespace CachetSync.State;
 /// <summary>The state file's JSON: <c>{"version":1,"components":{"12":{…}}}</c>.</summary>
 public sealed record StateDocument(int Version, Dictionary<string, StateEntry> Components, int? GuardHeldCycles = null);
 
-public sealed record StateEntry(ComponentStatus? LastWritten, ComponentStatus? Pending, int PendingCycles, DateTimeOffset? HeldUntil, int? OpenIncident);
+public sealed record StateEntry(
+    ComponentStatus? LastWritten, ComponentStatus? Pending, int PendingCycles, DateTimeOffset? HeldUntil, int? OpenIncident,
+    string? SeenBeforeWrite = null, int WritesNotKept = 0);
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,

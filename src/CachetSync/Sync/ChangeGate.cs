@@ -16,10 +16,28 @@ namespace CachetSync.Sync;
 /// </remarks>
 public sealed class ChangeGate(DampingSettings damping, CachetSettings cachet)
 {
-    public sealed record Decision(SyncAction Action, string? Note, ComponentMemory Memory);
+    /// <summary>A write Cachet confirmed but did not keep is written again this many times; then no more, and the cycle fails.</summary>
+    public const int WritesNotKeptBeforeFailing = 3;
 
-    public Decision Decide(ComponentStatus current, ComponentStatus desired, ComponentMemory memory, DateTimeOffset now)
+    /// <param name="WriteNotKept">Cachet shows what it showed before the last write, untouched since: it did not keep it.</param>
+    public sealed record Decision(SyncAction Action, string? Note, ComponentMemory Memory, bool WriteNotKept = false);
+
+    /// <param name="updatedAt">The component's change stamp as read this cycle (null where Cachet sends none).</param>
+    public Decision Decide(ComponentStatus current, ComponentStatus desired, ComponentMemory memory, DateTimeOffset now, string? updatedAt = null)
     {
+        if (memory.LastWritten is { } lastWritten && lastWritten != current && updatedAt is not null && updatedAt == memory.SeenBeforeWrite
+            && memory.HeldUntil is null)
+        {
+            // Not what was written, yet the component is untouched since before the write: nobody set this by hand.
+            // Cachet confirmed the write and did not keep it (a cache or replica behind, a plugin reverting).
+            return NotKept(lastWritten, current, desired, memory, updatedAt);
+        }
+
+        if (memory.LastWritten == current && memory.WritesNotKept > 0)
+        {
+            memory = memory with { WritesNotKept = 0 };
+        }
+
         if (cachet.RespectManualStatus)
         {
             if (memory.HeldUntil is { } until)
@@ -50,8 +68,23 @@ public sealed class ChangeGate(DampingSettings damping, CachetSettings cachet)
         var cycles = memory.Pending == desired ? memory.PendingCycles + 1 : 1;
         var needed = desired > current ? damping.ToWorse : damping.ToBetter;
         return cycles >= needed
-            ? new Decision(SyncAction.Updated, null, memory with { Pending = null, PendingCycles = 0 })
+            ? new Decision(SyncAction.Updated, null, memory with { Pending = null, PendingCycles = 0, SeenBeforeWrite = updatedAt })
             : new Decision(SyncAction.Damped, $"{desired} seen {cycles} of {needed} cycles in a row", memory with { Pending = desired, PendingCycles = cycles });
+    }
+
+    private static Decision NotKept(ComponentStatus written, ComponentStatus current, ComponentStatus desired, ComponentMemory memory, string updatedAt)
+    {
+        if (desired == current)
+        {
+            return new Decision(SyncAction.Unchanged, null, memory with { LastWritten = null, WritesNotKept = 0, Pending = null, PendingCycles = 0 });
+        }
+
+        var times = memory.WritesNotKept + 1;
+        var what = $"Cachet confirmed writing {written} but shows {current} again, the component untouched since";
+        return times >= WritesNotKeptBeforeFailing
+            ? new Decision(SyncAction.Failed, $"{what} ({times} cycles in a row): not written again until Cachet keeps a write", memory with { WritesNotKept = times }, WriteNotKept: true)
+            : new Decision(SyncAction.Updated, $"{what}: written again ({times} of {WritesNotKeptBeforeFailing})",
+                memory with { WritesNotKept = times, Pending = null, PendingCycles = 0, SeenBeforeWrite = updatedAt }, WriteNotKept: true);
     }
 
     /// <summary>The memory after Cachet confirmed a write.</summary>

@@ -17,6 +17,12 @@ public sealed record ServerOutcome(
     string? Error,
     string? Note = null)
 {
+    /// <summary>The component's change stamp as Cachet sent it this cycle (see <see cref="ChangeGate"/>).</summary>
+    public string? UpdatedAt { get; init; }
+
+    /// <summary>Cachet confirmed the last write to this component but did not keep it.</summary>
+    public bool WriteNotKept { get; init; }
+
     /// <summary>A server that was not probed (disabled, stopped, no socket to spare) has no desired status.</summary>
     public bool HasDesired => Probe.Kind is not (ProbeKind.Stopped or ProbeKind.NotProbed);
 }

@@ -69,9 +69,14 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
             return (plan, null);
         }
 
-        var decision = gate.Decide(current, plan.Desired.Status, state.Current.For(id), now);
+        var decision = gate.Decide(current, plan.Desired.Status, state.Current.For(id), now, plan.UpdatedAt);
         var action = decision.Action == SyncAction.Updated && dryRun ? SyncAction.DryRun : decision.Action;
-        return (plan with { Action = action, Note = decision.Note }, decision.Memory);
+        if (decision.WriteNotKept)
+        {
+            logger.LogWarning("{Server}: {Note}", plan.Server, decision.Note);
+        }
+
+        return (plan with { Action = action, Note = decision.Note, WriteNotKept = decision.WriteNotKept }, decision.Memory);
     }
 
     private static ServerOutcome Ungated(
@@ -120,6 +125,6 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
             : current == desired.Status ? SyncAction.Unchanged
             : dryRun ? SyncAction.DryRun
             : SyncAction.Updated;
-        return outcome with { ComponentId = component.Id, Current = current, Action = action };
+        return outcome with { ComponentId = component.Id, Current = current, Action = action, UpdatedAt = component.UpdatedAt };
     }
 }

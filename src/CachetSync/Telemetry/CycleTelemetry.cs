@@ -27,6 +27,7 @@ public sealed class CycleTelemetry : IDisposable
     private readonly Counter<long> _guardHeld;
     private readonly Counter<long> _heartbeatFailures;
     private readonly Counter<long> _notJudged;
+    private readonly Counter<long> _writesNotKept;
     private readonly Lock _gate = new();
     private IReadOnlyList<ServerOutcome> _last = [];
     private long? _lastCompleted;
@@ -51,6 +52,8 @@ public sealed class CycleTelemetry : IDisposable
             "Heartbeat pings (Heartbeat.Url) that did not get a 2xx answer in time.");
         _notJudged = _meter.CreateCounter<long>("cachetsync.probes.not_judged", "{probe}",
             "Servers this machine could not probe fairly (its CPU busy, its own scheduler lag): left as they were, never written.");
+        _writesNotKept = _meter.CreateCounter<long>("cachetsync.writes.not_kept", "{write}",
+            "Writes Cachet confirmed but did not keep (found the next cycle as before, the component untouched since).");
         // At zero from the start, so a dashboard's increase() sees the first hold instead of a series that appears.
         foreach (var cause in Enum.GetValues<GuardCause>())
         {
@@ -59,6 +62,7 @@ public sealed class CycleTelemetry : IDisposable
 
         _heartbeatFailures.Add(0);
         _notJudged.Add(0);
+        _writesNotKept.Add(0);
         _meter.CreateObservableGauge("cachetsync.component.status.desired", () => Statuses(desired: true), "{status}",
             "The Cachet status (1–4) the last cycle wanted per server.");
         _meter.CreateObservableGauge("cachetsync.component.status.current", () => Statuses(desired: false), "{status}",
@@ -94,6 +98,7 @@ public sealed class CycleTelemetry : IDisposable
         }
 
         _notJudged.Add(summary.NotJudged);
+        _writesNotKept.Add(summary.Servers.Count(server => server.WriteNotKept));
 
         var finished = (summary.StartedAt + summary.Duration).ToUnixTimeSeconds();
         lock (_gate)

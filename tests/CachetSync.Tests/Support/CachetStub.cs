@@ -265,11 +265,33 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
-    /// <summary>What a human does on the dashboard: sets a component's status directly.</summary>
-    public void SetStatusByHand(int id, int status)
+    /// <summary>What a human does on the dashboard: sets a component's status directly (Cachet stamps the change).</summary>
+    public void SetStatusByHand(int id, int status) => Change(_components[id], status);
+
+    /// <summary>
+    /// Cachet answers each status write with the new status, as if applied, but keeps the old one (a cache or read
+    /// replica behind, a plugin reverting): later reads show the component as it was, its change stamp untouched.
+    /// </summary>
+    public CachetStub KeepNoWrites()
     {
-        _components[id]["status"] = status;
-        _components[id]["status_name"] = StatusName(status);
+        _keepsWrites = false;
+        return this;
+    }
+
+    private bool _keepsWrites = true;
+    private int _changes;
+
+    /// <summary>A status change, stamped as Cachet stamps it: <c>updated_at</c> moves on (a second a change, here).</summary>
+    private void Change(JsonObject component, int status)
+    {
+        if (component["status"]?.GetValue<int>() == status)
+        {
+            return;
+        }
+
+        component["status"] = status;
+        component["status_name"] = StatusName(status);
+        component["updated_at"] = new DateTime(2026, 11, 23, 7, 0, 0).AddSeconds(Interlocked.Increment(ref _changes)).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -400,8 +422,9 @@ public sealed class CachetStub : IDisposable
         {
             if (JsonNode.Parse(request.Body ?? "")?["status"] is { } status)
             {
-                component["status"] = status.GetValue<int>();
-                component["status_name"] = StatusName(status.GetValue<int>());
+                // Without keeping, the answer is a changed copy: the stored component stays as it was.
+                component = _keepsWrites ? component : (JsonObject)component.DeepClone();
+                Change(component, status.GetValue<int>());
             }
         }
         catch (JsonException)

@@ -114,4 +114,47 @@ public sealed class DampingAndHoldCycleTests : LoopbackProgramTest
         File.Delete(_state);
         base.Dispose();
     }
+
+    private async Task<(int Exit, string Output)> CycleWithExitAsync(string config)
+    {
+        var before = Run.Out.ToString().Length;
+        var exit = await Run.RunAsync("--config", config, "--once");
+        return (exit, Run.Out.ToString()[before..]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_write_Cachet_confirms_but_does_not_keep_is_said_retried_twice_then_refused_never_held_as_a_human_edit(bool respectManualStatus)
+    {
+        Cachet.KeepNoWrites();
+        var config = Config(respectManualStatus: respectManualStatus, secondEnabled: false);
+
+        var cycles = new List<(int Exit, string Output)>();
+        for (var cycle = 0; cycle < 5; cycle++)
+        {
+            cycles.Add(await CycleWithExitAsync(config));
+        }
+
+        cycles.Select(cycle => cycle.Exit).Should().Equal([0, 0, 0, 2, 2], "the third cycle that finds the write not kept fails, and so do the ones after");
+        cycles[1].Output.Should().MatchRegex(@"web-1 .* Operational -> MajorOutage\s+updated\s+Cachet confirmed writing MajorOutage but shows Operational again, the component untouched since: written again \(1 of 3\)");
+        cycles[2].Output.Should().Contain("written again (2 of 3)");
+        cycles[3].Output.Should().MatchRegex(@"web-1 .* failed\s+Cachet confirmed writing MajorOutage but shows Operational again, the component untouched since \(3 cycles in a row\): not written again");
+        cycles.Should().NotContain(cycle => cycle.Output.Contains("held"), "nobody set the status by hand");
+        Cachet.Puts().Should().HaveCount(3, "the first write and two more, then no blind rewriting");
+        Run.Logs.Lines.Count(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("Cachet confirmed writing MajorOutage")).Should().Be(4);
+    }
+
+    [Fact]
+    public async Task A_human_who_sets_back_the_status_that_was_overwritten_is_still_a_human()
+    {
+        var config = Config(respectManualStatus: true, secondEnabled: false);
+        await CycleAsync(config);
+        Cachet.SetStatusByHand(1, 1);
+
+        var second = await CycleAsync(config);
+
+        second.Should().MatchRegex(@"web-1 .* Operational -> MajorOutage\s+held\s+status set by hand \(MajorOutage -> Operational\)");
+        Cachet.Puts().Should().HaveCount(1);
+    }
 }

@@ -125,7 +125,8 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
                     attributes.Status == UnknownStatus ? (int)ComponentStatus.Unknown : attributes.Status,
                     int.TryParse(resource.Relationships?.Group?.Data?.Id, CultureInfo.InvariantCulture, out var group) ? group : null,
                     attributes.Enabled,
-                    attributes.Status == UnderMaintenanceStatus || attributes.LatestStatus == UnderMaintenanceStatus)
+                    attributes.Status == UnderMaintenanceStatus || attributes.LatestStatus == UnderMaintenanceStatus,
+                    attributes.UpdatedStamp)
                 : throw new CachetException($"GET /components: a component without \"attributes\" (id {resource.Id})"))
             .ToList();
     }

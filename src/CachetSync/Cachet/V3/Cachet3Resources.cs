@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace CachetSync.Cachet.V3;
@@ -20,7 +21,20 @@ public sealed record Cachet3ComponentAttributes(
     string? Name,
     [property: JsonConverter(typeof(Cachet3StatusConverter))] int Status,
     bool Enabled = true,
-    [property: JsonConverter(typeof(Cachet3StatusConverter))] int LatestStatus = 0);
+    [property: JsonConverter(typeof(Cachet3StatusConverter))] int LatestStatus = 0,
+    JsonElement? Updated = null)
+{
+    /// <summary>
+    /// <c>updated</c> as Cachet 3 sends it (<c>{"human": "6 minutes ago", "string": "2026-11-26 14:52:15"}</c>), or a
+    /// plain string; anything else is no stamp rather than an unreadable component list.
+    /// </summary>
+    public string? UpdatedStamp => Updated switch
+    {
+        { ValueKind: JsonValueKind.String } text => text.GetString(),
+        { ValueKind: JsonValueKind.Object } time when time.TryGetProperty("string", out var stamp) && stamp.ValueKind == JsonValueKind.String => stamp.GetString(),
+        _ => null,
+    };
+}
 
 public sealed record Cachet3ComponentRelationships(Cachet3Relation? Group);
 
