@@ -41,6 +41,10 @@ public static class ConfigLoader
         {
             throw new ConfigFileException($"{name}: not valid JSON: {Describe(ex)}");
         }
+        catch (FormatException ex)
+        {
+            throw new ConfigFileException($"{name}: {ex.Message}");
+        }
 
         var skipped = tree.OverlayEnvironment(environmentPrefix, Environment.GetEnvironmentVariables(), SettingsReader.TopLevelKeys);
         return new LoadedConfiguration(tree, found ? path : null, path, skipped);

@@ -25,14 +25,38 @@ public sealed class ConfigTree
     public static ConfigTree Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
 
     /// <exception cref="JsonException">The UTF-8 bytes are not JSON.</exception>
+    /// <exception cref="FormatException">JSON, but not a configuration: not an object, or a key twice in one object.</exception>
     public static ConfigTree Parse(ReadOnlyMemory<byte> json)
     {
+        // Editors on Windows save UTF-8 with a byte order mark; JSON readers refuse it ("'0xEF' is an invalid start").
+        if (json.Span.StartsWith(System.Text.Encoding.UTF8.Preamble))
+        {
+            json = json[System.Text.Encoding.UTF8.Preamble.Length..];
+        }
+
         var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         using var document = JsonDocument.Parse(json, options);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"the configuration must be a JSON object ({{ \"Cachet\": …, \"Servers\": … }}), not {Kind(document.RootElement)}");
+        }
+
         var tree = new ConfigTree();
-        tree.Merge(document.RootElement);
-        return tree;
+        var repeated = new List<string>();
+        tree.Merge(document.RootElement, "", repeated);
+        return repeated.Count == 0
+            ? tree
+            : throw new FormatException(
+                $"a key appears twice in one object (keys are case-insensitive; the second would silently replace the first): {string.Join(", ", repeated)}");
     }
+
+    private static string Kind(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        _ => element.ValueKind.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>
     /// Overlays variables named <c>PREFIX_Section__Key</c> (or <c>PREFIX_TopLevelKey</c>): they win over the file.
@@ -111,14 +135,22 @@ public sealed class ConfigTree
         return child;
     }
 
-    private void Merge(JsonElement element)
+    /// <param name="repeated">Collects the paths of keys given twice in one object.</param>
+    private void Merge(JsonElement element, string path, List<string> repeated)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 foreach (var property in element.EnumerateObject())
                 {
-                    GetOrAdd(property.Name).Merge(property.Value);
+                    var child = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+                    if (!seen.Add(property.Name) && repeated.Count < 20)
+                    {
+                        repeated.Add(child.Length > 200 ? child[..200] + "…" : child);
+                    }
+
+                    GetOrAdd(property.Name).Merge(property.Value, child, repeated);
                 }
 
                 break;
@@ -126,7 +158,8 @@ public sealed class ConfigTree
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    GetOrAdd(index++.ToString(CultureInfo.InvariantCulture)).Merge(item);
+                    GetOrAdd(index.ToString(CultureInfo.InvariantCulture)).Merge(item, $"{path}[{index}]", repeated);
+                    index++;
                 }
 
                 break;

@@ -13,6 +13,12 @@ public sealed record ScheduleSettings(CronExpression Cron, string CronText, Time
     public static ScheduleSettings Read(ConfigNode node)
     {
         node.RejectUnknownKeys(Keys);
+        // Present but empty (an unset variable in a manifest, CACHETSYNC_Schedule__Cron=""): a mistake, not "the default".
+        if (node.Child("Cron").Exists && node.String("Cron") is null)
+        {
+            node.Problem("Cron", $"is empty: give a cron expression (e.g. \"{DefaultCron}\"), or leave the key out for that default");
+        }
+
         var text = node.String("Cron") ?? DefaultCron;
         var cron = ParseCron(node, text, node.Bool("IncludeSeconds"));
         var zone = ReadTimeZone(node) ?? TimeZoneInfo.Utc;

@@ -15,8 +15,9 @@ public static class ConsoleLogging
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         logging.AddFilter("Microsoft", LogLevel.Warning);
-        // Polly logs every retried attempt as a warning with a stack trace; CachetSync's own lines already say what failed.
-        logging.AddFilter("Polly", LogLevel.Error);
+        // Polly logs every retried attempt as a warning, and the last as an error, each with a 2.5 kB stack trace that
+        // repeats what CachetSync's own line already says clearly. Off unless asked for: Logging:LogLevel:Polly = Debug.
+        logging.AddFilter("Polly", LogLevel.None);
         var loggingSection = configuration.Child("Logging")?.Flatten("Logging") ?? [];
         logging.AddConfiguration(new ConfigurationBuilder().AddInMemoryCollection(loggingSection).Build().GetSection("Logging"));
         if (environment.ConfigureLogging is { } configure)

@@ -8,6 +8,12 @@ public static class ReportCountsParser
 {
     public static ReportCounts Parse(ReadOnlySpan<byte> json, ReportShape shape, ReportWindow window)
     {
+        // A file written by a Windows tool starts with a UTF-8 byte order mark, which JSON readers refuse.
+        if (json.StartsWith(System.Text.Encoding.UTF8.Preamble))
+        {
+            json = json[System.Text.Encoding.UTF8.Preamble.Length..];
+        }
+
         JsonDocument document;
         try
         {

@@ -31,5 +31,29 @@ public sealed class LoggingConfigurationTests : IDisposable
         _run.Logs.Lines.Should().Contain(line => line.StartsWith("Information", StringComparison.Ordinal) && line.Contains("Cycle done"));
     }
 
+    private async Task<int> AgainstAClosedCachetAsync(string logLevels) =>
+        await _run.RunAsync("--config", _run.WriteConfig($$"""
+            { "Logging": { "LogLevel": {{logLevels}} },
+              "Cachet": { "BaseUrl": "http://127.0.0.1:{{Loopback.FreePort()}}", "ApiToken": "{{CachetStub.Token}}" },
+              "Servers": [ { "Name": "a", "Url": "http://127.0.0.1:{{Loopback.FreePort()}}/", "ComponentId": 1 } ] }
+            """), "--once");
+
+    [Fact]
+    public async Task Pollys_lines_and_their_stack_traces_are_not_shown_unless_asked_for()
+    {
+        (await AgainstAClosedCachetAsync("""{ "Default": "Debug" }""")).Should().Be(2);
+
+        _run.Logs.Lines.Should().Contain(line => line.Contains("cannot reach Cachet"), "CachetSync's own line says what failed");
+        _run.Logs.Lines.Should().NotContain(line => line.Contains("Execution attempt"), "Polly's line repeats it with a stack trace");
+    }
+
+    [Fact]
+    public async Task Pollys_lines_are_there_for_whoever_asks()
+    {
+        (await AgainstAClosedCachetAsync("""{ "Polly": "Debug" }""")).Should().Be(2);
+
+        _run.Logs.Lines.Should().Contain(line => line.Contains("Execution attempt"));
+    }
+
     public void Dispose() => _run.Dispose();
 }

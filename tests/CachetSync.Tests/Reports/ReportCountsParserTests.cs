@@ -22,6 +22,14 @@ public sealed class ReportCountsParserTests
     }
 
     [Fact]
+    public void A_report_file_with_a_utf8_byte_order_mark_is_read()
+    {
+        var counts = ReportCountsParser.Parse([.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes("""{ "edge-1": 7 }""")], ReportShape.CountMap, Window);
+
+        counts.For("edge-1").Should().Be(7);
+    }
+
+    [Fact]
     public void Report_list_counts_only_reports_inside_the_window()
     {
         var shape = ReportShape.CountMap with { Format = ReportFormat.ReportList };
