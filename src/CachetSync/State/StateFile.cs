@@ -96,4 +96,25 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
             }
         }
     }
+
+    /// <summary>
+    /// Removes the temporary files of saves a kill interrupted (written, never renamed): nothing else removes them,
+    /// and a crash-looping job would leave one a run. Safe only under the state lock, when no save is under way.
+    /// </summary>
+    public void RemoveInterruptedSaves()
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        try
+        {
+            foreach (var leftover in Directory.EnumerateFiles(directory, $".{System.IO.Path.GetFileName(path)}.*.tmp"))
+            {
+                File.Delete(leftover);
+                logger.LogInformation("Removed {File}, left by a save that was interrupted", System.IO.Path.GetFileName(leftover));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogDebug("Leftover state files not removed: {Reason}", ex.Message);
+        }
+    }
 }

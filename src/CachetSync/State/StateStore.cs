@@ -17,7 +17,16 @@ public sealed class StateStore(StateSettings settings, ILoggerFactory loggers) :
 
     /// <summary>Takes the state file's lock for the rest of the process, before the state is read for a cycle that writes.</summary>
     /// <returns>Null when this process may write; else why not.</returns>
-    public Task<string?> LockAsync(CancellationToken cancellationToken) => _lock?.AcquireAsync(cancellationToken) ?? Task.FromResult<string?>(null);
+    public async Task<string?> LockAsync(CancellationToken cancellationToken)
+    {
+        var refused = _lock is null ? null : await _lock.AcquireAsync(cancellationToken);
+        if (refused is null)
+        {
+            _file?.RemoveInterruptedSaves();
+        }
+
+        return refused;
+    }
 
     public void Save()
     {

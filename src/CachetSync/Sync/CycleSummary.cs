@@ -43,6 +43,9 @@ public sealed record CycleSummary(
     /// </summary>
     public int NotJudged => Servers.Count(server => server.Probe.IsNotJudged);
 
-    /// <summary>Probes that got no answer; a disabled server was not probed, so it does not count.</summary>
-    public int ProbesFailed => Servers.Count(server => server.Probe.Kind is not (ProbeKind.Ok or ProbeKind.NotProbed));
+    /// <summary>
+    /// Probes that got no answer or an HTTP error (400 and up: a 503 is a server saying it is failing); a disabled
+    /// server was not probed, so it does not count.
+    /// </summary>
+    public int ProbesFailed => Servers.Count(server => server.Probe.Kind is not (ProbeKind.Ok or ProbeKind.NotProbed) || server.Probe.StatusCode >= 400);
 }

@@ -40,7 +40,7 @@ public sealed class SummaryJsonTests
             new[] { "servers", "probesFailed" }.Concat(Enum.GetValues<SyncAction>().Select(action => JsonNamingPolicy.CamelCase.ConvertName(action.ToString())))
                 .Append("notJudged"));
         totals["dryRun"]!.GetValue<int>().Should().Be(1);
-        totals["probesFailed"]!.GetValue<int>().Should().Be(0, "an HTTP 503 is an answer, not a failed probe");
+        totals["probesFailed"]!.GetValue<int>().Should().Be(1, "an HTTP 503 is the server saying it is failing");
         totals["notJudged"]!.GetValue<int>().Should().Be(0);
     }
 

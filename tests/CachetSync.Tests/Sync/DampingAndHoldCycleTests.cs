@@ -157,4 +157,27 @@ public sealed class DampingAndHoldCycleTests : LoopbackProgramTest
         second.Should().MatchRegex(@"web-1 .* Operational -> MajorOutage\s+held\s+status set by hand \(MajorOutage -> Operational\)");
         Cachet.Puts().Should().HaveCount(1);
     }
+
+    [Fact]
+    public async Task A_save_interrupted_by_a_kill_leaves_a_temporary_file_that_the_next_run_removes()
+    {
+        var directory = Path.GetDirectoryName(_state)!;
+        var leftover = Path.Combine(directory, $".{Path.GetFileName(_state)}.{Guid.NewGuid():N}.tmp");
+        var someoneElses = Path.Combine(directory, $".other-{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(leftover, "{ half a state");
+        File.WriteAllText(someoneElses, "not ours");
+        try
+        {
+            await CycleAsync(Config());
+
+            File.Exists(leftover).Should().BeFalse("the run holding the lock removes what an interrupted save left");
+            File.Exists(someoneElses).Should().BeTrue("only the state file's own temporary files are removed");
+            File.Exists(_state).Should().BeTrue();
+        }
+        finally
+        {
+            File.Delete(someoneElses);
+            File.Delete(leftover);
+        }
+    }
 }
