@@ -23,11 +23,19 @@ public sealed record ServerSettings(
     public bool IsIcmp => Url.Scheme == "icmp";
 
     /// <returns>The server, or null when it is too broken to probe (the problems are recorded).</returns>
+    public const int MaxNameLength = 255;
+
     public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults, ProbeRequest probeDefaults)
     {
         node.RejectUnknownKeys(Keys.Except(["Group"]).ToArray());
         node.Require("Name");
         var name = node.String("Name");
+        // A name is a table cell, a log field and a metric label: Cachet's own component names stop at 255.
+        if (name is { Length: > MaxNameLength })
+        {
+            node.Problem("Name", $"is {name.Length} characters long: at most {MaxNameLength}");
+            name = null;
+        }
 
         var url = ReadUrl(node);
         var componentId = node.Int("ComponentId", 1, int.MaxValue);

@@ -7,9 +7,19 @@ namespace CachetSync.Output;
 /// </summary>
 public static class TextTable
 {
+    /// <summary>
+    /// A padded cell longer than this is cut: one 15 MB name from a hostile Cachet would pad every row of the table
+    /// to 15 MB. The last column (the detail) is not padded, so it is only cut at the much larger line limit.
+    /// </summary>
+    public const int MaxPaddedCell = 120;
+
+    public const int MaxLastCell = 2_000;
+
     public static void Write(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
-        var escaped = rows.Select(row => row.Select(TerminalText.Escape).ToArray()).Prepend([.. headers]).ToList();
+        var escaped = rows
+            .Select(row => row.Select((cell, column) => Cut(TerminalText.Escape(cell), column == row.Count - 1 ? MaxLastCell : MaxPaddedCell)).ToArray())
+            .Prepend([.. headers]).ToList();
         var widths = headers.Select((_, column) => escaped.Max(row => row[column].Length)).ToArray();
         // One write for the table: stdout is written through at every write (a cell each was 7 000 system calls
         // and as many redactions at 1 000 servers), and rows are whole lines, so no secret straddles two writes.
@@ -26,4 +36,6 @@ public static class TextTable
 
         output.Write(table.ToString());
     }
+
+    private static string Cut(string cell, int limit) => cell.Length <= limit ? cell : cell[..(limit - 1)] + "…";
 }

@@ -50,5 +50,28 @@ public sealed class ConfigFileShapeTests : IDisposable
         _run.Error.ToString().Should().Contain("Schedule.Cron: is empty");
     }
 
+    [Fact]
+    public async Task A_7_MB_url_and_name_are_refused_in_a_few_lines_not_echoed_in_full()
+    {
+        var huge = new string('x', 7_000_000);
+        var config = $$"""{ "Servers": [ { "Name": "{{huge}}", "Url": "http://{{huge}}", "ComponentId": 1 } ] }""";
+
+        (await DryRunAsync(Encoding.UTF8.GetBytes(config))).Should().Be(1);
+
+        var error = _run.Error.ToString();
+        error.Should().Contain("Servers[0].Name: is 7000000 characters long: at most 255").And.Contain("Servers[0].Url").And.Contain("more characters)");
+        error.Length.Should().BeLessThan(4_000, "each problem quotes at most 500 characters of what it refuses");
+    }
+
+    [Fact]
+    public void A_table_cell_cannot_pad_every_row_to_its_length()
+    {
+        using var output = new StringWriter();
+
+        CachetSync.Output.TextTable.Write(output, ["SERVER", "DETAIL"], [[new string('n', 100_000), "ok"], ["edge-1", new string('d', 100_000)]]);
+
+        output.ToString().Split(output.NewLine).Should().OnlyContain(line => line.Length <= CachetSync.Output.TextTable.MaxPaddedCell + 2 + CachetSync.Output.TextTable.MaxLastCell);
+    }
+
     public void Dispose() => _run.Dispose();
 }
