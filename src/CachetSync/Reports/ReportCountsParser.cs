@@ -38,9 +38,19 @@ public static class ReportCountsParser
             switch (shape.Format)
             {
                 case ReportFormat.CountMap:
+                    // A map gives each server's count once; a key twice (any case) is two claims, not a sum to make.
+                    var repeated = root.EnumerateObject().GroupBy(property => property.Name, StringComparer.OrdinalIgnoreCase)
+                        .Where(claims => claims.Count() > 1).Select(claims => claims.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
                     foreach (var property in root.EnumerateObject())
                     {
-                        AddCount(counts, property.Name, property.Value);
+                        if (repeated.Contains(property.Name))
+                        {
+                            counts.Reject(property.Name, "is a key given more than once in the map: which count is meant?");
+                        }
+                        else
+                        {
+                            AddCount(counts, property.Name, property.Value);
+                        }
                     }
 
                     break;

@@ -30,6 +30,15 @@ public sealed class ReportCountsParserTests
     }
 
     [Fact]
+    public void A_count_map_key_given_twice_is_unusable_not_summed()
+    {
+        var counts = Parse("""{ "edge-1": 3, "EDGE-1": 50, "edge-2": 4 }""", ReportShape.CountMap);
+
+        counts.For("edge-1").Should().BeNull("3 or 50? The map cannot say, and a sum of 53 says neither");
+        counts.For("edge-2").Should().Be(4);
+    }
+
+    [Fact]
     public void Report_list_counts_only_reports_inside_the_window()
     {
         var shape = ReportShape.CountMap with { Format = ReportFormat.ReportList };
