@@ -1,12 +1,8 @@
 using System.Formats.Tar;
 using System.Globalization;
 using System.Net;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CachetSync.Tests.Support;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using static CachetSync.Tests.Deploy.ContainerImage;
 
 namespace CachetSync.Tests.Deploy;
@@ -50,46 +46,29 @@ public sealed class ContainerImageTests : IDisposable
     [ImageFact]
     public void As_the_CronJob_runs_it_the_state_volume_keeps_damping_across_runs()
     {
-        using var cachet = new CachetStub();
-        cachet.WithComponent(1, "Stream EU 1", 1).WithComponent(2, "Stream EU 2", 1).WithComponent(3, "Stream US 1", 1).WithComponent(4, "RTMP ingest", 1)
-            .ServeComponents().AcceptStatusWrites();
-        using var targets = ExampleTargets(out var healthy);
-        var environment = CronJob.Environment();
+        using var fleet = new ExampleFleet();
+        var environment = fleet.Into(CronJob.Environment());
         environment.Should().ContainKey("CACHETSYNC_State__Path").WhoseValue.Should().StartWith("/state/");
-        AddLoopbackServers(environment, cachet, targets);
         PodmanOk("volume", "create", _volume);
 
-        string RunOnce()
+        fleet.ThroughOutageAndRecovery(() =>
         {
             var (exitCode, output, error) = Podman(
                 TimeSpan.FromMinutes(2),
                 ["run", "--rm", .. SandboxFlags, "--network", "host", .. AsKubernetesRunsIt, "-v", ConfigMount, "-v", $"{_volume}:/state",
                     .. EnvironmentFlags(environment), Name!, .. CronJob.ArgumentList]);
             exitCode.Should().Be(0, error);
-            using var summary = JsonDocument.Parse(output);
-            return summary.RootElement.GetProperty("servers")[0].GetProperty("action").GetString()!;
-        }
-
-        var outage = RunOnce();
-        healthy.Value = true;
-        var firstGood = RunOnce();
-        var secondGood = RunOnce();
-
-        (outage, firstGood, secondGood).Should().Be(("updated", "damped", "updated"), "the second run's damping count was read back by the third");
-        cachet.Puts().Should().Equal((1, """{"status":4}"""), (1, """{"status":1}"""));
+            return output;
+        });
     }
 
     [ImageFact]
     public async Task As_the_Deployment_runs_it_the_worker_answers_probes_and_scrape_on_the_manifests_0_0_0_0_and_stops_on_SIGTERM()
     {
-        using var cachet = new CachetStub();
-        cachet.WithComponent(1, "Stream EU 1", 1).WithComponent(2, "Stream EU 2", 1).WithComponent(3, "Stream US 1", 1).WithComponent(4, "RTMP ingest", 1)
-            .ServeComponents().AcceptStatusWrites();
-        using var targets = ExampleTargets(out _);
+        using var fleet = new ExampleFleet();
         var port = Deployment.ContainerPort("metrics");
-        var environment = Deployment.Environment();
+        var environment = fleet.Into(Deployment.Environment());
         environment["CACHETSYNC_Telemetry__Prometheus__Listen"].Should().Be($"0.0.0.0:{port}");
-        AddLoopbackServers(environment, cachet, targets);
         PodmanOk("volume", "create", _volume);
 
         var container = Started(
@@ -183,31 +162,6 @@ public sealed class ContainerImageTests : IDisposable
         exitCode.Should().Be(1);
         error.Should().Contain("invalid configuration (1 problem)").And.Contain("Probe.Timeout").And.NotContain("   at ").And.NotContain("Exception");
         output.Should().BeEmpty();
-    }
-
-    /// <summary>The example's servers, as the native manifest tests serve them: edge-1 answers 503 until healthy.</summary>
-    private static WireMock.Server.WireMockServer ExampleTargets(out StrongBox<bool> healthy)
-    {
-        var targets = Loopback.StartWireMock();
-        var state = healthy = new StrongBox<bool>(false);
-        targets.Given(Request.Create().WithPath("/edge-1").UsingGet())
-            .RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage { StatusCode = state.Value ? 200 : 503 }));
-        targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"UP"}"""));
-        targets.Given(Request.Create().WithPath("/probe/1mb.bin").UsingGet()).RespondWith(Response.Create().WithBody(new byte[1024 * 1024]));
-        return targets;
-    }
-
-    /// <summary>What a deployment sets for itself: the Secret's token, and (here) its Cachet, servers and canaries on loopback.</summary>
-    private static void AddLoopbackServers(Dictionary<string, string> environment, CachetStub cachet, WireMock.Server.WireMockServer targets)
-    {
-        environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
-        environment["CACHETSYNC_Cachet__BaseUrl"] = cachet.BaseUrl;
-        environment["CACHETSYNC_Servers__0__Url"] = targets.Urls[0] + "/edge-1";
-        environment["CACHETSYNC_Servers__1__Url"] = targets.Urls[0] + "/ok";
-        environment["CACHETSYNC_Servers__2__Url"] = targets.Urls[0] + "/ok?us";
-        environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
-        environment["CACHETSYNC_Guard__Canaries__0"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
-        environment["CACHETSYNC_Guard__Canaries__1"] = cachet.BaseUrl + "/api/v1/ping";
     }
 
     private string Started(IEnumerable<string> arguments)

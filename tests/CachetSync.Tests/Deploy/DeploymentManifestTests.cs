@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using CachetSync.Tests.Support;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace CachetSync.Tests.Deploy;
 
@@ -33,26 +31,11 @@ public sealed class DeploymentManifestTests(PublishedApp app) : IDisposable
     [NativeFact]
     public async Task The_worker_answers_its_probes_and_scrape_where_the_manifest_points()
     {
-        using var cachet = new CachetStub();
-        cachet.WithComponent(1, "Stream EU 1", 1).WithComponent(2, "Stream EU 2", 1).WithComponent(3, "Stream US 1", 1).WithComponent(4, "RTMP ingest", 1)
-            .ServeComponents().AcceptStatusWrites();
-        using var targets = Loopback.StartWireMock();
-        targets.Given(Request.Create().WithPath("/edge-1").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
-        targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"UP"}"""));
-        targets.Given(Request.Create().WithPath("/probe/1mb.bin").UsingGet()).RespondWith(Response.Create().WithBody(new byte[1024 * 1024]));
+        using var fleet = new ExampleFleet();
         // The manifest's own listen address, 0.0.0.0 and its port, as a pod runs it; the scrapes go to loopback.
         var port = Deployment.ContainerPort("metrics");
-        var environment = _pod.Environment(Deployment);
+        var environment = fleet.Into(_pod.Environment(Deployment));
         environment["CACHETSYNC_Telemetry__Prometheus__Listen"].Should().Be($"0.0.0.0:{port}");
-        environment["CACHETSYNC_Cachet__ApiToken"] = CachetStub.Token;
-        environment["CACHETSYNC_Cachet__BaseUrl"] = cachet.BaseUrl;
-        environment["CACHETSYNC_Servers__0__Url"] = targets.Urls[0] + "/edge-1";
-        environment["CACHETSYNC_Servers__1__Url"] = targets.Urls[0] + "/ok";
-        environment["CACHETSYNC_Servers__2__Url"] = targets.Urls[0] + "/ok?us";
-        environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
-        // The example's canaries are made-up names like its servers: a deployment names its own gateway and Cachet host.
-        environment["CACHETSYNC_Guard__Canaries__0"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
-        environment["CACHETSYNC_Guard__Canaries__1"] = cachet.BaseUrl + "/api/v1/ping";
         var address = $"http://127.0.0.1:{port}";
 
         using var process = PublishedApp.Start(app.Executable, Deployment.Arguments, _pod.Config, environment);
@@ -66,7 +49,7 @@ public sealed class DeploymentManifestTests(PublishedApp app) : IDisposable
             Status(address + Deployment.HttpProbe("livenessProbe").Path).Should().Be(HttpStatusCode.OK);
             var metrics = await Http.GetStringAsync(address + Deployment.Annotation("prometheus.io/path"));
             metrics.Should().Contain("""cachetsync_component_status_current{otel_scope_name="CachetSync",component_id="1",server="stream-eu-1"} 4""");
-            cachet.Puts().Should().Contain((1, """{"status":4}"""), "the scrape shows what the worker wrote");
+            fleet.Cachet.Puts().Should().Contain((1, """{"status":4}"""), "the scrape shows what the worker wrote");
         }
         finally
         {
