@@ -84,9 +84,21 @@ public sealed class CachetCallTelemetry : IDisposable
     {
         lock (_gate)
         {
-            return _breakers
-                .Select(breaker => new Measurement<int>(breaker.State.CircuitState is CircuitState.Closed ? 0 : 1, breaker.Tags))
-                .ToList();
+            var measurements = new List<Measurement<int>>(_breakers.Count);
+            foreach (var breaker in _breakers.ToList())
+            {
+                try
+                {
+                    measurements.Add(new Measurement<int>(breaker.State.CircuitState is CircuitState.Closed ? 0 : 1, breaker.Tags));
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Its pipeline went with its host (a worker stopping while a scrape reads the gauge): nothing to say.
+                    _breakers.Remove(breaker);
+                }
+            }
+
+            return measurements;
         }
     }
 
