@@ -38,8 +38,13 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
         }
     }
 
-    public Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken) =>
-        ReadAllPagesAsync("/components", page => api.GetComponentsAsync(pageSize, page, cancellationToken), component => component.Id, cancellationToken);
+    public async Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken)
+    {
+        var twice = new Dictionary<int, string>();
+        var components = await ReadAllPagesAsync(
+            "/components", page => api.GetComponentsAsync(pageSize, page, cancellationToken), component => component.Id, cancellationToken, ComponentListedTwice.Into(twice));
+        return ComponentListedTwice.Marked(components, twice);
+    }
 
     public Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken) =>
         ReadAllPagesAsync("/components/groups", page => api.GetGroupsAsync(pageSize, page, cancellationToken), group => group.Id, cancellationToken);
@@ -93,13 +98,13 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
     }
 
     private Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
-        string path, Func<int, Task<CachetPage<T>>> readPage, Func<T, int> id, CancellationToken cancellationToken) =>
+        string path, Func<int, Task<CachetPage<T>>> readPage, Func<T, int> id, CancellationToken cancellationToken, Action<T, T>? repeated = null) =>
         PageWalk.ReadAllAsync(path, pageSize, async page =>
         {
             // No meta: one page.
             var answer = await readPage(page);
             return new ListPage<T>(answer?.Data, answer?.Meta?.Pagination?.TotalPages ?? 1, HasNext: false);
-        }, id, cancellationToken);
+        }, id, cancellationToken, repeated: repeated);
 
     /// <summary>Writes a status and checks that Cachet really took it (Cachet answers 200 to a body it ignored).</summary>
     public async Task SetStatusAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)

@@ -6,4 +6,6 @@ namespace CachetSync.Cachet;
 /// When Cachet last changed the component, as it writes it (2.x <c>updated_at</c>, 3.x <c>updated.string</c>); only
 /// ever compared for equality, so its format and time zone do not matter. Null where Cachet does not send it.
 /// </param>
-public sealed record CachetComponent(int Id, string Name, int Status, int? GroupId, bool Enabled, bool UnderMaintenance = false, string? UpdatedAt = null);
+/// <param name="ListedTwice">Why this component cannot be trusted: Cachet's list gave its id twice, differently.</param>
+public sealed record CachetComponent(
+    int Id, string Name, int Status, int? GroupId, bool Enabled, bool UnderMaintenance = false, string? UpdatedAt = null, string? ListedTwice = null);

@@ -19,12 +19,17 @@ public static class PageWalk
     public const int MaxPagesWhenPerPageIgnored = 100;
 
     /// <param name="maxPages">Stop quietly after this many pages (a bounded search), instead of reading to the end.</param>
+    /// <param name="repeated">
+    /// Told of every item whose id was read before (the first copy, then this one): overlapping pages repeat items
+    /// as they were, but a list that gives one id twice with different content leaves the reader to decide which.
+    /// </param>
     public static async Task<IReadOnlyList<T>> ReadAllAsync<T, TId>(
-        string path, int perPage, Func<int, Task<ListPage<T>>> readPage, Func<T, TId> id, CancellationToken cancellationToken, int? maxPages = null)
+        string path, int perPage, Func<int, Task<ListPage<T>>> readPage, Func<T, TId> id, CancellationToken cancellationToken, int? maxPages = null,
+        Action<T, T>? repeated = null)
         where TId : notnull
     {
         var items = new List<T>();
-        var seen = new HashSet<TId>();
+        var seen = new Dictionary<TId, T>();
         var (limit, firstPageCount, totalPages) = (MaxPages, 0, (int?)null);
         for (var page = 1; page <= (maxPages ?? int.MaxValue); page++)
         {
@@ -57,7 +62,18 @@ public static class PageWalk
             }
 
             var before = items.Count;
-            items.AddRange(pageItems.Where(item => seen.Add(id(item))));
+            foreach (var item in pageItems)
+            {
+                if (seen.TryAdd(id(item), item))
+                {
+                    items.Add(item);
+                }
+                else
+                {
+                    repeated?.Invoke(seen[id(item)], item);
+                }
+            }
+
             if (page > 1 && items.Count == before)
             {
                 // A Cachet (or a proxy) that ignores ?page= answers page 1 again and again.

@@ -39,7 +39,10 @@ public sealed class ComponentResolver
 
     public IReadOnlyList<CachetComponent> Components { get; }
 
-    /// <summary>Components that more than one server entry resolves to, each with the entries named.</summary>
+    /// <summary>
+    /// Components refused to every entry that resolves to them, with why: more than one entry resolves to it, or
+    /// Cachet listed it twice, differently. Only those some server claims (see <see cref="WithClaimsOf"/>).
+    /// </summary>
     public IReadOnlyDictionary<int, string> Contested { get; }
 
     /// <summary>The same components and groups, with these maintenance schedules applied too.</summary>
@@ -61,6 +64,14 @@ public sealed class ComponentResolver
                 claims => claims.Key,
                 claims => $"component #{claims.Key} is driven by {claims.Count()} entries ({string.Join(", ", claims.Select(claim => Entry(claim.Server)))}): "
                     + "nothing is written to it until one is removed");
+        foreach (var claimed in servers.Where(server => server.Enabled).Select(server => Find(server).Component))
+        {
+            if (claimed?.ListedTwice is { } why)
+            {
+                contested.TryAdd(claimed.Id, why);
+            }
+        }
+
         return new(Components, _schedules, Groups, contested);
     }
 

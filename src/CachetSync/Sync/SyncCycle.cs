@@ -78,7 +78,7 @@ public sealed class SyncCycle(
         var components = read?.WithClaimsOf(servers);
         foreach (var why in components?.Contested.Values ?? [])
         {
-            logger.LogWarning("Two server entries drive one component: {Why}", why);
+            logger.LogWarning("Component refused: {Why}", why);
         }
 
         var cycle = new CyclePlans(servers, _planner, counts, components, cachetError, dryRun, startedAt);

@@ -27,7 +27,8 @@ public sealed class Cachet3PaginationTests : Cachet3ProgramTest
     }.ToJsonString());
 
     /// <summary>A components page as Cachet 3 writes one: resources with attributes, <c>links.next</c> while more follow.</summary>
-    private string Page(IEnumerable<int> ids, int page, bool more)
+    /// <param name="status">Component 1's status on this page (a page read after a change shows the new one).</param>
+    private string Page(IEnumerable<int> ids, int page, bool more, int status = 1)
     {
         var url = $"{Cachet.BaseUrl}/api/components";
         var links = new JsonObject { ["first"] = $"{url}?page=1" };
@@ -39,7 +40,11 @@ public sealed class Cachet3PaginationTests : Cachet3ProgramTest
         var data = ids.Select(id => (JsonNode)new JsonObject
         {
             ["id"] = $"{id}", ["type"] = "components",
-            ["attributes"] = new JsonObject { ["id"] = id, ["name"] = $"web-{id}", ["status"] = new JsonObject { ["human"] = "Operational", ["value"] = 1 }, ["enabled"] = true },
+            ["attributes"] = new JsonObject
+            {
+                ["id"] = id, ["name"] = $"web-{id}", ["status"] = new JsonObject { ["human"] = "Operational", ["value"] = id == 1 ? status : 1 }, ["enabled"] = true,
+                ["updated"] = new JsonObject { ["human"] = "6 minutes ago", ["string"] = "2026-11-26 14:52:15" },
+            },
         });
         return new JsonObject { ["data"] = new JsonArray([.. data]), ["links"] = links, ["meta"] = new JsonObject { ["current_page"] = page, ["per_page"] = "100" } }
             .ToJsonString();
@@ -108,5 +113,29 @@ public sealed class Cachet3PaginationTests : Cachet3ProgramTest
         exitCode.Should().Be(0, Run.Everything);
         JsonNode.Parse(Run.Out.ToString())!.AsArray().Select(component => component!["id"]!.GetValue<int>()).Should().Equal(1, 2, 3);
         ComponentReads.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_component_repeated_as_it_was_by_overlapping_pages_is_written_as_any_other()
+    {
+        Cachet.WithComponent(1, "web-1", 1);
+        Serve(1, Page([1, 2], page: 1, more: true));
+        Serve(2, Page([1, 3], page: 2, more: false));
+
+        (await Run.RunAsync("--config", Config(), "--once").WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, Run.Everything);
+
+        Cachet.Puts().Should().ContainSingle().Which.Id.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_component_listed_twice_differently_is_not_written()
+    {
+        Serve(1, Page([1, 2], page: 1, more: true));
+        Serve(2, Page([1, 3], page: 2, more: false, status: 4));
+
+        (await Run.RunAsync("--config", Config(), "--once").WaitAsync(TimeSpan.FromSeconds(60))).Should().Be(2);
+
+        Cachet.Puts().Should().BeEmpty();
+        Run.Out.ToString().Should().Contain("Cachet listed component #1 twice, differently (\"web-1\" status 1, \"web-1\" status 4)");
     }
 }

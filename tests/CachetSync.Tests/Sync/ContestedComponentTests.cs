@@ -72,4 +72,43 @@ public sealed class ContestedComponentTests : LoopbackProgramTest
 
         Cachet.Puts().Should().BeEquivalentTo([(1, """{"status":4}"""), (3, """{"status":4}""")]);
     }
+
+    [Fact]
+    public async Task A_component_Cachet_lists_twice_differently_is_refused_and_the_others_written()
+    {
+        // One page giving id 1 twice: Operational, then Major Outage. Which is Cachet's? Neither is trusted.
+        Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1).RespondWith(Response.Create()
+            .WithHeader("Content-Type", "application/json")
+            .WithBody("""
+                {"meta":{"pagination":{"total":3,"count":3,"per_page":100,"current_page":1,"total_pages":1}},"data":[
+                 {"id":1,"name":"edge-one","status":1,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:37:45"},
+                 {"id":1,"name":"edge-one","status":4,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:40:00"},
+                 {"id":3,"name":"edge-three","status":1,"group_id":5,"enabled":true,"updated_at":"2026-11-23 06:37:45"}]}
+                """));
+
+        var exit = await RunWith(Server("stream-a", "/down", "ComponentId", 1));
+
+        exit.Should().Be(2, Run.Everything);
+        Cachet.Puts().Should().Equal([(3, """{"status":4}""")], "only the bystander is written");
+        var why = "Cachet listed component #1 twice, differently (\"edge-one\" status 1, \"edge-one\" status 4): nothing is written to it this cycle";
+        Run.Out.ToString().Should().MatchRegex(@"stream-a\s.*failed").And.Contain(why);
+        Run.Logs.Lines.Should().Contain(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains(why));
+    }
+
+    [Fact]
+    public async Task A_component_repeated_as_it_was_by_overlapping_pages_is_read_once_and_written()
+    {
+        Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1).RespondWith(Response.Create()
+            .WithHeader("Content-Type", "application/json")
+            .WithBody("""
+                {"meta":{"pagination":{"total":2,"count":2,"per_page":100,"current_page":1,"total_pages":1}},"data":[
+                 {"id":1,"name":"edge-one","status":1,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:37:45"},
+                 {"id":1,"name":"edge-one","status":1,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:37:45"},
+                 {"id":3,"name":"edge-three","status":1,"group_id":5,"enabled":true,"updated_at":"2026-11-23 06:37:45"}]}
+                """));
+
+        (await RunWith(Server("stream-a", "/down", "ComponentId", 1))).Should().Be(0, Run.Everything);
+
+        Cachet.Puts().Should().Equal([(1, """{"status":4}"""), (3, """{"status":4}""")]);
+    }
 }

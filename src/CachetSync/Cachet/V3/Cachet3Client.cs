@@ -116,20 +116,25 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
 
     public async Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken)
     {
+        // Repeats are compared as components: a resource holds its "updated" as a JsonElement, which never equals another's.
+        var twice = new Dictionary<int, string>();
+        var collect = ComponentListedTwice.Into(twice);
         var resources = await ReadAllPagesAsync(
-            "/components", page => api.GetComponentsAsync(_perPage, page, "group", cancellationToken), component => component.Id, cancellationToken);
-        return resources.Select(resource => resource.Attributes is { } attributes
-                ? new CachetComponent(
-                    attributes.Id,
-                    attributes.Name ?? "",
-                    attributes.Status == UnknownStatus ? (int)ComponentStatus.Unknown : attributes.Status,
-                    int.TryParse(resource.Relationships?.Group?.Data?.Id, CultureInfo.InvariantCulture, out var group) ? group : null,
-                    attributes.Enabled,
-                    attributes.Status == UnderMaintenanceStatus || attributes.LatestStatus == UnderMaintenanceStatus,
-                    attributes.UpdatedStamp)
-                : throw new CachetException($"GET /components: a component without \"attributes\" (id {resource.Id})"))
-            .ToList();
+            "/components", page => api.GetComponentsAsync(_perPage, page, "group", cancellationToken), component => component.Id, cancellationToken,
+            repeated: (first, again) => collect(ToComponent(first), ToComponent(again)));
+        return ComponentListedTwice.Marked(resources.Select(ToComponent).ToList(), twice);
     }
+
+    private static CachetComponent ToComponent(Cachet3Component resource) => resource.Attributes is { } attributes
+        ? new CachetComponent(
+            attributes.Id,
+            attributes.Name ?? "",
+            attributes.Status == UnknownStatus ? (int)ComponentStatus.Unknown : attributes.Status,
+            int.TryParse(resource.Relationships?.Group?.Data?.Id, CultureInfo.InvariantCulture, out var group) ? group : null,
+            attributes.Enabled,
+            attributes.Status == UnderMaintenanceStatus || attributes.LatestStatus == UnderMaintenanceStatus,
+            attributes.UpdatedStamp)
+        : throw new CachetException($"GET /components: a component without \"attributes\" (id {resource.Id})");
 
     public async Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken)
     {
@@ -161,10 +166,11 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
 
     /// <param name="maxPages">Stop quietly after this many pages (a bounded search), instead of reading to the end.</param>
     private Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(
-        string path, Func<int, Task<Cachet3List<T>>> readPage, Func<T, string> id, CancellationToken cancellationToken, int? maxPages = null) =>
+        string path, Func<int, Task<Cachet3List<T>>> readPage, Func<T, string> id, CancellationToken cancellationToken, int? maxPages = null,
+        Action<T, T>? repeated = null) =>
         PageWalk.ReadAllAsync(path, _perPage, async page =>
         {
             var answer = await readPage(page);
             return new ListPage<T>(answer?.Data, TotalPages: null, HasNext: answer?.Links?.Next is not null);
-        }, id, cancellationToken, maxPages);
+        }, id, cancellationToken, maxPages, repeated);
 }
