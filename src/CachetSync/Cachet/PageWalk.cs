@@ -64,13 +64,15 @@ public static class PageWalk
             var before = items.Count;
             foreach (var item in pageItems)
             {
-                if (seen.TryAdd(id(item), item))
+                var key = id(item);
+                if (seen.TryGetValue(key, out var first))
                 {
-                    items.Add(item);
+                    repeated?.Invoke(first, item);
                 }
                 else
                 {
-                    repeated?.Invoke(seen[id(item)], item);
+                    seen.Add(key, item);
+                    items.Add(item);
                 }
             }
 

@@ -28,12 +28,7 @@ public sealed class ConfigTree
     /// <exception cref="FormatException">JSON, but not a configuration: not an object, or a key twice in one object.</exception>
     public static ConfigTree Parse(ReadOnlyMemory<byte> json)
     {
-        // Editors on Windows save UTF-8 with a byte order mark; JSON readers refuse it ("'0xEF' is an invalid start").
-        if (json.Span.StartsWith(System.Text.Encoding.UTF8.Preamble))
-        {
-            json = json[System.Text.Encoding.UTF8.Preamble.Length..];
-        }
-
+        json = json[ByteOrderMark.LengthAt(json.Span)..];
         var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         using var document = JsonDocument.Parse(json, options);
         if (document.RootElement.ValueKind != JsonValueKind.Object)

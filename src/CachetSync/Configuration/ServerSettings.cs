@@ -22,9 +22,9 @@ public sealed record ServerSettings(
 
     public bool IsIcmp => Url.Scheme == "icmp";
 
-    /// <returns>The server, or null when it is too broken to probe (the problems are recorded).</returns>
     public const int MaxNameLength = 255;
 
+    /// <returns>The server, or null when it is too broken to probe (the problems are recorded).</returns>
     public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults, ProbeRequest probeDefaults)
     {
         node.RejectUnknownKeys(Keys.Except(["Group"]).ToArray());

@@ -19,7 +19,7 @@ public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, SetupG
     /// The narrowest sysctl that lets this process ping: its own group only, as the shipped manifests set it (the
     /// image's app group is 1654), not every group on the machine.
     /// </summary>
-    public static readonly string PingGroupHint = $"sysctl net.ipv4.ping_group_range=\"{ProcessGroup()} {ProcessGroup()}\"";
+    public static readonly string PingGroupHint = OwnGroupOnly(ProcessGroup());
 
     public static readonly string NotPermitted =
         $"not probed: this process may not send ICMP echoes (allow ping sockets for its group: {PingGroupHint}, or grant CAP_NET_RAW)";
@@ -113,6 +113,8 @@ public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, SetupG
         var reply = await ping.SendPingAsync(address, timeout, Payload, options: null, cancellationToken);
         return reply.Status;
     }
+
+    private static string OwnGroupOnly(int gid) => $"sysctl net.ipv4.ping_group_range=\"{gid} {gid}\"";
 
     /// <summary>The real group id of this process (Gid: in /proc/self/status); 0 where that cannot be read.</summary>
     private static int ProcessGroup()

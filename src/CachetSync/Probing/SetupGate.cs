@@ -38,10 +38,10 @@ public sealed class SetupGate(int handshakes, int lookups)
     /// <summary>No probe holds or waits for a turn: no lookup or handshake of this machine's is under way.</summary>
     public bool Idle => _handshakes.CurrentCount == handshakes && _lookups.CurrentCount == lookups;
 
-    /// <summary>"64 TLS handshakes": how many of what a probe of <paramref name="url"/> takes turns at.</summary>
     /// <summary>What holds the turns: a handshake is CPU; a turn that includes a lookup may be held by a resolver slow to answer.</summary>
     public static string BusyWith(Uri url) => url.HostNameType == UriHostNameType.Dns ? "its resolver slow or its CPU busy" : "its CPU busy";
 
+    /// <summary>"64 TLS handshakes": how many of what a probe of <paramref name="url"/> takes turns at.</summary>
     public string TurnsFor(Uri url) => url.Scheme == Uri.UriSchemeHttps ? Output.Counted.Of(handshakes, "TLS handshake") : Output.Counted.Of(lookups, "name lookup");
 
     /// <summary>Whether a probe of <paramref name="url"/> needs a turn: it is HTTPS (a handshake), or named (a lookup).</summary>

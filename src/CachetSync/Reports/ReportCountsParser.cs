@@ -8,12 +8,7 @@ public static class ReportCountsParser
 {
     public static ReportCounts Parse(ReadOnlySpan<byte> json, ReportShape shape, ReportWindow window)
     {
-        // A file written by a Windows tool starts with a UTF-8 byte order mark, which JSON readers refuse.
-        if (json.StartsWith(System.Text.Encoding.UTF8.Preamble))
-        {
-            json = json[System.Text.Encoding.UTF8.Preamble.Length..];
-        }
-
+        json = json[ByteOrderMark.LengthAt(json)..];
         JsonDocument document;
         try
         {
@@ -38,12 +33,12 @@ public static class ReportCountsParser
             switch (shape.Format)
             {
                 case ReportFormat.CountMap:
-                    // A map gives each server's count once; a key twice (any case) is two claims, not a sum to make.
-                    var repeated = root.EnumerateObject().GroupBy(property => property.Name, StringComparer.OrdinalIgnoreCase)
-                        .Where(claims => claims.Count() > 1).Select(claims => claims.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                    // A map gives each server's count once; a key twice (any case) is two claims, not a sum to make. A
+                    // rejected key loses the count already added and ignores those after it.
+                    var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                     foreach (var property in root.EnumerateObject())
                     {
-                        if (repeated.Contains(property.Name))
+                        if (!seen.Add(property.Name))
                         {
                             counts.Reject(property.Name, "is a key given more than once in the map: which count is meant?");
                         }

@@ -12,6 +12,7 @@ public sealed class StateStore(StateSettings settings, ILoggerFactory loggers) :
     private readonly StateFile? _file = settings.Path is { } path ? new StateFile(path, loggers.CreateLogger<StateFile>()) : null;
     private readonly StateLock? _lock = settings.Path is { } path ? new StateLock(path, loggers.CreateLogger<StateLock>()) : null;
     private SyncState? _state;
+    private bool _interruptedSavesRemoved;
 
     public SyncState Current => _state ??= _file?.Load() ?? new SyncState();
 
@@ -20,9 +21,11 @@ public sealed class StateStore(StateSettings settings, ILoggerFactory loggers) :
     public async Task<string?> LockAsync(CancellationToken cancellationToken)
     {
         var refused = _lock is null ? null : await _lock.AcquireAsync(cancellationToken);
-        if (refused is null)
+        // Once a process: a worker's own saves finish before its next cycle, so later cycles find nothing left.
+        if (refused is null && !_interruptedSavesRemoved)
         {
             _file?.RemoveInterruptedSaves();
+            _interruptedSavesRemoved = true;
         }
 
         return refused;

@@ -55,20 +55,22 @@ public sealed class ComponentResolver
     /// </summary>
     public ComponentResolver WithClaimsOf(IReadOnlyList<ServerSettings> servers)
     {
-        var contested = servers.Where(server => server.Enabled)
+        var claims = servers.Where(server => server.Enabled)
             .Select(server => (Server: server, Find(server).Component))
             .Where(claim => claim.Component is not null)
+            .ToList();
+        var contested = claims
             .GroupBy(claim => claim.Component!.Id)
-            .Where(claims => claims.Count() > 1)
+            .Where(sameComponent => sameComponent.Count() > 1)
             .ToDictionary(
-                claims => claims.Key,
-                claims => $"component #{claims.Key} is driven by {claims.Count()} entries ({string.Join(", ", claims.Select(claim => Entry(claim.Server)))}): "
-                    + "nothing is written to it until one is removed");
-        foreach (var claimed in servers.Where(server => server.Enabled).Select(server => Find(server).Component))
+                sameComponent => sameComponent.Key,
+                sameComponent => $"component #{sameComponent.Key} is driven by {sameComponent.Count()} entries "
+                    + $"({string.Join(", ", sameComponent.Select(claim => Entry(claim.Server)))}): nothing is written to it until one is removed");
+        foreach (var (_, component) in claims)
         {
-            if (claimed?.ListedTwice is { } why)
+            if (component!.ListedTwice is { } why)
             {
-                contested.TryAdd(claimed.Id, why);
+                contested.TryAdd(component.Id, why);
             }
         }
 
