@@ -60,16 +60,13 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
                 : null,
         };
         var reading = new ReadingState();
-        var lookingUp = false;
         try
         {
             if (url.HostNameType == UriHostNameType.Dns)
             {
                 // Looked up here, not in the handler: the handler may keep a request waiting for another's connection,
                 // and the lookup turn must not wait with it.
-                lookingUp = true;
                 trace.Resolved(url.IdnHost, await gate.Lookups.ResolveAsync(url.IdnHost, deadline.Token));
-                lookingUp = false;
             }
 
             if (url.Scheme != Uri.UriSchemeHttps)
@@ -85,7 +82,8 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
 
             return WithTrace(result, trace);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && lookingUp)
+        // The probe's own lookup; a redirect's next host, looked up in the handler, times out as the probe as before.
+        catch (LookupAbandonedException lookup) when (!cancellationToken.IsCancellationRequested && lookup.Host == url.IdnHost)
         {
             return ProbeResult.ResolverSilent(url.IdnHost, trace.Elapsed, giveUpAfter);
         }

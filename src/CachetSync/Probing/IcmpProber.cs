@@ -33,19 +33,16 @@ public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, SetupG
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         var started = time.GetTimestamp();
-        var lookingUp = false;
         try
         {
             if (!IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var address))
             {
-                lookingUp = true;
                 address = (await gate.Lookups.ResolveAsync(url.IdnHost, timeout.Token)).First();
-                lookingUp = false;
             }
 
             return await EchoAsync(address, started, timeout.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && lookingUp)
+        catch (LookupAbandonedException) when (!cancellationToken.IsCancellationRequested)
         {
             return ProbeResult.ResolverSilent(url.IdnHost, time.GetElapsedTime(started), settings.Timeout);
         }

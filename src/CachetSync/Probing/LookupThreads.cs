@@ -16,13 +16,21 @@ public sealed class LookupThreads(int count)
     private readonly Lock _gate = new();
     private bool _started;
 
-    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    /// <exception cref="LookupAbandonedException">The token fired before the answer came.</exception>
+    public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
         Start();
         var answer = new TaskCompletionSource<IPAddress[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add((host, answer, cancellationToken), cancellationToken);
-        // getaddrinfo cannot be interrupted; a cancelled probe stops waiting for it, and the thread finishes alone.
-        return answer.Task.WaitAsync(cancellationToken);
+        try
+        {
+            _queue.Add((host, answer, cancellationToken), cancellationToken);
+            // getaddrinfo cannot be interrupted; a cancelled probe stops waiting for it, and the thread finishes alone.
+            return await answer.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new LookupAbandonedException(host, cancellationToken);
+        }
     }
 
     private void Start()

@@ -16,18 +16,16 @@ public sealed class TcpProber(ProbeSettings settings, TimeProvider time, SetupGa
         deadline.CancelAfter(giveUpAfter);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         var started = time.GetTimestamp();
-        var lookingUp = url.HostNameType == UriHostNameType.Dns;
         try
         {
             // Looked up apart from the connect, so that a silent resolver is told from a silent server.
-            var addresses = lookingUp
+            var addresses = url.HostNameType == UriHostNameType.Dns
                 ? await gate.Lookups.ResolveAsync(url.IdnHost, deadline.Token)
                 : [IPAddress.Parse(url.IdnHost.Trim('[', ']'))];
-            lookingUp = false;
             await socket.ConnectAsync(addresses, url.Port, deadline.Token);
             return ProbeResult.Answered(null, time.GetElapsedTime(started));
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && lookingUp)
+        catch (LookupAbandonedException) when (!cancellationToken.IsCancellationRequested)
         {
             return ProbeResult.ResolverSilent(url.IdnHost, time.GetElapsedTime(started), giveUpAfter);
         }
