@@ -26,6 +26,16 @@ public sealed class ContestedComponentTests : LoopbackProgramTest
         ["Servers"] = new JsonArray([.. servers, new JsonObject { ["Name"] = "bystander", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 3 }]),
     }.ToJsonString()), "--once");
 
+    /// <summary>GET /api/v1/components answers one page (Cachet 2.4's shape): these rows, then the bystander's.</summary>
+    private void ServeOnePage(params string[] rows)
+    {
+        string[] all = [.. rows, """{"id":3,"name":"edge-three","status":1,"group_id":5,"enabled":true,"updated_at":"2026-11-23 06:37:45"}"""];
+        var pagination = $$"""{"total":{{all.Length}},"count":{{all.Length}},"per_page":100,"current_page":1,"total_pages":1}""";
+        Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1).RespondWith(Response.Create()
+            .WithHeader("Content-Type", "application/json")
+            .WithBody($$"""{"meta":{"pagination":{{pagination}}},"data":[{{string.Join(",", all)}}]}"""));
+    }
+
     private JsonObject Server(string name, string path, string how, JsonNode which) =>
         new() { ["Name"] = name, ["Url"] = Targets.Urls[0] + path, [how] = which };
 
@@ -77,14 +87,9 @@ public sealed class ContestedComponentTests : LoopbackProgramTest
     public async Task A_component_Cachet_lists_twice_differently_is_refused_and_the_others_written()
     {
         // One page giving id 1 twice: Operational, then Major Outage. Which is Cachet's? Neither is trusted.
-        Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1).RespondWith(Response.Create()
-            .WithHeader("Content-Type", "application/json")
-            .WithBody("""
-                {"meta":{"pagination":{"total":3,"count":3,"per_page":100,"current_page":1,"total_pages":1}},"data":[
-                 {"id":1,"name":"edge-one","status":1,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:37:45"},
-                 {"id":1,"name":"edge-one","status":4,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:40:00"},
-                 {"id":3,"name":"edge-three","status":1,"group_id":5,"enabled":true,"updated_at":"2026-11-23 06:37:45"}]}
-                """));
+        ServeOnePage(
+            """{"id":1,"name":"edge-one","status":1,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:37:45"}""",
+            """{"id":1,"name":"edge-one","status":4,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:40:00"}""");
 
         var exit = await RunWith(Server("stream-a", "/down", "ComponentId", 1));
 
@@ -98,14 +103,9 @@ public sealed class ContestedComponentTests : LoopbackProgramTest
     [Fact]
     public async Task A_component_repeated_as_it_was_by_overlapping_pages_is_read_once_and_written()
     {
-        Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1).RespondWith(Response.Create()
-            .WithHeader("Content-Type", "application/json")
-            .WithBody("""
-                {"meta":{"pagination":{"total":2,"count":2,"per_page":100,"current_page":1,"total_pages":1}},"data":[
-                 {"id":1,"name":"edge-one","status":1,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:37:45"},
-                 {"id":1,"name":"edge-one","status":1,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:37:45"},
-                 {"id":3,"name":"edge-three","status":1,"group_id":5,"enabled":true,"updated_at":"2026-11-23 06:37:45"}]}
-                """));
+        ServeOnePage(
+            """{"id":1,"name":"edge-one","status":1,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:37:45"}""",
+            """{"id":1,"name":"edge-one","status":1,"group_id":2,"enabled":true,"updated_at":"2026-11-23 06:37:45"}""");
 
         (await RunWith(Server("stream-a", "/down", "ComponentId", 1))).Should().Be(0, Run.Everything);
 
