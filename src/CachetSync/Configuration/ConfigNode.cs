@@ -141,6 +141,12 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         return value;
     }
 
+    /// <summary>Reports per 1 000 of audience: more than 0, at most 1 000 000 (a viewer may report many times).</summary>
+    public decimal? PerThousand(string key) => Parsed<decimal>(key, text =>
+        !decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a number (reports per 1 000, such as 5 or 0.5)")
+        : value is <= 0 or > 1_000_000 ? (null, $"{text} is out of range (more than 0, at most 1000000)")
+        : (value, null));
+
     /// <summary>A share from 0 (exclusive) to 1: 0.5 is half.</summary>
     public double? Share(string key) => Parsed<double>(key, text =>
         !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a number (a share such as 0.5)")

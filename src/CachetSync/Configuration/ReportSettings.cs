@@ -18,8 +18,14 @@ public sealed record ReportSettings(
     public static readonly string[] Keys =
     [
         "Source", "Url", "Path", "Window", "Timeout", "Format", "ServerProperty", "CountProperty", "TimeProperty",
-        "BearerToken", "Headers", "Sql",
+        "AudienceProperty", "MinAudience", "BearerToken", "Headers", "Sql", "Query", "AudienceQuery", "KeyLabel",
     ];
+
+    /// <summary>The smallest audience whose reports are judged as a rate (per 1 000 of it); smaller ones by count.</summary>
+    public long MinAudience { get; init; } = ReportCounts.DefaultMinAudience;
+
+    /// <summary>For Source Prometheus: the queries, and the label that names the server.</summary>
+    public PrometheusQueries? Prometheus { get; init; }
 
     public static ReportSettings None { get; } = new(
         ReportSourceKind.None, null, null, TimeSpan.FromHours(2), TimeSpan.FromSeconds(10), ReportShape.CountMap, null,
@@ -30,7 +36,12 @@ public sealed record ReportSettings(
         node.RejectUnknownKeys(Keys);
         var source = node.Enum<ReportSourceKind>("Source") ?? ReportSourceKind.None;
         var path = node.String("Path");
-        var url = source == ReportSourceKind.Http ? ReadUrl(node) : null;
+        var url = source switch
+        {
+            ReportSourceKind.Http => ReadUrl(node),
+            ReportSourceKind.Prometheus => ReadBaseUrl(node),
+            _ => null,
+        };
         var sql = source == ReportSourceKind.Sql ? SqlReportSettings.Read(node.Child("Sql")) : null;
         var bearer = node.Secret("BearerToken");
         return new ReportSettings(
@@ -43,10 +54,17 @@ public sealed record ReportSettings(
                 node.Enum<ReportFormat>("Format") ?? ReportFormat.CountMap,
                 node.String("ServerProperty") ?? ReportShape.CountMap.ServerProperty,
                 node.String("CountProperty") ?? ReportShape.CountMap.CountProperty,
-                node.String("TimeProperty") ?? ReportShape.CountMap.TimeProperty),
+                node.String("TimeProperty") ?? ReportShape.CountMap.TimeProperty)
+            {
+                AudienceProperty = node.String("AudienceProperty") ?? ReportShape.CountMap.AudienceProperty,
+            },
             bearer,
             HeaderSettings.Read(node.Child("Headers")),
-            sql);
+            sql)
+        {
+            MinAudience = node.Int("MinAudience", 1, int.MaxValue) ?? ReportCounts.DefaultMinAudience,
+            Prometheus = source == ReportSourceKind.Prometheus ? PrometheusQueries.Read(node) : null,
+        };
     }
 
     private static string? ReadUrl(ConfigNode node) => node.Read<string>("Url", text =>
@@ -56,6 +74,18 @@ public sealed record ReportSettings(
         if (UrlText.Absolute(sample, UrlText.Web) is not { } uri)
         {
             return (null, $"\"{UrlText.Masked(text)}\" is not an absolute http(s) URL");
+        }
+
+        UrlText.RegisterSecrets(uri);
+        return (text, null);
+    });
+
+    /// <summary>Prometheus' own address (http://prometheus:9090): its query API is under it, nothing is filled in.</summary>
+    private static string? ReadBaseUrl(ConfigNode node) => node.Read<string>("Url", text =>
+    {
+        if (UrlText.Absolute(text, UrlText.Web) is not { } uri || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            return (null, $"\"{UrlText.Masked(text)}\" is not Prometheus' base URL (absolute http(s), no query: http://prometheus:9090)");
         }
 
         UrlText.RegisterSecrets(uri);

@@ -7,4 +7,5 @@ public enum ReportSourceKind
     Http,
     File,
     Sql,
+    Prometheus,
 }

@@ -43,6 +43,10 @@ public static class RunRequirements
             case ReportSourceKind.Http:
                 reports.Require("Url", "is required when Source is Http");
                 break;
+            case ReportSourceKind.Prometheus:
+                reports.Require("Url", "is required when Source is Prometheus (its base URL, e.g. http://prometheus:9090)");
+                reports.Require("Query", "is required when Source is Prometheus, e.g. sum by (server) (increase(player_timeouts_total[{window}]))");
+                break;
             case ReportSourceKind.File:
                 reports.Require("Path", "is required when Source is File");
                 break;

@@ -18,17 +18,22 @@ public static class ThresholdSettingsReader
         }
 
         node.RejectUnknownKeys(ThresholdSettings.Keys);
+        var reports = ReadReports(node.Child("Reports"));
         return new ThresholdSettings(
             ReadStatusCodes(node.Child("StatusCodes"), inherited.StatusCodes, mergeStatusCodes),
             node.DurationOrOff("SlowAfter", inherited.SlowAfter),
             node.Status("Slow") ?? inherited.Slow,
             node.Status("Timeout") ?? inherited.Timeout,
             node.Status("ConnectionError") ?? inherited.ConnectionError,
-            ReadReports(node.Child("Reports")) ?? inherited.Reports,
+            reports?.Counts ?? inherited.Reports,
             node.Enum<ReportsApply>("ReportsApply") ?? inherited.ReportsApply,
             // A certificate's life is counted in days: up to a year.
             node.DurationOrOff("CertificateExpiresWithin", inherited.CertificateExpiresWithin, max: TimeSpan.FromDays(366)),
-            node.Status("CertificateExpiring") ?? inherited.CertificateExpiring);
+            node.Status("CertificateExpiring") ?? inherited.CertificateExpiring)
+        {
+            // A Reports list replaces both kinds of inherited rule: it is the whole plan for report counts.
+            ReportRates = reports?.Rates ?? inherited.ReportRates,
+        };
     }
 
     private static StatusCodeMap ReadStatusCodes(ConfigNode node, StatusCodeMap inherited, bool merge)
@@ -76,33 +81,54 @@ public static class ThresholdSettingsReader
         return new StatusCodeMap(rules, @default ?? (merge ? inherited.Default : ThresholdSettings.BuiltIn.StatusCodes.Default));
     }
 
-    private static IReadOnlyList<ReportThreshold>? ReadReports(ConfigNode node)
+    /// <summary>
+    /// One list, two kinds of rule: <c>AtLeast</c> (reports in the window) and <c>PerThousandAtLeast</c> (reports per
+    /// 1 000 of the server's audience). Each rule is one or the other.
+    /// </summary>
+    private static (IReadOnlyList<ReportThreshold> Counts, IReadOnlyList<ReportRateThreshold> Rates)? ReadReports(ConfigNode node)
     {
         if (!node.Exists)
         {
             return null;
         }
 
-        var thresholds = new List<ReportThreshold>();
+        var counts = new List<ReportThreshold>();
+        var rates = new List<ReportRateThreshold>();
         foreach (var item in node.Items())
         {
             item.RejectUnknownKeys(ThresholdSettings.ReportThresholdKeys);
-            var atLeast = item.Int("AtLeast", 1, int.MaxValue);
             var status = item.Status("Status");
-            item.Require("AtLeast");
             item.Require("Status");
-
-            if (atLeast is { } count && status is { } value)
+            var hasCount = item.Child("AtLeast").Exists;
+            var hasRate = item.Child("PerThousandAtLeast").Exists;
+            if (hasCount == hasRate)
             {
-                if (thresholds.Any(existing => existing.AtLeast == count))
+                item.Problem(hasCount
+                    ? "has both AtLeast and PerThousandAtLeast: a rule is on counts or on rates, make it two rules"
+                    : "needs AtLeast (reports in the window) or PerThousandAtLeast (reports per 1 000 of audience)");
+                continue;
+            }
+
+            if (hasCount && item.Int("AtLeast", 1, int.MaxValue) is { } count && status is { } countStatus)
+            {
+                if (counts.Any(existing => existing.AtLeast == count))
                 {
                     item.Problem("AtLeast", $"{count} appears twice");
                 }
 
-                thresholds.Add(new ReportThreshold(count, value));
+                counts.Add(new ReportThreshold(count, countStatus));
+            }
+            else if (hasRate && item.PerThousand("PerThousandAtLeast") is { } rate && status is { } rateStatus)
+            {
+                if (rates.Any(existing => existing.PerThousandAtLeast == rate))
+                {
+                    item.Problem("PerThousandAtLeast", $"{rate.ToString(System.Globalization.CultureInfo.InvariantCulture)} appears twice");
+                }
+
+                rates.Add(new ReportRateThreshold(rate, rateStatus));
             }
         }
 
-        return thresholds.OrderBy(threshold => threshold.AtLeast).ToList();
+        return (counts.OrderBy(threshold => threshold.AtLeast).ToList(), rates.OrderBy(threshold => threshold.PerThousandAtLeast).ToList());
     }
 }

@@ -44,6 +44,7 @@ public sealed record ServerDocument(
     double? CertificateExpiresInDays,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TimingsDocument? Timings,
     int? Reports,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Audience,
     int? ComponentId,
     string? Current,
     string? Desired,

@@ -1,5 +1,7 @@
+using System.Globalization;
 using CachetSync.Configuration;
 using CachetSync.Probing;
+using CachetSync.Reports;
 using CachetSync.Sync;
 using CachetSync.Thresholds;
 
@@ -67,11 +69,15 @@ public static class SummaryTable
         outcome.Server,
         ProbeCell(outcome.Probe),
         $"{outcome.Probe.Latency.TotalMilliseconds:0} ms",
-        outcome.Reports?.ToString() ?? "-",
+        outcome.Reports is { } reports ? Reports(reports) : "-",
         $"{outcome.Current?.ToString() ?? "?"} -> {(outcome.HasDesired ? outcome.Desired.Status.ToString() : "-")}",
         outcome.Action.Label(),
         outcome.Error ?? outcome.Note ?? Explained(outcome),
     ];
+
+    /// <summary>"12", or "12 / 2400" where the source gave the audience the reports came from.</summary>
+    private static string Reports(ServerReports reports) =>
+        reports.Audience is { } audience ? $"{reports.Count} / {audience}" : reports.Count.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>"HTTP 200, 48.2 MiB/s, cert 87 d": what came back, with the body rate and certificate life when measured.</summary>
     private static string ProbeCell(ProbeResult probe)

@@ -6,6 +6,15 @@ namespace CachetSync.Reports;
 /// </summary>
 public sealed record ReportCounts(IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, string> Rejected)
 {
+    /// <summary>The default of <c>Reports.MinAudience</c>: a smaller audience is no evidence of a rate.</summary>
+    public const long DefaultMinAudience = 100;
+
+    /// <summary>Each key's audience in the window, where the source gave one for every row of the key.</summary>
+    public IReadOnlyDictionary<string, long> Audiences { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The smallest audience a rate is made of (<c>Reports.MinAudience</c>).</summary>
+    public long MinAudience { get; init; } = DefaultMinAudience;
+
     /// <summary>Why the source could not be read this cycle; null when it was.</summary>
     public string? Unavailable { get; init; }
 
@@ -22,4 +31,10 @@ public sealed record ReportCounts(IReadOnlyDictionary<string, int> Counts, IRead
         : Counts.TryGetValue(reportKey, out var count) ? count
         : Rejected.ContainsKey(reportKey) ? null
         : 0;
+
+    /// <summary>The count for a server with its audience (null when the source gave none); null as <see cref="For"/>.</summary>
+    public ServerReports? Tally(string reportKey) =>
+        For(reportKey) is { } count
+            ? new ServerReports(count, Audiences.TryGetValue(reportKey, out var audience) ? audience : null, MinAudience)
+            : null;
 }

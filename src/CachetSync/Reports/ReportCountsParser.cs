@@ -52,7 +52,7 @@ public static class ReportCountsParser
                 case ReportFormat.CountList:
                     foreach (var row in Rows(root, shape))
                     {
-                        AddCount(counts, row.Key, Property(row.Row, shape.CountProperty));
+                        AddCountAndAudience(counts, row.Key, Property(row.Row, shape.CountProperty), Property(row.Row, shape.AudienceProperty));
                     }
 
                     break;
@@ -95,6 +95,31 @@ public static class ReportCountsParser
         else
         {
             counts.Reject(key, $"{Truncate(value.ValueKind == JsonValueKind.Undefined ? "nothing" : value.GetRawText())} is not a count");
+        }
+    }
+
+    /// <summary>A row's count with its audience; a row without the audience property leaves the key's audience unknown.</summary>
+    private static void AddCountAndAudience(ReportCountsBuilder counts, string key, JsonElement count, JsonElement audience)
+    {
+        long? viewers = null;
+        if (audience.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            if (audience.ValueKind != JsonValueKind.Number || !audience.TryGetInt64(out var value))
+            {
+                counts.Reject(key, $"audience {Truncate(audience.GetRawText())} is not a whole number");
+                return;
+            }
+
+            viewers = value;
+        }
+
+        if (count.ValueKind == JsonValueKind.Number && count.TryGetInt64(out var reports))
+        {
+            counts.Add(key, reports, viewers);
+        }
+        else
+        {
+            AddCount(counts, key, count);
         }
     }
 

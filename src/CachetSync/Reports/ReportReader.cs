@@ -25,7 +25,7 @@ public sealed class ReportReader(
         var window = new ReportWindow(now - settings.Window, now);
         try
         {
-            var counts = await source.ReadAsync(window, stopping);
+            var counts = await source.ReadAsync(window, stopping) with { MinAudience = settings.MinAudience };
             foreach (var (key, reason) in counts.Rejected.Take(MaxKeysLogged))
             {
                 logger.LogWarning("Report source {Source}: count for {ReportKey} ignored: {Reason}; probe-only status for it",

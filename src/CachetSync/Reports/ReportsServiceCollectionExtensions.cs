@@ -10,7 +10,7 @@ public static class ReportsServiceCollectionExtensions
     {
         switch (settings.Source)
         {
-            case ReportSourceKind.Http:
+            case ReportSourceKind.Http or ReportSourceKind.Prometheus:
                 services.AddHttpClient(HttpReportSource.ClientName, client =>
                     {
                         client.Timeout = Timeout.InfiniteTimeSpan;
@@ -20,8 +20,9 @@ public static class ReportsServiceCollectionExtensions
                     .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
                     // The source's own credentials must not reach a log line, whatever the log level.
                     .RedactLoggedHeaders(["Authorization", .. settings.Headers.Keys]);
-                services.AddSingleton<IReportSource>(provider =>
-                    new HttpReportSource(provider.GetRequiredService<IHttpClientFactory>(), settings));
+                services.AddSingleton<IReportSource>(provider => settings.Source == ReportSourceKind.Prometheus
+                    ? new PrometheusReportSource(provider.GetRequiredService<IHttpClientFactory>(), settings)
+                    : new HttpReportSource(provider.GetRequiredService<IHttpClientFactory>(), settings));
                 break;
             case ReportSourceKind.File:
                 services.AddSingleton<IReportSource>(new FileReportSource(settings));

@@ -39,7 +39,7 @@ public sealed class SqlReportSource(SqlReportSettings sql, TimeSpan timeout) : I
             await using var reader = await command.ExecuteReaderAsync(budget.Token);
             if (reader.FieldCount < 2)
             {
-                throw new ReportSourceException($"the query returns {reader.FieldCount} column(s); it must return (server, count)");
+                throw new ReportSourceException($"the query returns {reader.FieldCount} column(s); it must return (server, count) or (server, count, audience)");
             }
 
             var counts = new ReportCountsBuilder();
@@ -60,6 +60,7 @@ public sealed class SqlReportSource(SqlReportSettings sql, TimeSpan timeout) : I
         }
     }
 
+    /// <summary>(server, count) or (server, count, audience): a NULL audience is an unknown one.</summary>
     private static void ReadRow(DbDataReader reader, ReportCountsBuilder counts)
     {
         if (reader.IsDBNull(0))
@@ -68,26 +69,40 @@ public sealed class SqlReportSource(SqlReportSettings sql, TimeSpan timeout) : I
         }
 
         var key = Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? "";
-        var value = reader.IsDBNull(1) ? null : reader.GetValue(1);
-        switch (value)
+        if (WholeNumber(reader, 1) is not { } count)
         {
-            case long or int or short or byte or sbyte or uint or ushort:
-                counts.Add(key, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
-                break;
-            case ulong big:
-                counts.Add(key, (long)Math.Min(big, long.MaxValue));
-                break;
-            case decimal number when number == decimal.Truncate(number):
-                counts.Add(key, (long)number);
-                break;
-            case null:
-                counts.Reject(key, "the count is NULL");
-                break;
-            default:
-                counts.Reject(key, $"the count column holds {value.GetType().Name} \"{Truncate(value.ToString())}\", not a whole number");
-                break;
+            counts.Reject(key, reader.IsDBNull(1) ? "the count is NULL" : $"the count column holds {Described(reader.GetValue(1))}, not a whole number");
+            return;
+        }
+
+        if (reader.FieldCount < 3)
+        {
+            counts.Add(key, count);
+        }
+        else if (reader.IsDBNull(2))
+        {
+            counts.Add(key, count, audience: null);
+        }
+        else if (WholeNumber(reader, 2) is { } audience)
+        {
+            counts.Add(key, count, audience);
+        }
+        else
+        {
+            counts.Reject(key, $"the audience column holds {Described(reader.GetValue(2))}, not a whole number");
         }
     }
+
+    /// <summary>The column's whole number, whichever integer type the database gave it; null for NULL or anything else.</summary>
+    private static long? WholeNumber(DbDataReader reader, int column) => (reader.IsDBNull(column) ? null : reader.GetValue(column)) switch
+    {
+        long or int or short or byte or sbyte or uint or ushort => Convert.ToInt64(reader.GetValue(column), System.Globalization.CultureInfo.InvariantCulture),
+        ulong big => (long)Math.Min(big, long.MaxValue),
+        decimal number when number == decimal.Truncate(number) => (long)Math.Clamp(number, long.MinValue, long.MaxValue),
+        _ => null,
+    };
+
+    private static string Described(object value) => $"{value.GetType().Name} \"{Truncate(value.ToString())}\"";
 
     /// <summary>Starts the transaction the query runs in: read only, UTC. Disposing it unread rolls it back.</summary>
     private async Task<DbTransaction?> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public static class IncidentText
         ("Server", outcome.Server),
         ("Status", outcome.Desired.Status.Label()),
         ("Reason", outcome.Desired.Reason),
-        ("Reports", outcome.Reports?.ToString(CultureInfo.InvariantCulture) ?? "unknown"));
+        ("Reports", outcome.Reports?.Count.ToString(CultureInfo.InvariantCulture) ?? "unknown"));
 
     public static string MarkedMessage(string template, ServerOutcome outcome) =>
         $"{Fill(template, outcome)}\n\n{Marker(outcome.ComponentId!.Value)}";

@@ -1,4 +1,5 @@
 using CachetSync.Probing;
+using CachetSync.Reports;
 using CachetSync.Thresholds;
 
 namespace CachetSync.Sync;
@@ -9,7 +10,7 @@ namespace CachetSync.Sync;
 public sealed record ServerOutcome(
     string Server,
     ProbeResult Probe,
-    int? Reports,
+    ServerReports? Reports,
     StatusDecision Desired,
     int? ComponentId,
     ComponentStatus? Current,

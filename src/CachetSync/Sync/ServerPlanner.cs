@@ -19,14 +19,14 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
     public (ServerOutcome Plan, ComponentMemory? Memory) Plan(
         ServerSettings server, ProbeResult probe, ReportCounts? counts, ComponentResolver? components, string? cachetError, bool dryRun, DateTimeOffset now)
     {
-        var count = counts?.For(server.ReportKey);
+        var reports = counts?.Tally(server.ReportKey);
         try
         {
             var desired = probe.Kind is ProbeKind.Stopped or ProbeKind.NotProbed
                 ? new StatusDecision(ComponentStatus.Unknown, probe.Detail)
-                : ThresholdMapper.Map(probe, count, server.Thresholds);
-            var plan = Ungated(server, probe, count, desired, components, cachetError, dryRun);
-            if (counts?.Unavailable is not null && server.Thresholds.Reports.Count > 0 && plan.HasDesired)
+                : ThresholdMapper.Map(probe, reports, server.Thresholds);
+            var plan = Ungated(server, probe, reports, desired, components, cachetError, dryRun);
+            if (counts?.Unavailable is not null && server.Thresholds.JudgesReports && plan.HasDesired)
             {
                 plan = WithoutReports(plan);
             }
@@ -37,7 +37,7 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
         {
             logger.LogError(ex, "{Server}: could not be planned; left as it is", server.Name);
             var failed = new ServerOutcome(
-                server.Name, probe, count, new StatusDecision(ComponentStatus.Unknown, "not planned"), server.ComponentId, null, SyncAction.Failed, $"not planned: {ex.Message}");
+                server.Name, probe, reports, new StatusDecision(ComponentStatus.Unknown, "not planned"), server.ComponentId, null, SyncAction.Failed, $"not planned: {ex.Message}");
             return (failed, null);
         }
     }
@@ -82,7 +82,7 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
     private static ServerOutcome Ungated(
         ServerSettings server,
         ProbeResult probe,
-        int? reports,
+        ServerReports? reports,
         StatusDecision desired,
         ComponentResolver? components,
         string? cachetError,

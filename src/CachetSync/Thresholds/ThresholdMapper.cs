@@ -1,15 +1,19 @@
+using System.Globalization;
 using CachetSync.Configuration;
 using CachetSync.Probing;
+using CachetSync.Reports;
 
 namespace CachetSync.Thresholds;
 
-/// <summary>Turns a probe result and a user report count into the component status a server should have. Pure.</summary>
+/// <summary>Turns a probe result and a server's user reports (a count, perhaps with its audience) into the component status a server should have. Pure.</summary>
 public static class ThresholdMapper
 {
-    public static StatusDecision Map(ProbeResult probe, int? reports, ThresholdSettings thresholds)
+    private static readonly NumberFormatInfo ThousandsApart = new() { NumberGroupSeparator = " ", NumberDecimalSeparator = "." };
+
+    public static StatusDecision Map(ProbeResult probe, ServerReports? reports, ThresholdSettings thresholds)
     {
         var fromProbe = FromProbe(probe, thresholds);
-        var fromReports = FromReports(reports, thresholds.Reports);
+        var fromReports = reports is { } tally ? FromReports(tally, thresholds) : null;
         if (fromReports is null)
         {
             return fromProbe;
@@ -69,18 +73,50 @@ public static class ThresholdMapper
     private static string Days(TimeSpan left) =>
         left <= TimeSpan.Zero ? "0 days (expired)" : left.TotalDays < 1 ? $"{left.TotalHours:0} h" : $"{Math.Floor(left.TotalDays):0} days";
 
-    private static StatusDecision? FromReports(int? reports, IReadOnlyList<ReportThreshold> thresholds)
+    /// <summary>
+    /// Rates judge a server whose audience is known and at least the minimum; counts judge the others (a few reports
+    /// from a handful of viewers are no evidence of a rate). A list with rules of one kind only uses them for all.
+    /// </summary>
+    private static StatusDecision? FromReports(ServerReports reports, ThresholdSettings thresholds)
     {
-        if (reports is not { } count)
+        if (thresholds.ReportRates.Count > 0 && (reports.HasRate || thresholds.Reports.Count == 0))
+        {
+            return reports.HasRate ? FromRate(reports, thresholds.ReportRates) : null;
+        }
+
+        var reached = thresholds.Reports.Where(threshold => threshold.AtLeast <= reports.Count).MaxBy(threshold => threshold.AtLeast);
+        if (reached is null)
         {
             return null;
         }
 
-        var reached = thresholds.Where(threshold => threshold.AtLeast <= count).MaxBy(threshold => threshold.AtLeast);
+        var why = thresholds.ReportRates.Count == 0 ? ""
+            : reports.Audience is { } audience ? $" (audience {Whole(audience)} < {Whole(reports.MinAudience)}: too small for a rate)"
+            : " (no audience known)";
+        return new StatusDecision(reached.Status, $"{reports.Count} reports >= {reached.AtLeast}{why}");
+    }
+
+    private static StatusDecision? FromRate(ServerReports reports, IReadOnlyList<ReportRateThreshold> rates)
+    {
+        var audience = reports.Audience!.Value;
+        // Compared as count × 1 000 >= rule × audience, in decimals: no rounding decides a status.
+        var reached = rates
+            .Where(rate => reports.Count * 1000m >= rate.PerThousandAtLeast * audience)
+            .MaxBy(rate => rate.PerThousandAtLeast);
         return reached is null
             ? null
-            : new StatusDecision(reached.Status, $"{count} reports >= {reached.AtLeast}");
+            : new StatusDecision(
+                reached.Status,
+                $"{Whole(reports.Count)} reports / {Whole(audience)} audience = {PerThousand(reports.Count * 1000m / audience, "0.0##")} >= {PerThousand(reached.PerThousandAtLeast, "0.###")}");
     }
+
+    /// <summary>2 400: thousands apart, whatever the machine's culture.</summary>
+    private static string Whole(long value) =>
+        value.ToString("#,0", ThousandsApart);
+
+    /// <summary>A rate as measured, 5.0‰ (one decimal at least), or a rule's bound as written, 5‰.</summary>
+    private static string PerThousand(decimal value, string format) =>
+        value.ToString(format, CultureInfo.InvariantCulture) + "‰";
 
     private static string Milliseconds(TimeSpan value) => $"{value.TotalMilliseconds:0} ms";
 }

@@ -15,7 +15,16 @@ public sealed record ThresholdSettings(
     public static readonly string[] Keys =
         ["StatusCodes", "SlowAfter", "Slow", "Timeout", "ConnectionError", "Reports", "ReportsApply", "CertificateExpiresWithin", "CertificateExpiring"];
 
-    public static readonly string[] ReportThresholdKeys = ["AtLeast", "Status"];
+    public static readonly string[] ReportThresholdKeys = ["AtLeast", "PerThousandAtLeast", "Status"];
+
+    /// <summary>
+    /// The <c>Reports</c> rules on reports per 1 000 of audience (<c>PerThousandAtLeast</c>), read from the same list
+    /// as <see cref="Reports"/>: they judge a server whose audience is known and large enough, the counts the others.
+    /// </summary>
+    public IReadOnlyList<ReportRateThreshold> ReportRates { get; init; } = [];
+
+    /// <summary>Some rule, on counts or on rates, judges report counts.</summary>
+    public bool JudgesReports => Reports.Count > 0 || ReportRates.Count > 0;
 
     /// <summary>What applies when the configuration says nothing: the contract's example and the Proxer report rule.</summary>
     public static ThresholdSettings BuiltIn { get; } = new(

@@ -14,6 +14,14 @@ public sealed class SettingsReaderTests
         return SettingsReader.Read(ConfigTree.Parse(json), dryRun);
     }
 
+    /// <summary>The settings of a configuration that must be valid (its problems, if any, fail the test).</summary>
+    private static CachetSyncSettings Valid(string json)
+    {
+        var (settings, problems) = Read(json);
+        problems.Select(problem => problem.ToString()).Should().BeEmpty();
+        return settings!;
+    }
+
     private static IEnumerable<string> Messages(string json, bool dryRun = true) =>
         Read(json, dryRun).Problems.Select(problem => problem.ToString());
 
@@ -180,7 +188,77 @@ public sealed class SettingsReaderTests
     {
         Messages("""{ "Reports": { "Source": "Http" } }""").Should().Equal("Reports.Url: is required when Source is Http");
         Messages("""{ "Reports": { "Source": "File" } }""").Should().Equal("Reports.Path: is required when Source is File");
-        Messages("""{ "Reports": { "Source": "Carrier pigeon" } }""").Should().Equal("Reports.Source: \"Carrier pigeon\" is not one of None, Http, File, Sql");
+        Messages("""{ "Reports": { "Source": "Carrier pigeon" } }""").Should().Equal("Reports.Source: \"Carrier pigeon\" is not one of None, Http, File, Sql, Prometheus");
+        Messages("""{ "Reports": { "Source": "Prometheus" } }""").Should().Equal(
+            "Reports.Url: is required when Source is Prometheus (its base URL, e.g. http://prometheus:9090)",
+            "Reports.Query: is required when Source is Prometheus, e.g. sum by (server) (increase(player_timeouts_total[{window}]))");
+    }
+
+    [Fact]
+    public void A_Prometheus_source_is_read_with_its_queries_and_label()
+    {
+        var settings = Valid($$"""
+            { "Reports": { "Source": "Prometheus", "Url": "http://127.0.0.1:9090/", "Query": "sum by (edge) (increase(t[{window}]))",
+                           "AudienceQuery": "max by (edge) (s)", "KeyLabel": "edge", "MinAudience": 500 }, {{ValidServers}} }
+            """).Reports;
+
+        settings.Url.Should().Be("http://127.0.0.1:9090/");
+        settings.Prometheus.Should().Be(new PrometheusQueries("sum by (edge) (increase(t[{window}]))", "max by (edge) (s)", "edge"));
+        settings.MinAudience.Should().Be(500);
+        Valid($$"""{ "Reports": { "Source": "Prometheus", "Url": "http://p:9090", "Query": "q" }, {{ValidServers}} }""").Reports.Prometheus!.KeyLabel.Should().Be("server");
+        Valid($$"""{ {{ValidServers}} }""").Reports.MinAudience.Should().Be(100);
+    }
+
+    [Fact]
+    public void A_Prometheus_source_names_each_bad_key()
+    {
+        Messages("""{ "Reports": { "Source": "Prometheus", "Url": "http://p:9090/?x=1", "Query": "q", "KeyLabel": "1-server", "MinAudience": 0 } }""")
+            .Should().BeEquivalentTo(
+                "Reports.Url: \"http://p:9090/?***\" is not Prometheus' base URL (absolute http(s), no query: http://prometheus:9090)",
+                "Reports.KeyLabel: \"1-server\" is not a Prometheus label name (letters, digits and _, not first a digit)",
+                "Reports.MinAudience: 0 is out of range (1 to 2147483647)");
+    }
+
+    [Fact]
+    public void Report_rules_on_counts_and_on_rates_share_one_list()
+    {
+        var thresholds = Valid($$"""
+            { "Thresholds": { "Reports": [ { "PerThousandAtLeast": 20, "Status": "MajorOutage" }, { "AtLeast": 30, "Status": "PartialOutage" },
+                                           { "PerThousandAtLeast": 2.5, "Status": "PerformanceIssues" } ] }, {{ValidServers}} }
+            """).Servers[0].Thresholds;
+
+        thresholds.Reports.Should().Equal(new ReportThreshold(30, ComponentStatus.PartialOutage));
+        thresholds.ReportRates.Should().Equal(
+            new ReportRateThreshold(2.5m, ComponentStatus.PerformanceIssues), new ReportRateThreshold(20, ComponentStatus.MajorOutage));
+    }
+
+    [Fact]
+    public void A_report_rule_is_on_counts_or_on_rates_never_both_or_neither()
+    {
+        Messages("""
+            { "Thresholds": { "Reports": [ { "AtLeast": 3, "PerThousandAtLeast": 5, "Status": "MajorOutage" }, { "Status": "MajorOutage" },
+                                           { "PerThousandAtLeast": 0, "Status": "MajorOutage" }, { "PerThousandAtLeast": "lots", "Status": "MajorOutage" },
+                                           { "PerThousandAtLeast": 5, "Status": "PartialOutage" }, { "PerThousandAtLeast": 5.0, "Status": "MajorOutage" } ] } }
+            """).Should().BeEquivalentTo(
+            "Thresholds.Reports[0]: has both AtLeast and PerThousandAtLeast: a rule is on counts or on rates, make it two rules",
+            "Thresholds.Reports[1]: needs AtLeast (reports in the window) or PerThousandAtLeast (reports per 1 000 of audience)",
+            "Thresholds.Reports[2].PerThousandAtLeast: 0 is out of range (more than 0, at most 1000000)",
+            "Thresholds.Reports[3].PerThousandAtLeast: \"lots\" is not a number (reports per 1 000, such as 5 or 0.5)",
+            "Thresholds.Reports[5].PerThousandAtLeast: 5.0 appears twice");
+    }
+
+    [Fact]
+    public void A_servers_Reports_list_replaces_both_kinds_of_inherited_rule()
+    {
+        var settings = Valid("""
+            { "Thresholds": { "Reports": [ { "PerThousandAtLeast": 5, "Status": "MajorOutage" }, { "AtLeast": 9, "Status": "MajorOutage" } ] },
+              "Servers": [ { "Name": "a", "Url": "http://a.test", "ComponentId": 1, "Thresholds": { "Reports": [ { "AtLeast": 40, "Status": "PartialOutage" } ] } },
+                           { "Name": "b", "Url": "http://b.test", "ComponentId": 2 } ] }
+            """);
+
+        settings.Servers[0].Thresholds.ReportRates.Should().BeEmpty();
+        settings.Servers[0].Thresholds.Reports.Should().Equal(new ReportThreshold(40, ComponentStatus.PartialOutage));
+        settings.Servers[1].Thresholds.ReportRates.Should().Equal(new ReportRateThreshold(5, ComponentStatus.MajorOutage));
     }
 
     [Theory]
@@ -189,7 +267,7 @@ public sealed class SettingsReaderTests
     public void An_enum_is_named_not_numbered(string number)
     {
         // "1" would parse as Http, "7" as a value no member has: both are refused, as on the command line.
-        Messages($$"""{ "Reports": { "Source": "{{number}}" } }""").Should().Equal($"Reports.Source: \"{number}\" is not one of None, Http, File, Sql");
+        Messages($$"""{ "Reports": { "Source": "{{number}}" } }""").Should().Equal($"Reports.Source: \"{number}\" is not one of None, Http, File, Sql, Prometheus");
     }
 
     [Fact]

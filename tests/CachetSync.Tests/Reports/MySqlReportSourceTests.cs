@@ -27,6 +27,9 @@ public sealed class MySqlReportSourceTests : SqlReportSourceContract
     public Task Wrong_count_type_rejects_the_server() => Count_column_of_the_wrong_type_rejects_that_server();
 
     [DatabaseFact(Variable)]
+    public Task A_third_column_is_the_audience() => A_third_column_gives_each_servers_audience();
+
+    [DatabaseFact(Variable)]
     public Task Broken_query_fails_clearly() => Broken_query_is_one_clear_error();
 
     [DatabaseFact(Variable)]

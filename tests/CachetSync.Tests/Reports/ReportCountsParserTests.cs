@@ -22,6 +22,30 @@ public sealed class ReportCountsParserTests
     }
 
     [Fact]
+    public void Count_list_rows_give_their_audience_and_rows_of_one_key_add_up()
+    {
+        var shape = new ReportShape(ReportFormat.CountList, "server", "count", "at") { AudienceProperty = "sessions" };
+
+        var counts = Parse("""
+            [ { "server": "edge-1", "count": 12, "sessions": 2000 }, { "server": "EDGE-1", "count": 3, "sessions": 400 },
+              { "server": "edge-2", "count": 5, "sessions": 900 }, { "server": "edge-2", "count": 1 },
+              { "server": "edge-3", "count": 4, "sessions": null }, { "server": "edge-4", "count": 4, "sessions": "many" },
+              { "server": "edge-5", "count": 4, "sessions": -1 }, { "server": "edge-6", "count": 0, "sessions": 1.5 } ]
+            """, shape);
+
+        counts.Tally("edge-1").Should().Be(new ServerReports(15, 2400, ReportCounts.DefaultMinAudience));
+        counts.Tally("edge-2").Should().Be(new ServerReports(6, null, ReportCounts.DefaultMinAudience),
+            "a row without an audience leaves the sum too small, and the rate too high: unknown");
+        counts.Tally("edge-3")!.Value.Audience.Should().BeNull();
+        counts.Rejected.Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["edge-4"] = "audience \"many\" is not a whole number",
+            ["edge-5"] = "audience -1 is not a number of viewers",
+            ["edge-6"] = "audience 1.5 is not a whole number",
+        });
+    }
+
+    [Fact]
     public void A_report_file_with_a_utf8_byte_order_mark_is_read()
     {
         var counts = ReportCountsParser.Parse([.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes("""{ "edge-1": 7 }""")], ReportShape.CountMap, Window);

@@ -93,6 +93,21 @@ public abstract class SqlReportSourceContract : IAsyncLifetime
         counts.Rejected["web-1"].Should().Contain("not a whole number");
     }
 
+    protected async Task A_third_column_gives_each_servers_audience()
+    {
+        var query = $"""
+            SELECT server, COUNT(*), 2400 FROM {Table} WHERE reported_at >= @since AND reported_at < @until AND server = 'web-1' GROUP BY server
+            UNION ALL SELECT 'web-1', 1, 100 UNION ALL SELECT 'unknown', 3, NULL
+            """;
+
+        var counts = await Source(query).ReadAsync(Window, CancellationToken.None);
+
+        counts.Tally("web-1").Should().Be(new ServerReports(5, 2500, ReportCounts.DefaultMinAudience), "rows of one server add up, audiences too");
+        counts.Tally("unknown").Should().Be(new ServerReports(3, null, ReportCounts.DefaultMinAudience), "a NULL audience is an unknown one");
+        var wrong = await Source($"SELECT server, COUNT(*), 'lots' FROM {Table} WHERE reported_at >= @since GROUP BY server").ReadAsync(Window, CancellationToken.None);
+        wrong.Rejected["web-1"].Should().Be("the audience column holds String \"lots\", not a whole number");
+    }
+
     /// <summary>The rows InitializeAsync inserted, counted on a connection of the test's own.</summary>
     protected async Task<long> RowCountAsync(string? table = null)
     {

@@ -10,11 +10,9 @@ namespace CachetSync.Tests.Telemetry;
 /// A real Prometheus (Debian's, started by .ci/start-prometheus) scrapes a worker running in this process, and is
 /// asked through its HTTP API what it saw: the status the worker wrote, and every metric the Grafana dashboard uses.
 /// </summary>
+[Collection(RealPrometheus.Collection)]
 public sealed partial class PrometheusScrapeTests : LoopbackProgramTest
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private static readonly string Prometheus = Environment.GetEnvironmentVariable(PrometheusFactAttribute.AddressVariable) ?? "";
-    private static readonly string TargetsFile = Environment.GetEnvironmentVariable(PrometheusFactAttribute.TargetsVariable) ?? "";
     private static readonly string Dashboard = Path.Combine(CachetSync.Tests.Configuration.SettingsReaderTests.RepositoryRoot(), "deploy", "grafana", "cachetsync.json");
 
     private readonly string _run = $"r{Guid.NewGuid():N}";
@@ -64,8 +62,7 @@ public sealed partial class PrometheusScrapeTests : LoopbackProgramTest
         try
         {
             // Prometheus' file discovery picks the target up; the "run" label keeps this test's series apart.
-            await File.WriteAllTextAsync(TargetsFile,
-                new JsonArray(new JsonObject { ["targets"] = new JsonArray($"127.0.0.1:{_port}"), ["labels"] = new JsonObject { ["run"] = _run } }).ToJsonString());
+            await RealPrometheus.ScrapeAsync($"127.0.0.1:{_port}", _run);
 
             var written = await QueryUntilAsync($$"""cachetsync_component_status_current{run="{{_run}}",server="edge-1"}""", value => value == "4");
             written.Should().Be("4");
@@ -85,13 +82,13 @@ public sealed partial class PrometheusScrapeTests : LoopbackProgramTest
 
             foreach (var query in DashboardQueries())
             {
-                var answer = await GetJsonAsync($"/api/v1/query?query={Uri.EscapeDataString(Concrete(query))}");
+                var answer = await RealPrometheus.GetJsonAsync($"/api/v1/query?query={Uri.EscapeDataString(Concrete(query))}");
                 ((string?)answer["status"]).Should().Be("success", $"Prometheus accepts the dashboard query {query} ({answer["error"]})");
             }
         }
         finally
         {
-            await File.WriteAllTextAsync(TargetsFile, "[]");
+            await RealPrometheus.StopScrapingAsync();
             await stop.CancelAsync();
             await worker.WaitAsync(TimeSpan.FromSeconds(30));
         }
@@ -120,8 +117,7 @@ public sealed partial class PrometheusScrapeTests : LoopbackProgramTest
         string? value = null;
         await Eventually.Until(() =>
         {
-            var result = GetJsonAsync($"/api/v1/query?query={Uri.EscapeDataString(query)}").GetAwaiter().GetResult()["data"]?["result"]?.AsArray();
-            value = result is [var first, ..] ? (string?)first!["value"]![1] : null;
+            value = RealPrometheus.ValueAsync(query).GetAwaiter().GetResult();
             return wanted(value);
         }, $"Prometheus to answer {query} (last: {value ?? "no series"})", TimeSpan.FromSeconds(60));
         return value;
@@ -129,14 +125,7 @@ public sealed partial class PrometheusScrapeTests : LoopbackProgramTest
 
     private async Task<HashSet<string>> Names()
     {
-        var answer = await GetJsonAsync($"/api/v1/label/__name__/values?match[]={Uri.EscapeDataString($$"""{run="{{_run}}"}""")}");
+        var answer = await RealPrometheus.GetJsonAsync($"/api/v1/label/__name__/values?match[]={Uri.EscapeDataString($$"""{run="{{_run}}"}""")}");
         return answer["data"]!.AsArray().Select(name => (string)name!).ToHashSet();
-    }
-
-    /// <summary>Prometheus' answer, an error (a query it refuses: status "error", with why) included.</summary>
-    private static async Task<JsonNode> GetJsonAsync(string path)
-    {
-        using var response = await Http.GetAsync(Prometheus + path);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 }
