@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CachetSync.Output;
 using CachetSync.Probing;
+using CachetSync.Reports;
 using CachetSync.Sync;
 using CachetSync.Thresholds;
 
@@ -29,6 +30,20 @@ public sealed class SummaryJsonTests
 
         text.Should().Contain("\"server\":\"Zürich-1\"").And.Contain("\\\"busy\\\"").And.NotContain("\\u00");
         JsonNode.Parse(text)!["servers"]![0]!["reason"]!.GetValue<string>().Should().Be("HTTP 503 \"busy\"");
+    }
+
+    [Fact]
+    public void Reports_are_written_with_their_audience_when_the_source_gave_one()
+    {
+        var summary = Summary("edge-1", "HTTP 200; 12 reports / 2 400 audience = 5.0‰ >= 5‰");
+        var withAudience = summary with { Servers = [summary.Servers[0] with { Reports = new ServerReports(12, 2400, 100) }] };
+        var withoutAudience = summary with { Servers = [summary.Servers[0] with { Reports = new ServerReports(12, null, 100) }] };
+
+        var server = JsonNode.Parse(Written(withAudience))!["servers"]![0]!;
+        server["reports"]!.GetValue<int>().Should().Be(12);
+        server["audience"]!.GetValue<long>().Should().Be(2400);
+        server["reason"]!.GetValue<string>().Should().EndWith("5.0‰ >= 5‰");
+        JsonNode.Parse(Written(withoutAudience))!["servers"]![0]!.AsObject().Should().NotContainKey("audience", "no audience is not an audience of 0");
     }
 
     [Fact]
