@@ -21,6 +21,12 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     /// </summary>
     public static readonly TimeSpan SynRetransmission = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A timer counts a coarse millisecond clock and may fire a few milliseconds before a Stopwatch says the time is
+    /// up: added where a whole timeout is promised, it keeps that timeout whole as the probe's own latency measures it.
+    /// </summary>
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(20);
+
     public Task<ProbeResult> ProbeAsync(Uri url, bool verifyTls, CancellationToken cancellationToken) =>
         ProbeAsync(url, verifyTls, settings.Request, cancellationToken);
 
@@ -125,7 +131,8 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             return;
         }
 
-        var wanted = timeout < left ? timeout : left;
+        var whole = timeout + TimerSlack;
+        var wanted = whole < left ? whole : left;
         var asBefore = timeout - connectedAfter;
         try
         {
