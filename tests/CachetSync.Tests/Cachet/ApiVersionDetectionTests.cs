@@ -65,7 +65,7 @@ public sealed class ApiVersionDetectionTests : IDisposable
     [Fact]
     public async Task A_cachet_that_is_down_decides_nothing_and_says_why_as_always()
     {
-        var exitCode = await _run.RunAsync("--config", Config($"http://127.0.0.1:{Loopback.FreePort()}", CachetStub.Token), "--once");
+        var exitCode = await _run.RunAsync("--config", Config($"http://127.0.0.1:{Loopback.RefusedPort}", CachetStub.Token), "--once");
 
         exitCode.Should().Be(2);
         _run.Out.ToString().Should().Contain("GET /components page 1: cannot reach Cachet");

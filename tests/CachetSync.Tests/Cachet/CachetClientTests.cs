@@ -156,7 +156,7 @@ public sealed class CachetClientTests : IDisposable
     {
         var settings = new CachetSettings
         {
-            BaseUrl = new Uri($"http://127.0.0.1:{Loopback.FreePort()}"), ApiToken = new Secret(CachetStub.Token), Timeout = TimeSpan.FromSeconds(1),
+            BaseUrl = new Uri($"http://127.0.0.1:{Loopback.RefusedPort}"), ApiToken = new Secret(CachetStub.Token), Timeout = TimeSpan.FromSeconds(1),
             MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), ApiVersion = 2,
         };
         var client = new ServiceCollection().AddCachet(settings).BuildServiceProvider().GetRequiredService<CachetClient>();

@@ -57,7 +57,7 @@ public sealed class ListComponentsTests : IDisposable
     [Fact]
     public async Task Unreachable_cachet_exits_2_with_the_reason()
     {
-        (await _run.RunAsync("--config", Config($"http://127.0.0.1:{Loopback.FreePort()}"), "--list-components")).Should().Be(2);
+        (await _run.RunAsync("--config", Config($"http://127.0.0.1:{Loopback.RefusedPort}"), "--list-components")).Should().Be(2);
 
         _run.Error.ToString().Should().Contain("GET /components page 1: cannot reach Cachet");
     }

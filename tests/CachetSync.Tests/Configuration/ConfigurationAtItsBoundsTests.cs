@@ -22,7 +22,7 @@ public sealed class ConfigurationAtItsBoundsTests : LoopbackProgramTest
               "Probe": { "Timeout": "{{probeTimeout}}" },
               "Reports": { "Window": "{{window}}", "Timeout": "1h" },
               "ShutdownTimeout": "1h",
-              "Servers": [ { "Name": "web-1", "Url": "http://127.0.0.1:{{Loopback.FreePort()}}/", "ComponentId": 1 } ]
+              "Servers": [ { "Name": "web-1", "Url": "http://127.0.0.1:{{Loopback.RefusedPort}}/", "ComponentId": 1 } ]
             }
             """);
 

@@ -38,7 +38,7 @@ public sealed class EnvironmentOverlayTests
         using var run = new Support.TestRun();
         run.SetEnvironment("DB_PORT_5432_TCP_ADDR", "10.0.0.12");
         run.SetEnvironment("DB_SERVICE_HOST", "10.0.0.12");
-        var config = run.WriteConfig($$"""{ "Servers": [ { "Name": "a", "Url": "http://127.0.0.1:{{Support.Loopback.FreePort()}}/", "ComponentId": 1 } ] }""");
+        var config = run.WriteConfig($$"""{ "Servers": [ { "Name": "a", "Url": "http://127.0.0.1:{{Support.Loopback.RefusedPort}}/", "ComponentId": 1 } ] }""");
 
         var exitCode = await run.RunAsync("--config", config, "--once", "--dry-run");
 

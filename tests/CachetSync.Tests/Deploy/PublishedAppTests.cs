@@ -50,7 +50,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
     }
 
     /// <summary>One server on a closed port: a dry run with no Cachet has something to show.</summary>
-    private static string OneServer => $$"""[ { "Name": "edge-1", "Url": "http://127.0.0.1:{{Loopback.FreePort()}}/", "ComponentId": 1 } ]""";
+    private static string OneServer => $$"""[ { "Name": "edge-1", "Url": "http://127.0.0.1:{{Loopback.RefusedPort}}/", "ComponentId": 1 } ]""";
 
     [NativeFact]
     public void Dry_run_with_no_cachet_succeeds()
@@ -184,7 +184,7 @@ public sealed class PublishedAppTests(PublishedApp app) : IDisposable
               "Cachet": { "BaseUrl": "{{cachet.BaseUrl}}", "ApiToken": "{{CachetStub.Token}}" },
               "Reports": { "Source": "Sql", "Sql": { "Provider": "Sqlite", "ConnectionString": "Data Source={{database}};Pooling=False" } },
               "Servers": [
-                { "Name": "edge-1", "Url": "http://127.0.0.1:{{Loopback.FreePort()}}/", "ComponentId": 1 },
+                { "Name": "edge-1", "Url": "http://127.0.0.1:{{Loopback.RefusedPort}}/", "ComponentId": 1 },
                 { "Name": "edge-2", "Url": "{{targets.Urls[0]}}/ok", "ComponentId": 2 } ],
               "Logging": { "LogLevel": { "Default": "Warning" } }
             }

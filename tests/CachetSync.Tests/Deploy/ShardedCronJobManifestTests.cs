@@ -52,7 +52,7 @@ public sealed class ShardedCronJobManifestTests(PublishedApp app) : IDisposable
                 environment[$"CACHETSYNC_Servers__{server}__Url"] = targets.Urls[0] + "/down";
             }
 
-            environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{Loopback.FreePort()}";
+            environment["CACHETSYNC_Servers__3__Url"] = $"tcp://127.0.0.1:{Loopback.RefusedPort}";
             // The example's canaries are made-up names like its servers: a deployment names its own gateway and Cachet host.
             environment["CACHETSYNC_Guard__Canaries__0"] = $"tcp://127.0.0.1:{targets.Ports[0]}";
             environment["CACHETSYNC_Guard__Canaries__1"] = cachet.BaseUrl + "/api/v1/ping";

@@ -13,7 +13,7 @@ public sealed class CanaryTests : GuardProgramTest
     public async Task No_canary_answering_writes_nothing_and_exits_2_naming_each_canary()
     {
         var servers = Fleet(4, _ => Closed);
-        var refusing = $"tcp://127.0.0.1:{Loopback.FreePort()}";
+        var refusing = $"tcp://127.0.0.1:{Loopback.RefusedPort}";
         var guard = new JsonObject { ["Canaries"] = new JsonArray(refusing, Closed + "/ping") };
 
         var (exit, summary) = await RunOnceAsync(Config(servers, guard));
@@ -37,7 +37,7 @@ public sealed class CanaryTests : GuardProgramTest
         // Any answer proves the network: a canary answering 404 counts.
         Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(404));
         var servers = Fleet(3, _ => Closed);
-        var guard = new JsonObject { ["Canaries"] = new JsonArray($"tcp://127.0.0.1:{Loopback.FreePort()}", Targets.Urls[0] + "/canary") };
+        var guard = new JsonObject { ["Canaries"] = new JsonArray($"tcp://127.0.0.1:{Loopback.RefusedPort}", Targets.Urls[0] + "/canary") };
 
         var (exit, summary) = await RunOnceAsync(Config(servers, guard));
 

@@ -12,7 +12,7 @@ namespace CachetSync.Tests.Guard;
 public abstract class GuardProgramTest : LoopbackProgramTest
 {
     /// <summary>Nothing listens here: every connection is refused at once.</summary>
-    protected static readonly string Closed = $"http://127.0.0.1:{Loopback.FreePort()}";
+    protected static readonly string Closed = $"http://127.0.0.1:{Loopback.RefusedPort}";
 
     protected string State => Path.Combine(Run.WorkDirectory, "state.json");
 

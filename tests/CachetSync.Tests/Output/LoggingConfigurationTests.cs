@@ -10,7 +10,7 @@ public sealed class LoggingConfigurationTests : IDisposable
     private async Task<int> DryRunAsync(string logging) =>
         await _run.RunAsync("--config", _run.WriteConfig($$"""
             { "Logging": {{logging}},
-              "Servers": [ { "Name": "a", "Url": "http://127.0.0.1:{{Loopback.FreePort()}}/", "ComponentId": 1 } ] }
+              "Servers": [ { "Name": "a", "Url": "http://127.0.0.1:{{Loopback.RefusedPort}}/", "ComponentId": 1 } ] }
             """), "--once", "--dry-run");
 
     [Fact]
@@ -34,8 +34,8 @@ public sealed class LoggingConfigurationTests : IDisposable
     private async Task<int> AgainstAClosedCachetAsync(string logLevels) =>
         await _run.RunAsync("--config", _run.WriteConfig($$"""
             { "Logging": { "LogLevel": {{logLevels}} },
-              "Cachet": { "BaseUrl": "http://127.0.0.1:{{Loopback.FreePort()}}", "ApiToken": "{{CachetStub.Token}}" },
-              "Servers": [ { "Name": "a", "Url": "http://127.0.0.1:{{Loopback.FreePort()}}/", "ComponentId": 1 } ] }
+              "Cachet": { "BaseUrl": "http://127.0.0.1:{{Loopback.RefusedPort}}", "ApiToken": "{{CachetStub.Token}}" },
+              "Servers": [ { "Name": "a", "Url": "http://127.0.0.1:{{Loopback.RefusedPort}}/", "ComponentId": 1 } ] }
             """), "--once");
 
     [Fact]

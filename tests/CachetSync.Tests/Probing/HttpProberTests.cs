@@ -94,7 +94,7 @@ public sealed class HttpProberTests : IDisposable
         using var services = ProberFactory.Services(ProberFactory.Settings());
 
         var result = await services.GetRequiredService<HttpProber>()
-            .ProbeAsync(new Uri($"http://127.0.0.1:{Loopback.FreePort()}/health"), verifyTls: true, CancellationToken.None);
+            .ProbeAsync(new Uri($"http://127.0.0.1:{Loopback.RefusedPort}/health"), verifyTls: true, CancellationToken.None);
 
         result.Kind.Should().Be(ProbeKind.ConnectionRefused);
         result.Detail.Should().Be("connection refused");

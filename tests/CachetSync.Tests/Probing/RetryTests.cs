@@ -92,7 +92,7 @@ public sealed class RetryTests : IDisposable
     {
         var settings = ProberFactory.Settings(ProberFactory.Patient) with { Retries = 2, RetryDelay = TimeSpan.FromMilliseconds(10) };
         using var services = ProberFactory.Services(settings);
-        var refused = new ServerSettings("gone", new Uri($"http://127.0.0.1:{Loopback.FreePort()}/health"), 1, null, "gone", ProberFactory.Thresholds);
+        var refused = new ServerSettings("gone", new Uri($"http://127.0.0.1:{Loopback.RefusedPort}/health"), 1, null, "gone", ProberFactory.Thresholds);
 
         var result = (await services.GetRequiredService<ServerProber>().ProbeAllAsync([refused], CancellationToken.None)).Single();
 

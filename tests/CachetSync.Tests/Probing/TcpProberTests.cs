@@ -30,7 +30,7 @@ public sealed class TcpProberTests
 
     [Fact]
     public async Task Closed_port_is_connection_refused() =>
-        (await ProbeAsync($"tcp://127.0.0.1:{Loopback.FreePort()}")).Kind.Should().Be(ProbeKind.ConnectionRefused);
+        (await ProbeAsync($"tcp://127.0.0.1:{Loopback.RefusedPort}")).Kind.Should().Be(ProbeKind.ConnectionRefused);
 
     [Fact]
     public async Task Unresolvable_host_is_a_dns_failure() =>

@@ -78,7 +78,7 @@ public sealed class PostgreSqlReportSourceTests : SqlReportSourceContract
     [DatabaseFact(Variable)]
     public async Task Unreachable_server_is_one_clear_error()
     {
-        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Port = Support.Loopback.FreePort() };
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Port = Support.Loopback.RefusedPort };
 
         var act = () => Source(connectionString: builder.ConnectionString).ReadAsync(Window, CancellationToken.None);
 

@@ -76,7 +76,7 @@ public sealed class ReportSourceTests : IDisposable
     [Fact]
     public async Task Unreachable_source_is_a_report_source_error()
     {
-        var settings = ReportSettings.None with { Source = ReportSourceKind.Http, Url = $"http://127.0.0.1:{Loopback.FreePort()}/reports" };
+        var settings = ReportSettings.None with { Source = ReportSourceKind.Http, Url = $"http://127.0.0.1:{Loopback.RefusedPort}/reports" };
         var source = new ServiceCollection().AddReports(settings).BuildServiceProvider().GetRequiredService<IReportSource>();
 
         var act = () => source.ReadAsync(Window, CancellationToken.None);

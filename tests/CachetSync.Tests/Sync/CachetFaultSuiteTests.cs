@@ -57,7 +57,7 @@ public sealed class CachetFaultSuiteTests : LoopbackProgramTest
         switch (fault)
         {
             case "down":
-                return $"http://127.0.0.1:{Loopback.FreePort()}";
+                return $"http://127.0.0.1:{Loopback.RefusedPort}";
             case "silent":
                 var silent = new RawTcpServer(RawTcpServer.Behaviour.Silent);
                 _extra.Add(silent);

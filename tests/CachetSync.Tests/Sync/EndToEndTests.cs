@@ -78,7 +78,7 @@ public sealed class EndToEndTests : LoopbackProgramTest
             Server("web-3", Url("/moved"), 3), // 302 → 200: back to Operational
             WithThresholds(Server("web-4", Url("/slow"), 4), new JsonObject { ["SlowAfter"] = "600ms" }), // slow → Performance issues, already so
             Server("web-5", Url("/ok"), 5), // 200 but 25 reports → Partial outage
-            Server("web-6", $"http://127.0.0.1:{Loopback.FreePort()}/", 6), // refused → Major outage, already so
+            Server("web-6", $"http://127.0.0.1:{Loopback.RefusedPort}/", 6), // refused → Major outage, already so
             Server("web-7", Url("/hang"), 7), // timeout → Major outage
             Server("edge-8", Url("/ok"), component: "Edge 8"), // found by name → Operational
         ];
@@ -206,7 +206,7 @@ public sealed class EndToEndTests : LoopbackProgramTest
     public async Task Unreachable_cachet_means_no_writes_exit_2_and_the_probes_still_summarized()
     {
         var config = Config([Server("web-1", Url("/down"), 1)]);
-        config["Cachet"]!["BaseUrl"] = $"http://127.0.0.1:{Loopback.FreePort()}";
+        config["Cachet"]!["BaseUrl"] = $"http://127.0.0.1:{Loopback.RefusedPort}";
 
         var exitCode = await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once");
 

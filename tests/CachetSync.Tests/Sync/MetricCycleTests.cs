@@ -31,7 +31,7 @@ public sealed class MetricCycleTests : LoopbackProgramTest
             ["Servers"] = new JsonArray(
                 new JsonObject { ["Name"] = "a", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 1 },
                 b,
-                new JsonObject { ["Name"] = "c", ["Url"] = $"http://127.0.0.1:{Loopback.FreePort()}/", ["ComponentId"] = 3 }),
+                new JsonObject { ["Name"] = "c", ["Url"] = $"http://127.0.0.1:{Loopback.RefusedPort}/", ["ComponentId"] = 3 }),
         };
         (await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once")).Should().Be(0, Run.Everything);
     }

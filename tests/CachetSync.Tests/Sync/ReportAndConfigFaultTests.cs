@@ -40,7 +40,7 @@ public sealed class ReportAndConfigFaultTests : LoopbackProgramTest
         switch (fault)
         {
             case "down":
-                url = $"http://127.0.0.1:{Loopback.FreePort()}/reports";
+                url = $"http://127.0.0.1:{Loopback.RefusedPort}/reports";
                 break;
             case "slow":
                 Reports(Response.Create().WithStatusCode(200).WithBody("""{"web-1": 99}""").WithDelay(TimeSpan.FromSeconds(5)));

@@ -118,7 +118,7 @@ public sealed class ReportSourceCycleTests : LoopbackProgramTest
             ["Sql"] = new JsonObject
             {
                 ["Provider"] = "PostgreSql",
-                ["ConnectionString"] = $"Host=127.0.0.1;Port={Loopback.FreePort()};Username=reports;Password=pg-secret-99;Timeout=2",
+                ["ConnectionString"] = $"Host=127.0.0.1;Port={Loopback.RefusedPort};Username=reports;Password=pg-secret-99;Timeout=2",
             },
         });
 

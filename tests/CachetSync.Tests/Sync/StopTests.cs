@@ -142,7 +142,7 @@ public sealed class StopTests : LoopbackProgramTest
     {
         using var silent = new RawTcpServer(RawTcpServer.Behaviour.Silent);
         var config = Config([Server("stuck", silent.Url, 1)], probeTimeout: "60s");
-        config["Cachet"]!["BaseUrl"] = $"http://127.0.0.1:{Loopback.FreePort()}";
+        config["Cachet"]!["BaseUrl"] = $"http://127.0.0.1:{Loopback.RefusedPort}";
         config["Schedule"] = new JsonObject { ["Cron"] = "* * * * *", ["RunAtStart"] = true };
 
         var run = Run.RunAsync(_stop.Token, "--config", Run.WriteConfig(config.ToJsonString()));

@@ -15,7 +15,7 @@ namespace CachetSync.Tests.Telemetry;
 public sealed partial class MetricsEndpointTests : LoopbackProgramTest
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly int _port = Loopback.FreePort();
+    private readonly int _port = Loopback.PortForTheProgram();
 
     public MetricsEndpointTests()
     {
@@ -97,7 +97,7 @@ public sealed partial class MetricsEndpointTests : LoopbackProgramTest
     public async Task Every_server_has_its_series_past_opentelemetrys_default_of_two_thousand()
     {
         const int servers = 2_100;
-        var closed = Loopback.FreePort();
+        var closed = Loopback.RefusedPort;
         var config = Run.WriteConfig(new JsonObject
         {
             ["Schedule"] = new JsonObject { ["Cron"] = "0 0 1 1 *", ["RunAtStart"] = true },

@@ -16,7 +16,7 @@ public sealed partial class PrometheusScrapeTests : LoopbackProgramTest
     private static readonly string Dashboard = Path.Combine(CachetSync.Tests.Configuration.SettingsReaderTests.RepositoryRoot(), "deploy", "grafana", "cachetsync.json");
 
     private readonly string _run = $"r{Guid.NewGuid():N}";
-    private readonly int _port = Loopback.FreePort();
+    private readonly int _port = Loopback.PortForTheProgram();
 
     public PrometheusScrapeTests()
     {
