@@ -32,8 +32,12 @@ public static class Program
 
     public static async Task<int> RunAsync(string[] args, RunEnvironment environment, CancellationToken stopping)
     {
-        // Everything printed passes one place that masks secrets and escapes control characters.
-        environment = environment with { Out = new SafeTextWriter(environment.Out), Error = new SafeTextWriter(environment.Error) };
+        // Everything printed passes one place that masks this run's secrets and escapes control characters.
+        var secrets = Redaction.BeginRun();
+        environment = environment with
+        {
+            Out = new SafeTextWriter(environment.Out, secrets), Error = new SafeTextWriter(environment.Error, secrets), Secrets = secrets,
+        };
         if (CommandLine.TryComplete(args, environment.Out, out var completed))
         {
             return completed;

@@ -22,4 +22,7 @@ public sealed record RunEnvironment(
         System.Console.Out, System.Console.Error, Configuration.ConfigLoader.EnvironmentPrefix,
         JobCompletionIndex: Environment.GetEnvironmentVariable(JobCompletionIndexVariable),
         Otlp: Telemetry.OtlpVariables.FromProcess());
+
+    /// <summary>The run's secrets, masked in everything it prints (set by <see cref="Program.RunAsync"/>).</summary>
+    public Output.Redaction Secrets { get; init; } = Output.Redaction.Current;
 }

@@ -29,16 +29,16 @@ public static class ConsoleLogging
             AddConsole(logging);
         }
 
-        CleanEveryProvider(logging.Services);
+        CleanEveryProvider(logging.Services, environment.Secrets);
     }
 
     /// <summary>Every log entry, whichever provider writes it, passes <see cref="SafeLoggerProvider"/> first.</summary>
-    private static void CleanEveryProvider(IServiceCollection services)
+    private static void CleanEveryProvider(IServiceCollection services, Redaction secrets)
     {
         foreach (var provider in services.Where(descriptor => descriptor.ServiceType == typeof(ILoggerProvider)).ToList())
         {
             services.Remove(provider);
-            services.AddSingleton<ILoggerProvider>(scope => new SafeLoggerProvider(Create(scope, provider)));
+            services.AddSingleton<ILoggerProvider>(scope => new SafeLoggerProvider(Create(scope, provider), secrets));
         }
 
         // Filter rules name a provider ("Logging:Console:LogLevel"); the factory now sees the wrapper, so the rules are

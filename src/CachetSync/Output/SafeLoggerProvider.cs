@@ -7,9 +7,9 @@ namespace CachetSync.Output;
 /// each argument value escaped (<see cref="TerminalText.Escape"/>, so a name with a newline cannot forge a log line)
 /// and every secret masked, in the message, in the structured values a JSON formatter writes, and in exceptions.
 /// </summary>
-public sealed class SafeLoggerProvider(ILoggerProvider inner) : ILoggerProvider, ISupportExternalScope
+public sealed class SafeLoggerProvider(ILoggerProvider inner, Redaction secrets) : ILoggerProvider, ISupportExternalScope
 {
-    public ILogger CreateLogger(string categoryName) => new SafeLogger(inner.CreateLogger(categoryName));
+    public ILogger CreateLogger(string categoryName) => new SafeLogger(inner.CreateLogger(categoryName), secrets);
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider)
     {
@@ -21,7 +21,7 @@ public sealed class SafeLoggerProvider(ILoggerProvider inner) : ILoggerProvider,
 
     public void Dispose() => inner.Dispose();
 
-    private sealed class SafeLogger(ILogger inner) : ILogger
+    private sealed class SafeLogger(ILogger inner, Redaction secrets) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
@@ -31,19 +31,19 @@ public sealed class SafeLoggerProvider(ILoggerProvider inner) : ILoggerProvider,
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             // Our templates are single lines: any control character in the message came with a value, and is escaped.
-            var message = TerminalText.Escape(Redaction.Apply(formatter(state, exception)));
+            var message = TerminalText.Escape(secrets.Apply(formatter(state, exception)));
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? pairs.Select(pair => KeyValuePair.Create(pair.Key, pair.Key == "{OriginalFormat}" ? pair.Value : Clean(pair.Value))).ToList()
                 : [];
-            inner.Log(logLevel, eventId, new SafeLogState(message, values), exception is null ? null : new RedactedException(exception), (entry, _) => entry.Message);
+            inner.Log(logLevel, eventId, new SafeLogState(message, values), exception is null ? null : new RedactedException(exception, secrets), (entry, _) => entry.Message);
         }
 
-        private static object? Clean(object? value) => value switch
+        private object? Clean(object? value) => value switch
         {
             null => null,
-            string text => TerminalText.Escape(Redaction.Apply(text)),
+            string text => TerminalText.Escape(secrets.Apply(text)),
             bool or int or long or double or decimal or float or short or byte or uint or ulong or DateTime or DateTimeOffset or TimeSpan or Enum => value,
-            _ => TerminalText.Escape(Redaction.Apply(value.ToString() ?? "")),
+            _ => TerminalText.Escape(secrets.Apply(value.ToString() ?? "")),
         };
     }
 
@@ -64,8 +64,8 @@ public sealed class SafeLoggerProvider(ILoggerProvider inner) : ILoggerProvider,
     }
 
     /// <summary>An exception as printed (message, type, stack) with secrets masked.</summary>
-    private sealed class RedactedException(Exception original) : Exception(Redaction.Apply(original.Message))
+    private sealed class RedactedException(Exception original, Redaction secrets) : Exception(secrets.Apply(original.Message))
     {
-        public override string ToString() => Redaction.Apply(original.ToString());
+        public override string ToString() => secrets.Apply(original.ToString());
     }
 }

@@ -7,7 +7,7 @@ namespace CachetSync.Output;
 /// characters (<see cref="TerminalText"/>), line breaks kept. Our own output is written a value or a line at a time,
 /// so a secret never straddles two writes.
 /// </summary>
-public sealed class SafeTextWriter(TextWriter inner) : TextWriter
+public sealed class SafeTextWriter(TextWriter inner, Redaction secrets) : TextWriter
 {
     public override Encoding Encoding => inner.Encoding;
 
@@ -38,7 +38,7 @@ public sealed class SafeTextWriter(TextWriter inner) : TextWriter
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
     /// <summary>Redacted before escaped: escaping could split a secret that contains a control character.</summary>
-    public static string Clean(string text) => TerminalText.EscapeKeepingLines(Redaction.Apply(text));
+    private string Clean(string text) => TerminalText.EscapeKeepingLines(secrets.Apply(text));
 
     public override string ToString() => inner.ToString() ?? "";
 }

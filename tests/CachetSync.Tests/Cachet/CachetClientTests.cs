@@ -11,6 +11,7 @@ namespace CachetSync.Tests.Cachet;
 public sealed class CachetClientTests : IDisposable
 {
     private readonly CachetStub _cachet = new();
+    private readonly TestProviders _providers = new();
 
     private CachetClient Client(int pageSize = 1000, string? token = CachetStub.Token, int maxRetries = 1)
     {
@@ -19,7 +20,7 @@ public sealed class CachetClientTests : IDisposable
             BaseUrl = new Uri(_cachet.BaseUrl), ApiToken = token is null ? null : new Secret(token), Timeout = TimeSpan.FromSeconds(2), PageSize = pageSize,
             MaxParallelWrites = 4, MaxRetries = maxRetries, RetryDelay = TimeSpan.FromMilliseconds(10), ApiVersion = 2,
         };
-        return new ServiceCollection().AddCachet(settings).BuildServiceProvider().GetRequiredService<CachetClient>();
+        return _providers.Get<CachetClient>(new ServiceCollection().AddCachet(settings));
     }
 
     [Fact]
@@ -159,12 +160,16 @@ public sealed class CachetClientTests : IDisposable
             BaseUrl = new Uri($"http://127.0.0.1:{Loopback.RefusedPort}"), ApiToken = new Secret(CachetStub.Token), Timeout = TimeSpan.FromSeconds(1),
             MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), ApiVersion = 2,
         };
-        var client = new ServiceCollection().AddCachet(settings).BuildServiceProvider().GetRequiredService<CachetClient>();
+        var client = _providers.Get<CachetClient>(new ServiceCollection().AddCachet(settings));
 
         var act = () => client.ReadAllComponentsAsync(CancellationToken.None);
 
         (await act.Should().ThrowAsync<CachetException>()).Which.Message.Should().StartWith("GET /components page 1: cannot reach Cachet");
     }
 
-    public void Dispose() => _cachet.Dispose();
+    public void Dispose()
+    {
+        _providers.Dispose();
+        _cachet.Dispose();
+    }
 }

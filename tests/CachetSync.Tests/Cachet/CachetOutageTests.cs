@@ -12,7 +12,7 @@ namespace CachetSync.Tests.Cachet;
 public sealed class CachetOutageTests : IDisposable
 {
     private readonly CachetStub _cachet = new();
-    private readonly List<ServiceProvider> _providers = [];
+    private readonly TestProviders _providers = new();
 
     private CachetClient Client(
         TimeSpan timeout, int maxRetries, int breakAfter = 0, TimeSpan? breakFor = null, TimeProvider? time = null, string? baseUrl = null)
@@ -29,9 +29,7 @@ public sealed class CachetOutageTests : IDisposable
             services.AddSingleton(time);
         }
 
-        var provider = services.AddCachet(settings).BuildServiceProvider();
-        _providers.Add(provider);
-        return provider.GetRequiredService<CachetClient>();
+        return _providers.Get<CachetClient>(services.AddCachet(settings));
     }
 
     private int Requests(string method) => _cachet.Server.LogEntries.Count(entry => entry.RequestMessage.Method == method);
@@ -120,7 +118,7 @@ public sealed class CachetOutageTests : IDisposable
     public void Dispose()
     {
         // The clients' handlers (and their pooled connections) live in the providers.
-        _providers.ForEach(provider => provider.Dispose());
+        _providers.Dispose();
         _cachet.Dispose();
     }
 }

@@ -30,6 +30,28 @@ public sealed class OutputSafetyTests : LoopbackProgramTest
     }.ToJsonString());
 
     [Fact]
+    public async Task A_secret_masks_the_output_of_its_own_run_and_no_other()
+    {
+        // One run's Cachet token is, by chance, also a server's name in it and in another run, both at once: each run
+        // masks what it knows, no more.
+        const string Shared = "stream-zurich-7";
+        Cachet.WithComponent(1, Shared, 1).ServeComponents();
+        using var other = new TestRun();
+        var servers = new JsonArray(new JsonObject { ["Name"] = Shared, ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 1 });
+        var withToken = Run.WriteConfig(new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = Shared }, ["Servers"] = servers.DeepClone(),
+        }.ToJsonString());
+        var withoutToken = other.WriteConfig(new JsonObject { ["Servers"] = servers.DeepClone() }.ToJsonString());
+
+        var runs = await Task.WhenAll(Run.RunAsync("--config", withToken, "--once", "--dry-run"), other.RunAsync("--config", withoutToken, "--once", "--dry-run"));
+
+        runs.Should().Equal(0, 0);
+        Run.Out.ToString().Should().Contain("***").And.NotContain(Shared, "in this run it is the token");
+        other.Out.ToString().Should().Contain(Shared, "in that run it is a name, and no secret");
+    }
+
+    [Fact]
     public async Task A_cachet_error_that_echoes_the_token_is_printed_masked()
     {
         Cachet.WithComponent(1, "web-1", 1).ServeComponents()

@@ -13,10 +13,11 @@ public sealed class HostileReportSourceTests : IDisposable
 {
     private static readonly ReportWindow Window = new(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(2));
     private readonly WireMock.Server.WireMockServer _server = Loopback.StartWireMock();
+    private readonly TestProviders _providers = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("cachetsync-reports-").FullName;
 
-    private static IReportSource Source(ReportSettings settings) =>
-        new ServiceCollection().AddReports(settings).BuildServiceProvider().GetRequiredService<IReportSource>();
+    private IReportSource Source(ReportSettings settings) =>
+        _providers.Get<IReportSource>(new ServiceCollection().AddReports(settings));
 
     private IReportSource FileSource(string path, TimeSpan? timeout = null) =>
         Source(ReportSettings.None with { Source = ReportSourceKind.File, Path = path, Timeout = timeout ?? TimeSpan.FromSeconds(2) });
@@ -87,6 +88,7 @@ public sealed class HostileReportSourceTests : IDisposable
 
     public void Dispose()
     {
+        _providers.Dispose();
         _server.Dispose();
         Directory.Delete(_directory, recursive: true);
     }

@@ -32,6 +32,7 @@ public sealed class PrometheusReportQueryTests : LoopbackProgramTest
 
     private readonly string _run = $"r{Guid.NewGuid():N}";
     private readonly WireMock.Server.WireMockServer _exporter = Loopback.StartWireMock();
+    private readonly TestProviders _providers = new();
     private int _scrapes;
 
     public PrometheusReportQueryTests()
@@ -172,20 +173,12 @@ public sealed class PrometheusReportQueryTests : LoopbackProgramTest
             Source = ReportSourceKind.Prometheus, Url = RealPrometheus.Address, Timeout = TimeSpan.FromSeconds(10),
             Prometheus = new PrometheusQueries(query, null, PrometheusQueries.DefaultKeyLabel),
         };
-        var provider = new ServiceCollection().AddReports(settings).BuildServiceProvider();
-        _providers.Add(provider);
-        return provider.GetRequiredService<IReportSource>();
+        return _providers.Get<IReportSource>(new ServiceCollection().AddReports(settings));
     }
-
-    private readonly List<ServiceProvider> _providers = [];
 
     public override void Dispose()
     {
-        foreach (var provider in _providers)
-        {
-            provider.Dispose();
-        }
-
+        _providers.Dispose();
         _exporter.Dispose();
         base.Dispose();
     }

@@ -23,7 +23,7 @@ public sealed class PrometheusReportSourceTests : IDisposable
         new DateTimeOffset(2026, 11, 26, 5, 30, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 26, 7, 30, 0, TimeSpan.Zero));
 
     private readonly WireMock.Server.WireMockServer _prometheus = Loopback.StartWireMock();
-    private readonly List<ServiceProvider> _providers = [];
+    private readonly TestProviders _providers = new();
 
     private ReportSettings Settings(string? audienceQuery = null, string? url = null) => ReportSettings.None with
     {
@@ -33,12 +33,8 @@ public sealed class PrometheusReportSourceTests : IDisposable
         Prometheus = new PrometheusQueries(CountQuery, audienceQuery, PrometheusQueries.DefaultKeyLabel),
     };
 
-    private IReportSource Source(ReportSettings settings)
-    {
-        var provider = new ServiceCollection().AddReports(settings).BuildServiceProvider();
-        _providers.Add(provider);
-        return provider.GetRequiredService<IReportSource>();
-    }
+    private IReportSource Source(ReportSettings settings) =>
+        _providers.Get<IReportSource>(new ServiceCollection().AddReports(settings));
 
     /// <summary>Answers the query whose text contains <paramref name="metric"/>.</summary>
     private void Answer(string metric, IResponseBuilder response) =>
@@ -242,11 +238,7 @@ public sealed class PrometheusReportSourceTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var provider in _providers)
-        {
-            provider.Dispose();
-        }
-
+        _providers.Dispose();
         _prometheus.Dispose();
     }
 }

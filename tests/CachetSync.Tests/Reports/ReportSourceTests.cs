@@ -12,6 +12,7 @@ public sealed class ReportSourceTests : IDisposable
     private static readonly ReportWindow Window = new(
         new DateTimeOffset(2026, 11, 26, 5, 30, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 26, 7, 30, 0, TimeSpan.Zero));
     private readonly WireMock.Server.WireMockServer _server = Loopback.StartWireMock();
+    private readonly TestProviders _providers = new();
 
     private IReportSource HttpSource(string pathAndQuery, TimeSpan? timeout = null)
     {
@@ -19,7 +20,7 @@ public sealed class ReportSourceTests : IDisposable
         {
             Source = ReportSourceKind.Http, Url = _server.Urls[0] + pathAndQuery, Timeout = timeout ?? TimeSpan.FromSeconds(2),
         };
-        return new ServiceCollection().AddReports(settings).BuildServiceProvider().GetRequiredService<IReportSource>();
+        return _providers.Get<IReportSource>(new ServiceCollection().AddReports(settings));
     }
 
     private void Serve(IResponseBuilder response) =>
@@ -77,7 +78,7 @@ public sealed class ReportSourceTests : IDisposable
     public async Task Unreachable_source_is_a_report_source_error()
     {
         var settings = ReportSettings.None with { Source = ReportSourceKind.Http, Url = $"http://127.0.0.1:{Loopback.RefusedPort}/reports" };
-        var source = new ServiceCollection().AddReports(settings).BuildServiceProvider().GetRequiredService<IReportSource>();
+        var source = _providers.Get<IReportSource>(new ServiceCollection().AddReports(settings));
 
         var act = () => source.ReadAsync(Window, CancellationToken.None);
 
@@ -113,5 +114,9 @@ public sealed class ReportSourceTests : IDisposable
         (await act.Should().ThrowAsync<ReportSourceException>()).Which.Message.Should().StartWith("cannot be read");
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        _providers.Dispose();
+        _server.Dispose();
+    }
 }

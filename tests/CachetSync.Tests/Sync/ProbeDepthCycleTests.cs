@@ -61,16 +61,23 @@ public sealed class ProbeDepthCycleTests : LoopbackProgramTest
     public async Task A_header_value_that_is_a_plain_word_does_not_mangle_the_output()
     {
         // Header values are secrets; were "true" masked, "dryRun":true would print as "dryRun":*** — no JSON at all.
-        Targets.Given(Request.Create().WithPath("/status")).RespondWith(Response.Create().WithStatusCode(200));
+        Targets.Given(Request.Create().WithPath("/status"))
+            .RespondWith(Response.Create().WithBody("{\"status\":\"{{request.headers.X-Key}}\"}").WithTransformer());
         Targets.Given(Request.Create().WithPath("/plain")).RespondWith(Response.Create().WithStatusCode(200));
         Cachet.WithComponent(1, "edge-1", 1).WithComponent(2, "edge-2", 1).ServeComponents();
-        var config = Config(new JsonObject { ["Headers"] = new JsonObject { ["X-Debug"] = "true", ["X-Key"] = "k3y-Fq81-z0" } });
+        var config = Config(new JsonObject
+        {
+            ["Headers"] = new JsonObject { ["X-Debug"] = "true", ["X-Key"] = "k3y-Fq81-z0" },
+            ["Expect"] = new JsonObject { ["Pointer"] = "/status", ["Equals"] = "UP" },
+        });
 
         await Run.RunAsync("--config", config, "--once", "--dry-run", "--output", "json");
 
-        JsonNode.Parse(Run.Out.ToString())!["dryRun"]!.GetValue<bool>().Should().BeTrue();
+        var summary = JsonNode.Parse(Run.Out.ToString())!;
+        summary["dryRun"]!.GetValue<bool>().Should().BeTrue();
         Targets.LogEntries.Single(entry => entry.RequestMessage.Path == "/status").RequestMessage.Headers!["X-Debug"].Should().Equal("true");
-        CachetSync.Output.Redaction.Apply("key k3y-Fq81-z0").Should().Be("key ***", "a value that looks like a key is still masked");
+        ((string)summary["servers"]![0]!["reason"]!).Should().Contain("/status is \"***\"", "a value that looks like a key is still masked");
+        Run.Everything.Should().NotContain("k3y-Fq81-z0");
     }
 
     [Fact]
