@@ -42,7 +42,7 @@ public static class ResultsTable
     private static void Verdicts(StringBuilder text, IReadOnlyList<Measurement> measurements)
     {
         text.AppendLine();
-        text.AppendLine("Targets (issue 14), first cycle unless said: ✓ met, ✗ missed.");
+        text.AppendLine("Targets, first cycle unless said: ✓ met, ✗ missed.");
         text.AppendLine();
         foreach (var target in Target.All)
         {

@@ -2,7 +2,10 @@ using CachetSync.Thresholds;
 
 namespace CachetSync.Cachet;
 
-/// <summary>What CachetSync needs from Cachet: every component and group (all pages), and verified status writes.</summary>
+/// <summary>
+/// The Cachet 2.x client (<c>/api/v1</c>, <c>X-Cachet-Token</c>): components, groups, schedules and metrics (all
+/// pages), verified status writes, incidents, metric points, and the ping that tells a 2.x from a Cachet 3.
+/// </summary>
 public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
 {
     /// <summary>True when this is a Cachet 2.x: its /ping answers; an error that says nothing either way is thrown.</summary>

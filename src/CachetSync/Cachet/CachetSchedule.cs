@@ -6,7 +6,7 @@ namespace CachetSync.Cachet;
 /// </summary>
 /// <remarks>
 /// Only the status says whether a window is open: a running 2.4 answers an empty <c>completed_at</c> with the time of
-/// the request (captured in shared/cachet-api/cachet-2.4-quirks-transcript.txt), so it is never empty.
+/// the request (as captured from a running 2.4.1), so it is never empty.
 /// </remarks>
 public sealed record CachetSchedule(int Id, string? Name, int Status, IReadOnlyList<CachetScheduleComponent>? Components)
 {

@@ -3,9 +3,9 @@ using CachetSync.Thresholds;
 namespace CachetSync.Cachet;
 
 /// <summary>
-/// What CachetSync asks of Cachet, whichever flavour: components and groups (all pages), verified status writes,
-/// incidents and metrics. Cachet 2.x is <see cref="CachetClient"/>, Cachet 3 <see cref="V3.Cachet3Client"/>;
-/// maintenance schedules are read from 2.x only (3.x marks maintenance in the component's status).
+/// What CachetSync asks of Cachet, whichever version: components and groups (all pages), maintenance schedules in
+/// progress, verified status writes, incidents and metrics. Cachet 2.x is <see cref="CachetClient"/>, Cachet 3
+/// <see cref="V3.Cachet3Client"/> (which also reads maintenance from a component's own status).
 /// </summary>
 public interface ICachetClient
 {
@@ -14,7 +14,7 @@ public interface ICachetClient
 
     Task<IReadOnlyList<CachetGroup>> ReadAllGroupsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Maintenance schedules (2.x); Cachet 3 marks maintenance in the component's own status, and answers none.</summary>
+    /// <summary>Maintenance schedules in progress (a Cachet 3 core too old to have them answers none).</summary>
     Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceSchedulesAsync(CancellationToken cancellationToken);
 
     /// <summary>Writes a status and checks that Cachet really took it.</summary>

@@ -2,7 +2,7 @@ namespace CachetSync.Configuration;
 
 /// <summary>
 /// Section <c>Cachet</c>: where the status page is and how to talk to it. Each default is the property's initial
-/// value, and only there: the reader falls back to it, README's table is tested against it.
+/// value, and only there: the reader falls back to it, docs/configuration.md's table is tested against it.
 /// </summary>
 public sealed record CachetSettings
 {

@@ -4,7 +4,7 @@ namespace CachetSync.Output;
 
 /// <summary>
 /// The JSON summary of a cycle (<c>--output json</c>), one line per cycle. Its names are a contract documented in
-/// README: add fields, never rename them. Null fields are written as null, not left out (timings excepted: they are
+/// docs/output.md: add fields, never rename them. Null fields are written as null, not left out (timings excepted: they are
 /// there only with <c>Probe.Timings</c>).
 /// </summary>
 public sealed record SummaryDocument(

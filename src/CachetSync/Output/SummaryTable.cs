@@ -24,14 +24,14 @@ public static class SummaryTable
         {
             // Said once above the totals, in full: the rows only repeat it.
             output.WriteLine(guard.Held
-                ? $"Guard held this cycle: {guard.Reason}. Statuses stay as they are; see \"When CachetSync cannot see\" in README.md."
+                ? $"Guard held this cycle: {guard.Reason}. Statuses stay as they are; see \"When CachetSync cannot see\" in docs/failure-behaviour.md."
                 : $"Guard: {guard.Reason}; written, confirmed by {guard.Witness}.");
         }
 
         if (summary.NotJudged > 0)
         {
             output.WriteLine(
-                $"Not judged: {summary.NotJudged} servers this machine could not probe fairly (its own CPU busy or running late), so their statuses stay as they are; see \"When CachetSync cannot see\" in README.md.");
+                $"Not judged: {summary.NotJudged} servers this machine could not probe fairly (its own CPU busy or running late), so their statuses stay as they are; see \"When CachetSync cannot see\" in docs/failure-behaviour.md.");
         }
 
         if (summary.ReportsUnavailable is { } reports)

@@ -7,12 +7,12 @@ namespace CachetSync.Probing;
 /// not before it has caught up, and never later than <c>Probe.Timeout × LatestStartShare</c>.
 /// </summary>
 /// <remarks>
-/// Measured in bench/results (issue 14): starting all 10 000 probes at once made 4 096 connections at one instant,
+/// Measured in the benchmark (bench/results): starting all 10 000 probes at once made 4 096 connections at one instant,
 /// overflowed the listen backlog of the farm behind one address and wrote ~100 false outages per cycle; a window
 /// of 1 024 fresh probes wrote none, at the same wall time. 50 ms is longer than a loopback or LAN answer and short
 /// against any timeout, so hanging servers stop holding slots almost at once.
 /// <para>
-/// Issue 26: with host names and TLS on 2 cores the launch itself saturated the machine — handshakes and
+/// With host names and TLS on 2 cores the launch itself saturated the machine — handshakes and
 /// getaddrinfo calls queued the thread pool, and a probe started then measured that queue as the server's latency.
 /// A probe is started only once this process keeps its own timers within <see cref="LagLimit"/> (100 ms: nothing
 /// against a threshold of a second, well above a quiet machine's 1–2 ms; at 25 ms the benchmark started only 7 350 of

@@ -9,7 +9,7 @@ namespace CachetSync.Probing;
 /// the cycle nothing when there are any.
 /// </summary>
 /// <remarks>
-/// Issue 26, measured in bench/results: with thousands of connections in half a second, a fast server's listen queue
+/// Measured in the benchmark (bench/results): with thousands of connections in half a second, a fast server's listen queue
 /// — on loopback, one queue for the whole farm — overflows and its connect waits out a SYN retransmission (1–2 s),
 /// or the prober's own thread pool queues the answer. Neither says anything about the server. (A timeout after such a
 /// connect needs no second look: the server gets its whole timeout from the connection, see <see cref="HttpProber"/>.) A server that is

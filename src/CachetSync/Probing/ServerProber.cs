@@ -18,7 +18,7 @@ namespace CachetSync.Probing;
 /// hanging server holds back nobody. And however slow the answers, every probe has started within a tenth of the
 /// timeout, so the cycle stays about one timeout long.
 /// <para>
-/// This machine's own load is never a server's latency (issue 26): a probe starts only while this process keeps its
+/// This machine's own load is never a server's latency: a probe starts only while this process keeps its
 /// timers (<see cref="ProbeLaunch.LagLimit"/>), lookups and handshakes take turns (<see cref="SetupGate"/>) outside
 /// the probe's clock, and an answer judged worse by its latency alone gets a <see cref="SecondLook"/> once the burst
 /// is over. What could not be probed fairly in time is <see cref="ProbeKind.NotProbed"/>, "not judged", and left as it is.

@@ -8,7 +8,7 @@ namespace CachetSync.Probing;
 /// behind a slow handshake.
 /// </summary>
 /// <remarks>
-/// Issue 26, measured in bench/results: 1 000 TLS probes launched within half a second put 1 000 handshakes on two
+/// Measured in the benchmark (bench/results): 1 000 TLS probes launched within half a second put 1 000 handshakes on two
 /// cores at once — the prober's and, on loopback, the farm's — and fast servers were then measured at 1.5–2.5 s
 /// (their accept queue starved too). <see cref="HandshakesPerCore"/> turns per core keep a handshake's queue short on
 /// this machine, yet are enough for a real network: a turn over a 30 ms round trip lasts ~100 ms, so 2 cores still

@@ -6,6 +6,6 @@ public enum ReportsApply
     /// <summary>The worse of the probe status and the report status.</summary>
     Always,
 
-    /// <summary>Reports count only while the probe says Operational (the original Proxer updater's rule).</summary>
+    /// <summary>Reports count only while the probe says Operational: a failing server is judged by its probe alone.</summary>
     WhenProbeOperational,
 }

@@ -26,7 +26,7 @@ public sealed record ThresholdSettings(
     /// <summary>Some rule, on counts or on rates, judges report counts.</summary>
     public bool JudgesReports => Reports.Count > 0 || ReportRates.Count > 0;
 
-    /// <summary>What applies when the configuration says nothing: the contract's example and the Proxer report rule.</summary>
+    /// <summary>What applies when the configuration says nothing: 2xx fine, 429 slow, 5xx down; 11, 20 and 50 reports.</summary>
     public static ThresholdSettings BuiltIn { get; } = new(
         new StatusCodeMap(
             [

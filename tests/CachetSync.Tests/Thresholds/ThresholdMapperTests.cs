@@ -112,7 +112,7 @@ public sealed class ThresholdMapperTests
         ThresholdMapper.Map(ProbeResult.Answered(null, TimeSpan.FromMilliseconds(2)), null, Defaults).Status
             .Should().Be(Operational);
 
-    // The original Proxer updater: 11-19 reports → performance issues, 20-49 → partial outage, ≥ 50 → major outage.
+    // The built-in report rules: 11-19 reports → performance issues, 20-49 → partial outage, ≥ 50 → major outage.
     [Theory]
     [InlineData(0, Operational)]
     [InlineData(10, Operational)]
@@ -122,19 +122,19 @@ public sealed class ThresholdMapperTests
     [InlineData(49, PartialOutage)]
     [InlineData(50, MajorOutage)]
     [InlineData(5000, MajorOutage)]
-    public void Proxer_report_boundaries_apply_while_http_is_fine(int reports, ComponentStatus expected)
+    public void Built_in_report_boundaries_apply_while_http_is_fine(int reports, ComponentStatus expected)
     {
-        var proxer = Defaults with { ReportsApply = ReportsApply.WhenProbeOperational };
+        var whileOperational = Defaults with { ReportsApply = ReportsApply.WhenProbeOperational };
 
-        ThresholdMapper.Map(Http(200), Count(reports), proxer).Status.Should().Be(expected);
+        ThresholdMapper.Map(Http(200), Count(reports), whileOperational).Status.Should().Be(expected);
     }
 
     [Fact]
     public void WhenProbeOperational_ignores_reports_once_the_probe_failed()
     {
-        var proxer = Defaults with { ReportsApply = ReportsApply.WhenProbeOperational, StatusCodes = new StatusCodeMap([], PerformanceIssues) };
+        var whileOperational = Defaults with { ReportsApply = ReportsApply.WhenProbeOperational, StatusCodes = new StatusCodeMap([], PerformanceIssues) };
 
-        ThresholdMapper.Map(Http(500), Count(50), proxer).Status.Should().Be(PerformanceIssues);
+        ThresholdMapper.Map(Http(500), Count(50), whileOperational).Status.Should().Be(PerformanceIssues);
     }
 
     [Theory]

@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 
 namespace CachetSync.Tests.Configuration;
 
-/// <summary>README's "Layout" names every room of src/CachetSync, and no room that is not there.</summary>
-public sealed partial class ReadmeLayoutTests
+/// <summary>The "Layout" of docs/development.md names every room of src/CachetSync, and no room that is not there.</summary>
+public sealed partial class LayoutPageTests
 {
     [GeneratedRegex(@"^\| `(?<room>[A-Za-z]+)/` \|", RegexOptions.Multiline)]
     private static partial Regex Room();
@@ -12,8 +12,8 @@ public sealed partial class ReadmeLayoutTests
     public void The_layout_table_lists_exactly_the_folders_of_the_app()
     {
         var root = SettingsReaderTests.RepositoryRoot();
-        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
-        var layout = readme[readme.IndexOf("## Layout", StringComparison.Ordinal)..readme.IndexOf("## Development", StringComparison.Ordinal)];
+        var page = File.ReadAllText(Path.Combine(root, "docs", "development.md"));
+        var layout = page[page.IndexOf("## Layout", StringComparison.Ordinal)..page.IndexOf("## Building and testing", StringComparison.Ordinal)];
         var folders = Directory.GetDirectories(Path.Combine(root, "src", "CachetSync"))
             .Select(Path.GetFileName)
             .Where(name => name is not ("bin" or "obj"))

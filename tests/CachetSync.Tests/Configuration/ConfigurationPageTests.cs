@@ -5,33 +5,27 @@ using CachetSync.Configuration;
 namespace CachetSync.Tests.Configuration;
 
 /// <summary>
-/// README's configuration reference says each key's default; the code has its own. Writing README's default into
-/// the configuration must give exactly the settings that writing nothing gives — so the two cannot drift apart.
+/// docs/configuration.md says each key's default; the code has its own. Writing the documented default into the
+/// configuration must give exactly the settings that writing nothing gives — so the two cannot drift apart.
 /// </summary>
-public sealed partial class ReadmeDefaultsTests
+public sealed partial class ConfigurationPageTests
 {
-    [GeneratedRegex(@"^### `(?<section>[A-Za-z]+)`")]
+    [GeneratedRegex(@"^## `(?<section>[A-Za-z]+)`")]
     private static partial Regex Section();
 
     [GeneratedRegex(@"^\| `(?<key>[A-Za-z.]+)` \| `(?<default>[^`<]+)` \|")]
     private static partial Regex Row();
 
-    /// <summary>(section, key, default) of each first table under a "### `Section`" of the configuration reference.</summary>
+    private static string ConfigurationPage => Path.Combine(SettingsReaderTests.RepositoryRoot(), "docs", "configuration.md");
+
+    /// <summary>(section, key, default) of each first table under a "## `Section`" of the configuration reference.</summary>
     public static TheoryData<string, string> Defaults()
     {
-        var readme = File.ReadAllLines(Path.Combine(SettingsReaderTests.RepositoryRoot(), "README.md"));
         var data = new TheoryData<string, string>();
         string? section = null;
         var inTable = false;
-        var reference = false;
-        foreach (var line in readme)
+        foreach (var line in File.ReadAllLines(ConfigurationPage))
         {
-            reference = line.StartsWith("## ", StringComparison.Ordinal) ? line == "## Configuration reference" : reference;
-            if (!reference)
-            {
-                continue;
-            }
-
             if (Section().Match(line) is { Success: true } header)
             {
                 section = header.Groups["section"].Value;
@@ -50,7 +44,7 @@ public sealed partial class ReadmeDefaultsTests
                 if (Row().Match(line) is { Success: true } row)
                 {
                     var key = row.Groups["key"].Value;
-                    // "### `Damping` and `State`" writes its keys in full.
+                    // "## `Damping` and `State`" writes its keys in full.
                     data.Add(key.StartsWith("Damping.", StringComparison.Ordinal) || key.StartsWith("State.", StringComparison.Ordinal) ? key : $"{section}.{key}", row.Groups["default"].Value);
                 }
             }
@@ -65,7 +59,7 @@ public sealed partial class ReadmeDefaultsTests
 
     [Theory]
     [MemberData(nameof(Defaults))]
-    public void Writing_readmes_default_changes_nothing(string key, string readmeDefault)
+    public void Writing_the_documented_default_changes_nothing(string key, string readmeDefault)
     {
         var path = key.Split('.');
         var config = new JsonObject();
@@ -87,7 +81,7 @@ public sealed partial class ReadmeDefaultsTests
         var (nothing, _) = SettingsReader.Read(ConfigTree.Parse("{}"), dryRun: true);
 
         problems.Should().BeEmpty();
-        Normal(given!).Should().BeEquivalentTo(Normal(nothing!), options => options.ComparingRecordsByMembers(), $"README says {key} defaults to {readmeDefault}");
+        Normal(given!).Should().BeEquivalentTo(Normal(nothing!), options => options.ComparingRecordsByMembers(), $"docs/configuration.md says {key} defaults to {readmeDefault}");
     }
 
     public static TheoryData<string, string[]> SectionKeys => new()
@@ -105,13 +99,15 @@ public sealed partial class ReadmeDefaultsTests
 
     [Theory]
     [MemberData(nameof(SectionKeys))]
-    public void Readme_describes_every_key_of_a_section(string section, string[] keys)
+    public void The_configuration_page_describes_every_key_of_a_section(string section, string[] keys)
     {
-        var readme = File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "README.md"));
-        var start = readme.IndexOf($"### `{section}`", StringComparison.Ordinal);
-        var text = readme[start..readme.IndexOf("\n### ", start + 1, StringComparison.Ordinal)];
+        var page = File.ReadAllText(ConfigurationPage);
+        var start = page.IndexOf($"\n## `{section}`", StringComparison.Ordinal);
+        start.Should().BeGreaterThan(0, $"docs/configuration.md has a {section} section");
+        var end = page.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var text = end < 0 ? page[start..] : page[start..end];
 
-        keys.Should().OnlyContain(key => text.Contains($"`{key}`", StringComparison.Ordinal), $"README's {section} table names every key the reader accepts");
+        keys.Should().OnlyContain(key => text.Contains($"`{key}`", StringComparison.Ordinal), $"the {section} table names every key the reader accepts");
     }
 
     /// <summary>An absent optional section and one with its defaults mean the same.</summary>
