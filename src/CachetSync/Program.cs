@@ -67,7 +67,7 @@ public static class Program
         using var host = built;
         if (commandLine.ListComponents)
         {
-            return await ComponentListing.RunAsync(host.Services.GetRequiredService<ICachetClient>(), commandLine.Output, environment, stopping);
+            return await ComponentListing.RunAsync(host.Services.GetRequiredService<CachetVersion>(), commandLine.Output, environment, stopping);
         }
 
         if (settings.Cachet.SendsTokenInClear)

@@ -50,14 +50,9 @@ public static class CachetServiceCollectionExtensions
         }
 
         var baseUrl = settings.BaseUrl;
-        services.AddSingleton<ICachetClient>(provider => settings.ApiVersion switch
-        {
-            2 => provider.GetRequiredService<CachetClient>(),
-            3 => provider.GetRequiredService<Cachet3Client>(),
-            _ => new AutoCachetClient(
-                provider.GetRequiredService<CachetClient>(), provider.GetRequiredService<Cachet3Client>(), baseUrl,
-                provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AutoCachetClient>>()),
-        });
+        services.AddSingleton(provider => new CachetVersion(
+            provider.GetService<CachetClient>(), provider.GetService<Cachet3Client>(), baseUrl,
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CachetVersion>>()));
         return services;
     }
 

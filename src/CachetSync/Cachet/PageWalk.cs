@@ -4,7 +4,7 @@ namespace CachetSync.Cachet;
 public sealed record ListPage<T>(IReadOnlyList<T>? Items, int? TotalPages, bool HasNext);
 
 /// <summary>
-/// Walks a paginated Cachet list to its end, both flavours: ids seen twice are read once, a list that never ends or
+/// Walks a paginated Cachet list to its end, both versions: ids seen twice are read once, a list that never ends or
 /// that answers the same page again and again (a Cachet or proxy ignoring <c>?page=</c>) fails instead of looping.
 /// </summary>
 public static class PageWalk

@@ -28,55 +28,52 @@ public sealed class MassChangeGuard(
         plan.Action is SyncAction.Updated or SyncAction.DryRun
         && plan.Desired.Status > (plan.Current is null or ComponentStatus.Unknown ? ComponentStatus.Operational : plan.Current.Value);
 
+    /// <summary>This cycle's watch: the step its plans pass through on their way to the writer.</summary>
+    public MassChangeWatch Watch(IReadOnlyList<ServerSettings> servers, CyclePlanner planner, ReportCounts? counts, bool dryRun, CancellationToken stopping) =>
+        new(this, Watches(servers), servers, planner, counts, dryRun, stopping);
+
     /// <summary>
-    /// Once every probe is in: hands the held writes on, or — when too many servers would get worse — confirms them
-    /// first, and leaves those no witness confirms as <see cref="SyncAction.Guarded"/>.
+    /// Once every probe is in, the held worsening plans: handed on as they are — or, when too many servers would get
+    /// worse, confirmed first, and those no witness confirms left as <see cref="SyncAction.Guarded"/>.
     /// </summary>
-    /// <returns>What the guard did, or null when the cycle was ordinary.</returns>
-    public async Task<GuardReport?> DecideAsync(
-        CyclePlans cycle, IReadOnlyList<ServerSettings> servers, ReportCounts? counts, bool dryRun, Func<int, bool> handOn, CancellationToken stopping)
+    /// <param name="judged">How many of the cycle's servers got a status of their own (the share's denominator).</param>
+    /// <returns>What the guard did (null when the cycle was ordinary), and the plans to hand on.</returns>
+    public async Task<(GuardReport? Report, IReadOnlyList<PlannedServer> Plans)> DecideAsync(
+        IReadOnlyList<PlannedServer> worsening, int judged, IReadOnlyList<ServerSettings> servers, CyclePlanner planner, ReportCounts? counts, bool dryRun,
+        CancellationToken stopping)
     {
-        var judged = cycle.Plans.Count(plan => plan.HasDesired && plan.Action != SyncAction.Disabled);
-        var worsening = Worsening(cycle, Enumerable.Range(0, cycle.Plans.Length));
         if (!TooMany(worsening.Count, judged))
         {
-            worsening.ForEach(index => cycle.HandOnHeld(index, handOn));
             Remember(dryRun, heldCycles: 0);
-            return null;
+            return (null, worsening);
         }
 
         var reason = $"{worsening.Count} of {judged} servers would get worse at once (more than {settings.MaxWorseningShare:P0})";
         logger.LogWarning("Guard: {Reason}; those changes are held and probed again in {ConfirmAfter}", reason, DurationText.Format(settings.ConfirmAfter));
-        var (blind, secondCounts) = await ProbeAgainAsync(cycle, servers, worsening, stopping);
+        var (blind, secondCounts, again) = await ProbeAgainAsync(worsening, servers, planner, stopping);
         if (stopping.IsCancellationRequested)
         {
-            return new GuardReport(true, GuardCause.MassChange, reason);
+            return (new GuardReport(true, GuardCause.MassChange, reason), again);
         }
 
-        var still = Worsening(cycle, worsening);
+        var still = again.Where(planned => Worsens(planned.Plan)).ToList();
         if (!TooMany(still.Count, judged))
         {
-            worsening.ForEach(index => cycle.HandOnHeld(index, handOn));
             Remember(dryRun, heldCycles: 0);
-            return new GuardReport(false, GuardCause.MassChange, reason, $"not confirmed: probed again, {still.Count} would get worse");
+            return (new GuardReport(false, GuardCause.MassChange, reason, $"not confirmed: probed again, {still.Count} would get worse"), again);
         }
 
         var heldBefore = state.Current.GuardHeldCycles;
         var witness = canaries.Configured
             ? blind is null ? "a canary answered" : null
-            : ReportsRose(still.Select(index => servers[index]), counts, secondCounts)
+            : ReportsRose(still.Select(planned => servers[planned.Index]), counts, secondCounts)
               ?? (heldBefore >= settings.WriteHeldAfter ? $"held {heldBefore} cycles in a row (Guard.WriteHeldAfter {settings.WriteHeldAfter}): written anyway" : null);
         if (witness is not null)
         {
             logger.LogWarning("Guard: {Count} servers really got worse, confirmed by {Witness}: written", still.Count, witness);
-            foreach (var index in worsening)
-            {
-                cycle.Note(index, $"mass change confirmed: {witness}");
-                cycle.HandOnHeld(index, handOn);
-            }
-
             Remember(dryRun, heldCycles: 0);
-            return new GuardReport(false, GuardCause.MassChange, reason, witness);
+            var confirmed = again.Select(planned => planned with { Plan = planned.Plan with { Note = $"mass change confirmed: {witness}" } }).ToList();
+            return (new GuardReport(false, GuardCause.MassChange, reason, witness), confirmed);
         }
 
         var why = blind is not null
@@ -84,11 +81,14 @@ public sealed class MassChangeGuard(
             : $"{reason}, still so {DurationText.Format(settings.ConfirmAfter)} later, and no canary or members' reports confirm it " +
               $"(held cycle {heldBefore + 1}; written after {settings.WriteHeldAfter} such cycles in a row)";
         logger.LogWarning("Guard: {Why}", why);
-        still.ForEach(index => cycle.Guard(index, $"held: {why}"));
-        worsening.Except(still).ToList().ForEach(index => cycle.HandOnHeld(index, handOn));
         Remember(dryRun, heldCycles: heldBefore + 1);
-        return new GuardReport(true, GuardCause.MassChange, why);
+        var decided = again.Select(planned => Worsens(planned.Plan) ? Held(planned, $"held: {why}") : planned).ToList();
+        return (new GuardReport(true, GuardCause.MassChange, why), decided);
     }
+
+    /// <summary>A planned change left unwritten, saying why; its component's memory is not touched.</summary>
+    public static PlannedServer Held(PlannedServer planned, string note) =>
+        planned.Instead(SyncAction.Guarded, error: null, note) with { Memory = null };
 
     /// <summary>Even if every server still to come got worse, this cycle would be no mass change: its writes need not wait.</summary>
     /// <param name="enabled">The servers that will be judged (the disabled still to come count as if worsening: erring towards holding).</param>
@@ -100,11 +100,10 @@ public sealed class MassChangeGuard(
 
     private bool TooMany(int worsening, int judged) => worsening > 0 && worsening > settings.MaxWorseningShare * judged;
 
-    private static List<int> Worsening(CyclePlans cycle, IEnumerable<int> indexes) => indexes.Where(index => Worsens(cycle.Plans[index])).ToList();
-
     /// <summary>After <c>ConfirmAfter</c>: the worsening servers, the canaries and the report counts, all at once.</summary>
-    private async Task<(string? Blind, ReportCounts? Counts)> ProbeAgainAsync(
-        CyclePlans cycle, IReadOnlyList<ServerSettings> servers, List<int> worsening, CancellationToken stopping)
+    /// <returns>Why this machine is blind (null: it sees), the counts read again, and the servers planned again.</returns>
+    private async Task<(string? Blind, ReportCounts? Counts, IReadOnlyList<PlannedServer> Again)> ProbeAgainAsync(
+        IReadOnlyList<PlannedServer> worsening, IReadOnlyList<ServerSettings> servers, CyclePlanner planner, CancellationToken stopping)
     {
         try
         {
@@ -112,20 +111,18 @@ public sealed class MassChangeGuard(
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            return (null, null);
+            return (null, null, worsening);
         }
 
-        var probes = prober.ProbeAllAsync(worsening.ConvertAll(index => servers[index]), stopping);
+        var probes = prober.ProbeAllAsync(worsening.Select(planned => servers[planned.Index]).ToList(), stopping);
         var blind = canaries.WhyBlindAsync(stopping);
         var counts = reports.ReadAsync(servers, stopping);
         var again = await probes;
         var secondCounts = await counts;
-        for (var k = 0; k < worsening.Count; k++)
-        {
-            cycle.Replan(worsening[k], again[k] with { Detail = $"{again[k].Detail} (probed again: mass change)" }, secondCounts);
-        }
-
-        return (await blind, secondCounts);
+        var replanned = worsening
+            .Select((planned, k) => planner.Plan(planned.Index, again[k] with { Detail = $"{again[k].Detail} (probed again: mass change)" }, secondCounts))
+            .ToList();
+        return (await blind, secondCounts, replanned);
     }
 
     /// <summary>Members' reports for the servers in question rose between the two reads: they see it too.</summary>

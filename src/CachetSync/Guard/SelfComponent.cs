@@ -12,12 +12,12 @@ namespace CachetSync.Guard;
 /// succeed; Performance Issues when a mass change was held, the report source could not be read or writes failed;
 /// Major Outage when no canary answered. Written only when it changes, like every other component.
 /// </summary>
-public sealed class SelfComponent(GuardSettings settings, ICachetClient? cachet, ILogger<SelfComponent> logger)
+public sealed class SelfComponent(GuardSettings settings, ILogger<SelfComponent> logger)
 {
     public async Task UpdateAsync(
-        IReadOnlyList<ServerOutcome> plans, GuardReport? guard, string? reportsUnavailable, ComponentResolver? components, bool dryRun, CancellationToken stopping)
+        IReadOnlyList<ServerOutcome> plans, GuardReport? guard, string? reportsUnavailable, CachetRead cachetRead, bool dryRun, CancellationToken stopping)
     {
-        if (settings.SelfComponentId is not { } id || cachet is null || components is null || dryRun || stopping.IsCancellationRequested)
+        if (settings.SelfComponentId is not { } id || cachetRead is not { Components: { } components, Client: { } cachet } || dryRun || stopping.IsCancellationRequested)
         {
             return;
         }

@@ -14,12 +14,12 @@ public static class ComponentListing
     private static readonly string[] Headers = ["ID", "NAME", "GROUP", "STATUS", "ENABLED"];
 
     /// <summary>Reads every component and group and prints them; exit code 0, or 2 when Cachet cannot be read.</summary>
-    public static async Task<int> RunAsync(ICachetClient cachet, OutputFormat format, RunEnvironment environment, CancellationToken stopping)
+    public static async Task<int> RunAsync(CachetVersion cachet, OutputFormat format, RunEnvironment environment, CancellationToken stopping)
     {
         try
         {
-            var components = await cachet.ReadAllComponentsAsync(stopping);
-            var groups = await cachet.ReadAllGroupsAsync(stopping);
+            var (client, components) = await cachet.ReadComponentsAsync(stopping);
+            var groups = await client.ReadAllGroupsAsync(stopping);
             Action<TextWriter, IReadOnlyList<CachetComponent>, IReadOnlyList<CachetGroup>> write = format == OutputFormat.Json ? WriteJson : WriteTable;
             write(environment.Out, components, groups);
             return Sync.CycleSummary.ExitApplied;

@@ -56,5 +56,5 @@ public sealed record ServerDocument(
 /// <summary>Milliseconds per probe phase; null for a phase that did not happen.</summary>
 public sealed record TimingsDocument(double? DnsMs, double? ConnectMs, double? TlsMs, double? FirstByteMs, double? BodyMs);
 
-/// <summary>One component of <c>--list-components --output json</c>; ungrouped is a null group on both Cachet flavours.</summary>
+/// <summary>One component of <c>--list-components --output json</c>; ungrouped is a null group on both Cachet versions.</summary>
 public sealed record ComponentDocument(int Id, string Name, int? GroupId, string? Group, string Status, bool Enabled);

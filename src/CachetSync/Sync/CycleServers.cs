@@ -10,7 +10,7 @@ public sealed class CycleServers(CachetSyncSettings settings, ILogger logger)
     /// The servers of this cycle. Entries naming a component group need Cachet's components first; without such
     /// entries the probes start at once, while Cachet is still being read.
     /// </summary>
-    public async Task<IReadOnlyList<ServerSettings>> OfThisCycleAsync(Task<(ComponentResolver? Components, string? Error)> componentsTask)
+    public async Task<IReadOnlyList<ServerSettings>> ListAsync(Task<CachetRead> componentsTask)
     {
         var all = await AllServersAsync(componentsTask);
         if (settings.Shard is not { IsAll: false } shard)
@@ -23,7 +23,7 @@ public sealed class CycleServers(CachetSyncSettings settings, ILogger logger)
         return owned;
     }
 
-    private async Task<IReadOnlyList<ServerSettings>> AllServersAsync(Task<(ComponentResolver? Components, string? Error)> componentsTask)
+    private async Task<IReadOnlyList<ServerSettings>> AllServersAsync(Task<CachetRead> componentsTask)
     {
         var templates = settings.Templates ?? [];
         if (templates.Count == 0)

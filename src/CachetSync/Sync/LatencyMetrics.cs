@@ -12,7 +12,7 @@ namespace CachetSync.Sync;
 /// Failures here are logged, never fail the cycle: the statuses are the job, the chart is a courtesy.
 /// </summary>
 public sealed class LatencyMetrics(
-    ICachetClient cachet, MetricSettings settings, CachetRateLimit rateLimit, TimeProvider time, ILogger<LatencyMetrics> logger) : ILatencyMetrics
+    CachetVersion cachet, MetricSettings settings, CachetRateLimit rateLimit, TimeProvider time, ILogger<LatencyMetrics> logger) : ILatencyMetrics
 {
     /// <summary>Writes left unspent for what the next cycle's statuses need before its own points: as many as post at once.</summary>
     private const int Reserve = 4;
@@ -76,7 +76,7 @@ public sealed class LatencyMetrics(
 
                 try
                 {
-                    await cachet.AddMetricPointAsync(metricId, new NewMetricPoint(Math.Round(outcomes[i].Probe.Latency.TotalMilliseconds, 1), timestamp), token);
+                    await (await cachet.ClientAsync(token)).AddMetricPointAsync(metricId, new NewMetricPoint(Math.Round(outcomes[i].Probe.Latency.TotalMilliseconds, 1), timestamp), token);
                 }
                 finally
                 {
@@ -129,12 +129,12 @@ public sealed class LatencyMetrics(
         await _resolving.WaitAsync(cancellationToken);
         try
         {
-            var known = _byName ??= (await cachet.ReadAllMetricsAsync(cancellationToken))
+            var known = _byName ??= (await (await cachet.ClientAsync(cancellationToken)).ReadAllMetricsAsync(cancellationToken))
                 .GroupBy(existing => existing.Name, StringComparer.Ordinal)
                 .ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
             if (!known.TryGetValue(name, out var found))
             {
-                found = await cachet.CreateMetricAsync(
+                found = await (await cachet.ClientAsync(cancellationToken)).CreateMetricAsync(
                     new NewMetric(name, settings.Suffix, $"Probe latency of {server.Name}, by CachetSync", 0, 1, CachetMetric.Average), cancellationToken);
                 known[name] = found;
             }

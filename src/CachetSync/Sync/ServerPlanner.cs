@@ -25,13 +25,13 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
             var desired = probe.Kind is ProbeKind.Stopped or ProbeKind.NotProbed
                 ? new StatusDecision(ComponentStatus.Unknown, probe.Detail)
                 : ThresholdMapper.Map(probe, reports, server.Thresholds);
-            var plan = Ungated(server, probe, reports, desired, components, cachetError, dryRun);
+            var plan = AgainstCachet(server, probe, reports, desired, components, cachetError, dryRun);
             if (counts?.Unavailable is not null && server.Thresholds.JudgesReports && plan.HasDesired)
             {
                 plan = WithoutReports(plan);
             }
 
-            return Gate(plan, dryRun, now);
+            return ThroughChangeGate(plan, dryRun, now);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -62,7 +62,7 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
     }
 
     /// <summary>Lets the change gate (damping, manual holds) turn a planned write into a wait; returns the memory to keep.</summary>
-    private (ServerOutcome Plan, ComponentMemory? Memory) Gate(ServerOutcome plan, bool dryRun, DateTimeOffset now)
+    private (ServerOutcome Plan, ComponentMemory? Memory) ThroughChangeGate(ServerOutcome plan, bool dryRun, DateTimeOffset now)
     {
         if (plan is not { Action: SyncAction.Updated or SyncAction.DryRun or SyncAction.Unchanged, Current: { } current, ComponentId: { } id })
         {
@@ -79,7 +79,8 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
         return (plan with { Action = action, Note = decision.Note, WriteNotKept = decision.WriteNotKept }, decision.Memory);
     }
 
-    private static ServerOutcome Ungated(
+    /// <summary>The plan before the change gate: what the desired status asks of the server's component as Cachet has it.</summary>
+    private static ServerOutcome AgainstCachet(
         ServerSettings server,
         ProbeResult probe,
         ServerReports? reports,

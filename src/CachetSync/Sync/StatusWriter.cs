@@ -17,13 +17,15 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
     public const string StoppedBeforeWriting = "stopped before writing";
 
     /// <summary>
-    /// Writes the planned updates of <paramref name="writes"/> (indexes into <paramref name="plans"/>) as they come,
-    /// at most MaxParallelWrites at a time. After a 401 no further write is sent; after a stop request none starts, and
-    /// those in flight get one Cachet timeout to be confirmed. Each plan is replaced by what happened;
-    /// <paramref name="memories"/> learn which incident is open.
+    /// Writes the plans that are writes as they come, at most MaxParallelWrites at a time, and hands every plan back in
+    /// server order, each write's replaced by what happened (its memory then knows which incident is open). After a
+    /// 401 no further write is sent; after a stop request none starts, and those in flight get one Cachet timeout to
+    /// be confirmed.
     /// </summary>
-    public async Task WriteAllAsync(IAsyncEnumerable<int> writes, ServerOutcome[] plans, ComponentMemory?[] memories, CancellationToken stopping)
+    /// <param name="count">How many servers the cycle has: every index of <paramref name="plans"/> is below it.</param>
+    public async Task<IReadOnlyList<PlannedServer>> WriteAllAsync(IAsyncEnumerable<PlannedServer> plans, int count, CancellationToken stopping)
     {
+        var done = new PlannedServer[count];
         var tokenRejected = 0;
 
         // Writes in flight when a stop comes get one Cachet timeout to finish, so none is cut off half-sent.
@@ -31,50 +33,48 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
         await using var grace = stopping.Register(() => writeBudget.CancelAfter(settings.Timeout));
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelWrites };
-        await Parallel.ForEachAsync(writes, options, async (index, _) =>
+        await Parallel.ForEachAsync(plans, options, async (planned, _) =>
         {
-            var plan = plans[index];
-            if (stopping.IsCancellationRequested)
-            {
-                plans[index] = plan with { Action = SyncAction.Skipped, Error = StoppedBeforeWriting };
-                return;
-            }
-
-            if (Volatile.Read(ref tokenRejected) == 1)
-            {
-                plans[index] = plan with { Action = SyncAction.Failed, Error = "not sent: Cachet rejected the API token" };
-                return;
-            }
-
-            try
-            {
-                var memory = memories[index] ?? ComponentMemory.Empty;
-                var incident = await WriteAsync(plan, memory.OpenIncident, writeBudget.Token);
-                memories[index] = memory with { OpenIncident = incident };
-                logger.LogInformation(
-                    "{Server}: component #{ComponentId} {Current} -> {Desired} ({Reason})",
-                    plan.Server, plan.ComponentId, plan.Current, plan.Desired.Status, plan.Desired.Reason);
-            }
-            catch (CachetException ex)
-            {
-                if (!ex.TokenRejected)
-                {
-                    logger.LogWarning("{Server}: write failed: {Error}", plan.Server, ex.Message);
-                }
-                else if (Interlocked.Exchange(ref tokenRejected, 1) == 0)
-                {
-                    logger.LogError("Cachet rejected the API token: no status can be written until it is fixed");
-                }
-
-                plans[index] = plan with { Action = SyncAction.Failed, Error = ex.Message };
-            }
-            catch (OperationCanceledException) when (writeBudget.IsCancellationRequested)
-            {
-                const string error = "stopped while writing: Cachet did not confirm in time; the status may or may not be set";
-                logger.LogWarning("{Server}: {Error}", plan.Server, error);
-                plans[index] = plan with { Action = SyncAction.Failed, Error = error };
-            }
+            done[planned.Index] = !planned.IsWrite ? planned
+                : stopping.IsCancellationRequested ? planned.Instead(SyncAction.Skipped, StoppedBeforeWriting)
+                : Volatile.Read(ref tokenRejected) == 1 ? planned.Instead(SyncAction.Failed, "not sent: Cachet rejected the API token")
+                : await WriteOneAsync(planned, () => Interlocked.Exchange(ref tokenRejected, 1) == 0, writeBudget.Token);
         });
+        return done;
+    }
+
+    /// <param name="firstRejection">Notes that Cachet rejected the token; true the first time, so that is said once.</param>
+    private async Task<PlannedServer> WriteOneAsync(PlannedServer planned, Func<bool> firstRejection, CancellationToken budget)
+    {
+        var plan = planned.Plan;
+        try
+        {
+            var memory = planned.Memory ?? ComponentMemory.Empty;
+            var incident = await WriteAsync(plan, memory.OpenIncident, budget);
+            logger.LogInformation(
+                "{Server}: component #{ComponentId} {Current} -> {Desired} ({Reason})",
+                plan.Server, plan.ComponentId, plan.Current, plan.Desired.Status, plan.Desired.Reason);
+            return planned with { Memory = memory with { OpenIncident = incident } };
+        }
+        catch (CachetException ex)
+        {
+            if (!ex.TokenRejected)
+            {
+                logger.LogWarning("{Server}: write failed: {Error}", plan.Server, ex.Message);
+            }
+            else if (firstRejection())
+            {
+                logger.LogError("Cachet rejected the API token: no status can be written until it is fixed");
+            }
+
+            return planned.Instead(SyncAction.Failed, ex.Message);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested)
+        {
+            const string error = "stopped while writing: Cachet did not confirm in time; the status may or may not be set";
+            logger.LogWarning("{Server}: {Error}", plan.Server, error);
+            return planned.Instead(SyncAction.Failed, error);
+        }
     }
 
     /// <summary>Writes one component's new status.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using CachetSync.Cachet;
 using CachetSync.Configuration;
 using CachetSync.Guard;
@@ -14,9 +13,10 @@ namespace CachetSync.Sync;
 
 /// <summary>
 /// One cycle: probe every server while reading report counts and Cachet's components, map each server to its
-/// desired status, and write only the statuses that differ. Pipelined: a server's write starts as soon as its
-/// probe is in (and the counts and components are read), so writes overlap the wait for the slowest probes and a
-/// cycle lasts about one probe timeout. One server's failure never stops the others; nothing is written unless
+/// desired status, and write only the statuses that differ. <see cref="RunCycleAsync"/> is that list of steps, in
+/// order. Pipelined: each step hands the next one every server as an immutable <see cref="PlannedServer"/> as soon as
+/// its probe is in (and the counts and components are read), so writes overlap the wait for the slowest probes and
+/// a cycle lasts about one probe timeout. One server's failure never stops the others; nothing is written unless
 /// Cachet could be read.
 /// </summary>
 /// <remarks>
@@ -38,17 +38,11 @@ public sealed class SyncCycle(
     NetworkCanaries canaries,
     MassChangeGuard guard,
     SelfComponent self,
-    ICachetClient? cachet = null)
+    CachetVersion? cachet = null)
 {
-    /// <summary>What a server with <c>Enabled: false</c> is passed on as, probed or blind.</summary>
-    private static readonly ProbeResult Disabled = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "disabled in the configuration");
-
     private readonly ServerPlanner _planner = new(new ChangeGate(settings.Damping ?? DampingSettings.Immediate, settings.Cachet), state, logger);
     private readonly CycleServers _servers = new(settings, logger);
-    private readonly CachetReads _cachetReads = new(cachet, settings, logger);
-    private readonly StatusWriter? _writer = cachet is null
-        ? null
-        : new StatusWriter(cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger);
+    private readonly CachetReader _cachetReader = new(cachet, settings, logger);
 
     public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken stopping)
     {
@@ -61,186 +55,128 @@ public sealed class SyncCycle(
         return summary;
     }
 
+    /// <summary>The cycle, step by step; each step takes what the last one gave. Plans stream from step 3 to 5.</summary>
     private async Task<CycleSummary> RunCycleAsync(bool dryRun, CancellationToken stopping)
     {
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         // A dry run changes no memory, so it needs no lock; a cycle that writes must not interleave with another run's.
-        var stateLocked = dryRun ? null : await state.LockAsync(stopping);
-        var componentsTask = _cachetReads.ReadComponentsAsync(stopping);
-        var servers = await _servers.OfThisCycleAsync(componentsTask);
-        var probed = Channel.CreateUnbounded<(int Index, ProbeResult Probe)>(new UnboundedChannelOptions { SingleReader = true });
-        // The canaries first: when none answers, the fleet's probes would only measure this machine's own blindness.
+        var lockError = dryRun ? null : await state.LockAsync(stopping);
+
+        // 1. Can this machine see? Cachet's components are read meanwhile (component groups may name the servers).
+        var reading = _cachetReader.ReadComponentsAsync(stopping);
+        var servers = await _servers.ListAsync(reading);
         var blind = await canaries.WhyBlindAsync(stopping);
-        var probing = blind is null ? ProbeAllAsync(servers, probed.Writer, stopping) : NotProbedAsync(servers, blind, probed.Writer);
+
+        // 2. Probe every server, while the report counts and Cachet's components are read.
+        var probes = CycleProbes.Start(prober, servers, blind, stopping);
         var counts = await reports.ReadAsync(servers, stopping);
-        var (read, cachetError) = await componentsTask;
-        var components = read?.WithClaimsOf(servers);
-        foreach (var why in components?.Contested.Values ?? [])
+        var cachetRead = await ComponentsClaimedAsync(reading, servers);
+
+        // 3. Map each server through the thresholds and plan it (damping, holds, maintenance) as its probe comes in.
+        var planner = new CyclePlanner(servers, _planner, counts, cachetRead.Components, cachetRead.Error, dryRun, startedAt);
+        var plans = planner.PlanAsProbedAsync(probes.ResultsAsync(), () => _cachetReader.ReadMaintenanceAsync(cachetRead.Client!, stopping));
+
+        // 4. The guard: blind, nothing is written; watching, worsening writes wait and may need a witness.
+        var watch = blind is null ? guard.Watch(servers, planner, counts, dryRun, stopping) : null;
+        var guarded = watch?.PassAsync(plans) ?? AllHeldAsync(plans, blind!);
+
+        // 5. Write only what changed (nothing while another run holds the state).
+        var done = await WriteAsync(cachetRead.Client, lockError is null ? guarded : NotWrittenAsync(guarded, lockError), servers.Count, stopping);
+        var outcomes = (stopping.IsCancellationRequested ? done.Select(StoppedBeforeWriting) : done).ToList();
+
+        // 6. Remember, post the latencies, tell the self component, and report.
+        var plansDone = outcomes.ConvertAll(planned => planned.Plan);
+        if (!dryRun && lockError is null)
+        {
+            Remember(outcomes);
+            if (!stopping.IsCancellationRequested)
+            {
+                await metrics.PostAsync(servers, plansDone, stopping);
+            }
+        }
+
+        var guardReport = blind is null ? watch!.Report : new GuardReport(true, GuardCause.Canaries, blind);
+        await self.UpdateAsync(plansDone, guardReport, counts?.Unavailable, cachetRead, dryRun || lockError is not null, stopping);
+        return Summarize(plansDone, cachetRead.Error, guardReport, counts, startedAt, time.GetElapsedTime(started), dryRun, stopping);
+    }
+
+    /// <summary>Cachet's components as read, each server's claim on them weighed (a component two servers claim is refused).</summary>
+    private async Task<CachetRead> ComponentsClaimedAsync(Task<CachetRead> reading, IReadOnlyList<ServerSettings> servers)
+    {
+        var read = await reading;
+        var claimed = read.Components?.WithClaimsOf(servers);
+        foreach (var why in claimed?.Contested.Values ?? [])
         {
             logger.LogWarning("Component refused: {Why}", why);
         }
 
-        var cycle = new CyclePlans(servers, _planner, counts, components, cachetError, dryRun, startedAt);
-        var toWrite = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = true });
-        var writing = _writer?.WriteAllAsync(toWrite.Reader.ReadAllAsync(CancellationToken.None), cycle.Plans, cycle.Memories, stopping) ?? Task.CompletedTask;
-        // A worsening write waits for the cycle's last probe while the mass-change guard watches: it may be one of many.
-        var guarding = blind is null && guard.Watches(servers);
-        var held = new List<int>();
-        var enabled = servers.Count(server => server.Enabled);
-        GuardReport? guardReport = blind is null ? null : new GuardReport(true, GuardCause.Canaries, blind);
-        try
+        return read with { Components = claimed };
+    }
+
+    /// <summary>No canary answered: every enabled server is left as it is, saying why.</summary>
+    private async IAsyncEnumerable<PlannedServer> AllHeldAsync(IAsyncEnumerable<PlannedServer> plans, string blind)
+    {
+        logger.LogWarning("Guard: {Reason}; nothing is written this cycle, every status stays as it is", blind);
+        await foreach (var planned in plans)
         {
-            await cycle.PlanAsProbedAsync(probed.Reader, () => _cachetReads.ReadMaintenanceAsync(stopping), Planned);
-            if (!guarding && blind is null)
-            {
-                guard.RememberOrdinary(dryRun);
-            }
-            else if (guarding)
-            {
-                guardReport = await guard.DecideAsync(cycle, servers, counts, dryRun, HandOn, stopping);
-            }
-            else
-            {
-                logger.LogWarning("Guard: {Reason}; nothing is written this cycle, every status stays as it is", blind);
-                cycle.GuardAll("held: no canary answered, so this probe says nothing about the server");
-            }
+            yield return planned.Plan.Action == SyncAction.Disabled
+                ? planned
+                : MassChangeGuard.Held(planned, "held: no canary answered, so this probe says nothing about the server");
         }
-        finally
+    }
+
+    /// <summary>Another run holds the state file: a write now could undo what it remembers, so none is sent.</summary>
+    private static async IAsyncEnumerable<PlannedServer> NotWrittenAsync(IAsyncEnumerable<PlannedServer> plans, string lockError)
+    {
+        await foreach (var planned in plans)
         {
-            toWrite.Writer.TryComplete();
-            await writing;
-            await probing;
+            yield return planned.IsWrite ? planned.Instead(SyncAction.Failed, lockError) : planned;
         }
+    }
 
-        // A worsening write is held while the guard watches, until the share still to come cannot make a mass change.
-        bool Planned(int index)
+    /// <param name="cachet">The client of this Cachet's version; none when Cachet was not read.</param>
+    private async Task<IReadOnlyList<PlannedServer>> WriteAsync(ICachetClient? cachet, IAsyncEnumerable<PlannedServer> plans, int count, CancellationToken stopping)
+    {
+        if (cachet is not null)
         {
-            if (!guarding || !MassChangeGuard.Worsens(cycle.Plans[index]))
-            {
-                return HandOn(index);
-            }
-
-            held.Add(index);
-            if (!guard.CannotTrip(held.Count, cycle.PlannedCount, servers.Count, enabled))
-            {
-                return false;
-            }
-
-            guarding = false;
-            held.Where(other => other != index).ToList().ForEach(other => cycle.HandOnHeld(other, HandOn));
-            return HandOn(index);
+            var writer = new StatusWriter(cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger);
+            return await writer.WriteAllAsync(plans, count, stopping);
         }
 
-        // A planned write goes to the writer at once, unless a stop came first or another run holds the state.
-        bool HandOn(int index)
+        // No Cachet to write to (a dry run without one), or none read: nothing is a write then.
+        var done = new PlannedServer[count];
+        await foreach (var planned in plans)
         {
-            if (stopping.IsCancellationRequested)
-            {
-                return false;
-            }
-
-            if (stateLocked is { } lockError)
-            {
-                cycle.Plans[index] = cycle.Plans[index] with { Action = SyncAction.Failed, Error = lockError };
-                return false;
-            }
-
-            return toWrite.Writer.TryWrite(index);
+            done[planned.Index] = planned;
         }
 
-        if (stopping.IsCancellationRequested)
-        {
-            cycle.StopBeforeWriting();
-        }
-
-        var plans = cycle.Plans;
-        if (!dryRun && stateLocked is null)
-        {
-            Remember(plans, cycle.Memories);
-            if (!stopping.IsCancellationRequested)
-            {
-                await metrics.PostAsync(servers, plans, stopping);
-            }
-        }
-
-        await self.UpdateAsync(plans, guardReport, counts?.Unavailable, components, dryRun || stateLocked is not null, stopping);
-        if (stopping.IsCancellationRequested)
-        {
-            logger.LogWarning("Stopped during the cycle: {Skipped} servers skipped", plans.Count(outcome => outcome.Action == SyncAction.Skipped));
-        }
-
-        var summary = new CycleSummary(plans, cachetError, startedAt, time.GetElapsedTime(started), dryRun, stopping.IsCancellationRequested)
-        {
-            Shard = settings.Shard is { IsAll: false } shard ? shard.ToString() : null,
-            Guard = guardReport,
-            ReportsUnavailable = counts?.Unavailable,
-        };
-        logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
-        MemoryReport.Log(logger);
-        return summary;
+        return done;
     }
 
     /// <summary>
-    /// Probes the enabled servers and passes each result on as it comes in, with its index in
-    /// <paramref name="servers"/>; a disabled server is passed on at once, as not probed.
+    /// After a stop request: a server left unplanned for want of its probe says it was not written. (A write the writer
+    /// was handed says itself what became of it: written, failed, or skipped because of the stop.)
     /// </summary>
-    private async Task ProbeAllAsync(IReadOnlyList<ServerSettings> servers, ChannelWriter<(int Index, ProbeResult Probe)> probed, CancellationToken stopping)
-    {
-        using var activity = Telemetry.CycleTelemetry.Tracing.StartActivity("cachetsync.probes");
-        activity?.SetTag("cachetsync.servers", servers.Count);
-        try
-        {
-            var enabled = new List<int>(servers.Count);
-            for (var i = 0; i < servers.Count; i++)
-            {
-                if (servers[i].Enabled)
-                {
-                    enabled.Add(i);
-                }
-                else
-                {
-                    probed.TryWrite((i, Disabled));
-                }
-            }
-
-            await prober.ProbeAllAsync(enabled.ConvertAll(i => servers[i]), stopping, (k, result) => probed.TryWrite((enabled[k], result)));
-            probed.TryComplete();
-        }
-        catch (Exception ex)
-        {
-            // Passed on, so the cycle fails loudly instead of waiting for results that will never come.
-            probed.TryComplete(ex);
-        }
-    }
-
-    /// <summary>When no canary answered: every server is passed on as not probed, saying why.</summary>
-    private static Task NotProbedAsync(IReadOnlyList<ServerSettings> servers, string blind, ChannelWriter<(int Index, ProbeResult Probe)> probed)
-    {
-        var notProbed = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, blind);
-        for (var i = 0; i < servers.Count; i++)
-        {
-            probed.TryWrite((i, servers[i].Enabled ? notProbed : Disabled));
-        }
-
-        probed.TryComplete();
-        return Task.CompletedTask;
-    }
+    private static PlannedServer StoppedBeforeWriting(PlannedServer planned) =>
+        planned.Plan is { Action: SyncAction.Skipped, Error: null, HasDesired: true }
+            ? planned.Instead(SyncAction.Skipped, StatusWriter.StoppedBeforeWriting)
+            : planned;
 
     /// <summary>Keeps what the gate decided, and what Cachet confirmed, for the next cycle; then saves the state.</summary>
-    private void Remember(IReadOnlyList<ServerOutcome> outcomes, IReadOnlyList<ComponentMemory?> memories)
+    private void Remember(IReadOnlyList<PlannedServer> outcomes)
     {
-        for (var i = 0; i < outcomes.Count; i++)
+        foreach (var (_, outcome, memory) in outcomes)
         {
-            if (memories[i] is not { } memory || outcomes[i].ComponentId is not { } id)
+            if (memory is null || outcome.ComponentId is not { } id)
             {
                 continue;
             }
 
-            switch (outcomes[i].Action)
+            switch (outcome.Action)
             {
                 case SyncAction.Updated:
-                    state.Current.Set(id, ChangeGate.Written(memory, outcomes[i].Desired.Status));
+                    state.Current.Set(id, ChangeGate.Written(memory, outcome.Desired.Status));
                     break;
                 case SyncAction.Unchanged or SyncAction.Damped or SyncAction.Held:
                     state.Current.Set(id, memory);
@@ -251,4 +187,23 @@ public sealed class SyncCycle(
         state.Save();
     }
 
+    private CycleSummary Summarize(
+        List<ServerOutcome> outcomes, string? cachetError, GuardReport? guardReport, ReportCounts? counts, DateTimeOffset startedAt, TimeSpan duration,
+        bool dryRun, CancellationToken stopping)
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            logger.LogWarning("Stopped during the cycle: {Skipped} servers skipped", outcomes.Count(outcome => outcome.Action == SyncAction.Skipped));
+        }
+
+        var summary = new CycleSummary(outcomes, cachetError, startedAt, duration, dryRun, stopping.IsCancellationRequested)
+        {
+            Shard = settings.Shard is { IsAll: false } shard ? shard.ToString() : null,
+            Guard = guardReport,
+            ReportsUnavailable = counts?.Unavailable,
+        };
+        logger.LogInformation("Cycle done in {Seconds:0.0} s: {Totals}", summary.Duration.TotalSeconds, SummaryTable.Counts(summary));
+        MemoryReport.Log(logger);
+        return summary;
+    }
 }

@@ -35,7 +35,7 @@ public static class SyncServiceCollectionExtensions
             provider.GetRequiredService<StateStore>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<MassChangeGuard>>()))
-        .AddSingleton(provider => new SelfComponent(settings.Guard, provider.GetService<ICachetClient>(), provider.GetRequiredService<ILogger<SelfComponent>>()))
+        .AddSingleton(provider => new SelfComponent(settings.Guard, provider.GetRequiredService<ILogger<SelfComponent>>()))
         .AddSingleton(provider => new Heartbeat(
             settings.Heartbeat, provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<CycleTelemetry>(), provider.GetRequiredService<ILogger<Heartbeat>>()))
         .AddSingleton<SyncCycle>()
@@ -52,7 +52,7 @@ public static class SyncServiceCollectionExtensions
 
     /// <summary>Latency points need Cachet and <c>Metrics.Enabled</c>; otherwise there are none to post.</summary>
     private static ILatencyMetrics LatencyPoints(IServiceProvider provider, CachetSyncSettings settings) =>
-        provider.GetService<ICachetClient>() is { } cachet && settings.Metrics is { Enabled: true } metrics
+        provider.GetService<CachetVersion>() is { } cachet && settings.Metrics is { Enabled: true } metrics
             ? new LatencyMetrics(
                 cachet, metrics, provider.GetRequiredService<CachetRateLimit>(), provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<LatencyMetrics>>())

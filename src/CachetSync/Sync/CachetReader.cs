@@ -5,13 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace CachetSync.Sync;
 
 /// <summary>What a cycle reads from Cachet, and what it does when Cachet cannot be read.</summary>
-public sealed class CachetReads(ICachetClient? cachet, CachetSyncSettings settings, ILogger logger)
+public sealed class CachetReader(CachetVersion? cachet, CachetSyncSettings settings, ILogger logger)
 {
     /// <summary>
     /// The maintenance schedules, when components under maintenance are to be left alone. If they cannot be read the
     /// cycle goes on without them, with a warning: statuses are the job, and a Cachet without schedules is common.
     /// </summary>
-    public async Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceAsync(CancellationToken stopping)
+    public async Task<IReadOnlyList<CachetSchedule>> ReadMaintenanceAsync(ICachetClient cachet, CancellationToken stopping)
     {
         if (!settings.Cachet.RespectMaintenance)
         {
@@ -20,7 +20,7 @@ public sealed class CachetReads(ICachetClient? cachet, CachetSyncSettings settin
 
         try
         {
-            return await cachet!.ReadMaintenanceSchedulesAsync(stopping);
+            return await cachet.ReadMaintenanceSchedulesAsync(stopping);
         }
         catch (CachetException ex)
         {
@@ -33,30 +33,30 @@ public sealed class CachetReads(ICachetClient? cachet, CachetSyncSettings settin
         }
     }
 
-    public async Task<(ComponentResolver? Components, string? Error)> ReadComponentsAsync(CancellationToken stopping)
+    public async Task<CachetRead> ReadComponentsAsync(CancellationToken stopping)
     {
         if (cachet is null)
         {
-            return (null, null);
+            return new CachetRead(null, null, null);
         }
 
         try
         {
             // One after the other, not at once: after an outage the circuit breaker lets one trial call through,
             // and that call must be the one the cycle cannot do without. (Schedules come later, and only for a change.)
-            var components = await cachet.ReadAllComponentsAsync(stopping);
+            var (client, components) = await cachet.ReadComponentsAsync(stopping);
             logger.LogDebug("Read {Count} components from Cachet", components.Count);
-            var groups = settings.Templates is { Count: > 0 } ? await cachet.ReadAllGroupsAsync(stopping) : [];
-            return (new ComponentResolver(components, groups: groups), null);
+            var groups = settings.Templates is { Count: > 0 } ? await client.ReadAllGroupsAsync(stopping) : [];
+            return new CachetRead(new ComponentResolver(components, groups: groups), null, client);
         }
         catch (CachetException ex)
         {
             logger.LogError("Cachet could not be read, nothing will be written: {Error}", ex.Message);
-            return (null, ex.Message);
+            return new CachetRead(null, ex.Message, null);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            return (null, null);
+            return new CachetRead(null, null, null);
         }
     }
 }
