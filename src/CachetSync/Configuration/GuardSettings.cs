@@ -57,6 +57,6 @@ public sealed record GuardSettings(
     private static ServerSettings Canary(Uri url)
     {
         var name = UrlText.Masked(url.OriginalString);
-        return new ServerSettings(name, url, null, null, name, ThresholdSettings.BuiltIn);
+        return new ServerSettings { Name = name, Url = url };
     }
 }

@@ -3,18 +3,34 @@ using CachetSync.Thresholds;
 namespace CachetSync.Configuration;
 
 /// <summary>One entry of <c>Servers</c>: what to probe and which Cachet component it drives.</summary>
-public sealed record ServerSettings(
-    string Name,
-    Uri Url,
-    int? ComponentId,
-    string? Component,
-    string ReportKey,
-    ThresholdSettings Thresholds,
-    bool? VerifyTls = null,
-    bool Enabled = true,
-    int? MetricId = null,
-    ProbeRequest? Probe = null)
+public sealed record ServerSettings
 {
+    private readonly string? _reportKey;
+
+    public required string Name { get; init; }
+
+    public required Uri Url { get; init; }
+
+    /// <summary>The component by id; or, with <see cref="Component"/>, by its exact name (one of the two is set).</summary>
+    public int? ComponentId { get; init; }
+
+    public string? Component { get; init; }
+
+    /// <summary>The key report sources name this server by; its <see cref="Name"/> unless set.</summary>
+    public string ReportKey { get => _reportKey ?? Name; init => _reportKey = value; }
+
+    public ThresholdSettings Thresholds { get; init; } = ThresholdSettings.BuiltIn;
+
+    /// <summary>Overrides <c>Probe.VerifyTls</c> for this server; null: the section's.</summary>
+    public bool? VerifyTls { get; init; }
+
+    public bool Enabled { get; init; } = true;
+
+    public int? MetricId { get; init; }
+
+    /// <summary>This server's own probe request; null: the <c>Probe</c> section's.</summary>
+    public ProbeRequest? Probe { get; init; }
+
     public static readonly string[] Keys =
         ["Name", "Url", "ComponentId", "Component", "Group", "ReportKey", "VerifyTls", "Enabled", "MetricId", "Thresholds", "Probe"];
 
@@ -57,9 +73,12 @@ public sealed record ServerSettings(
             return null;
         }
 
-        return new ServerSettings(
-            name, url, componentId, component, node.String("ReportKey") ?? name, thresholds, node.Bool("VerifyTls"), node.Bool("Enabled") ?? true,
-            node.Int("MetricId", 1, int.MaxValue), probe);
+        return new ServerSettings
+        {
+            Name = name, Url = url, ComponentId = componentId, Component = component, ReportKey = node.String("ReportKey") ?? name,
+            Thresholds = thresholds, VerifyTls = node.Bool("VerifyTls"), Enabled = node.Bool("Enabled") ?? true,
+            MetricId = node.Int("MetricId", 1, int.MaxValue), Probe = probe,
+        };
     }
 
     /// <returns>This server's own probe request, or null when it has none (the <c>Probe</c> section's applies).</returns>

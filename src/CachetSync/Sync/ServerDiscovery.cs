@@ -42,7 +42,11 @@ public static class ServerDiscovery
                     continue;
                 }
 
-                servers.Add(new ServerSettings(component.Name, uri, component.Id, null, component.Name, template.Thresholds, template.VerifyTls, template.Enabled, Probe: template.Probe));
+                servers.Add(new ServerSettings
+                {
+                    Name = component.Name, Url = uri, ComponentId = component.Id, Thresholds = template.Thresholds, VerifyTls = template.VerifyTls,
+                    Enabled = template.Enabled, Probe = template.Probe,
+                });
             }
         }
 

@@ -22,7 +22,7 @@ internal sealed class FullListenQueue : IDisposable
         _listener.Listen(0);
         var port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _filler.Connect(IPAddress.Loopback, port);
-        Server = new ServerSettings("edge", new Uri($"http://127.0.0.1:{port}/edge"), 1, null, "edge", ThresholdSettings.BuiltIn);
+        Server = new ServerSettings { Name = "edge", Url = new Uri($"http://127.0.0.1:{port}/edge"), ComponentId = 1 };
     }
 
     public ServerSettings Server { get; }

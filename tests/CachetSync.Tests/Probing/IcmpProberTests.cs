@@ -12,7 +12,7 @@ public sealed class IcmpProberTests
     private static async Task<ProbeResult> ProbeAsync(string url, int pingCount = 3)
     {
         using var services = ProberFactory.Services(ProberFactory.Settings(ProberFactory.Patient) with { PingCount = pingCount });
-        var server = new ServerSettings("ping", new Uri(url), 1, null, "ping", ThresholdSettings.BuiltIn);
+        var server = new ServerSettings { Name = "ping", Url = new Uri(url), ComponentId = 1 };
         return (await services.GetRequiredService<ServerProber>().ProbeAllAsync([server], CancellationToken.None)).Single();
     }
 

@@ -22,7 +22,7 @@ public sealed class OwnLoadTests : IDisposable
     private readonly WireMock.Server.WireMockServer _server = Loopback.StartWireMock();
 
     private ServerSettings Server(string path, string host = "127.0.0.1") =>
-        new("edge", new Uri($"http://{host}:{_server.Ports[0]}{path}"), 1, null, "edge", ThresholdSettings.BuiltIn);
+        new() { Name = "edge", Url = new Uri($"http://{host}:{_server.Ports[0]}{path}"), ComponentId = 1 };
 
     private static ServerProber Prober(ServiceProvider services, ProbeSettings settings, ProbeLaunch? launch = null, SchedulerLag? lag = null) =>
         new(services.GetRequiredService<HttpProber>(), services.GetRequiredService<TcpProber>(), services.GetRequiredService<IcmpProber>(),

@@ -75,8 +75,8 @@ public sealed class ProbeFaultTests : IDisposable
         using var services = ProberFactory.Services(ProberFactory.Settings(Timeout));
         var servers = new[]
         {
-            new ServerSettings("strict", new Uri(server.Url), 1, null, "strict", ThresholdSettings.BuiltIn),
-            new ServerSettings("lenient", new Uri(server.Url), 2, null, "lenient", ThresholdSettings.BuiltIn, VerifyTls: false),
+            new ServerSettings { Name = "strict", Url = new Uri(server.Url), ComponentId = 1 },
+            new ServerSettings { Name = "lenient", Url = new Uri(server.Url), ComponentId = 2, VerifyTls = false },
         };
 
         var results = await services.GetRequiredService<ServerProber>().ProbeAllAsync(servers, CancellationToken.None);

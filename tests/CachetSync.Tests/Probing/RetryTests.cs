@@ -26,7 +26,7 @@ public sealed class RetryTests : IDisposable
     {
         var settings = ProberFactory.Settings(ProberFactory.Patient) with { Retries = retries, RetryDelay = TimeSpan.FromMilliseconds(50) };
         using var services = ProberFactory.Services(settings);
-        var server = new ServerSettings("edge", new Uri(_server.Urls[0] + "/health"), 1, null, "edge", ProberFactory.Thresholds);
+        var server = new ServerSettings { Name = "edge", Url = new Uri(_server.Urls[0] + "/health"), ComponentId = 1, Thresholds = ProberFactory.Thresholds };
         return (await services.GetRequiredService<ServerProber>().ProbeAllAsync([server], CancellationToken.None)).Single();
     }
 
@@ -92,7 +92,7 @@ public sealed class RetryTests : IDisposable
     {
         var settings = ProberFactory.Settings(ProberFactory.Patient) with { Retries = 2, RetryDelay = TimeSpan.FromMilliseconds(10) };
         using var services = ProberFactory.Services(settings);
-        var refused = new ServerSettings("gone", new Uri($"http://127.0.0.1:{Loopback.RefusedPort}/health"), 1, null, "gone", ProberFactory.Thresholds);
+        var refused = new ServerSettings { Name = "gone", Url = new Uri($"http://127.0.0.1:{Loopback.RefusedPort}/health"), ComponentId = 1, Thresholds = ProberFactory.Thresholds };
 
         var result = (await services.GetRequiredService<ServerProber>().ProbeAllAsync([refused], CancellationToken.None)).Single();
 

@@ -16,7 +16,7 @@ public sealed class ServerProberTests : IDisposable
 
     private IReadOnlyList<ServerSettings> Servers(int count, string path) =>
         Enumerable.Range(0, count)
-            .Select(i => new ServerSettings($"s{i}", new Uri($"{_server.Urls[0]}{path}?server={i}"), i + 1, null, $"s{i}", ThresholdSettings.BuiltIn))
+            .Select(i => new ServerSettings { Name = $"s{i}", Url = new Uri($"{_server.Urls[0]}{path}?server={i}"), ComponentId = i + 1 })
             .ToList();
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class ServerDiscoveryTests : LoopbackProgramTest
             new CachetComponent(3, "Edge EU 3", 1, 2, false),
             new CachetComponent(4, "Edge US 1", 1, 5, true),
         };
-        var configured = new[] { new ServerSettings("my-edge", new Uri("http://own.test/"), 1, null, "my-edge", ThresholdSettings.BuiltIn) };
+        var configured = new[] { new ServerSettings { Name = "my-edge", Url = new Uri("http://own.test/"), ComponentId = 1 } };
 
         var (servers, problems) = ServerDiscovery.Expand(
             configured, [Template("Edge EU", "https://{slug}.stream.test/health?id={id}")], components, [new CachetGroup(2, "Edge EU"), new CachetGroup(5, "Edge US")]);

@@ -22,7 +22,7 @@ public sealed class ShardTests
     [InlineData(8)]
     public void The_shards_are_disjoint_cover_the_fleet_and_are_balanced(int count)
     {
-        var servers = Fleet.Select(name => new ServerSettings(name, new Uri("http://s.test/"), null, name, name, ThresholdSettings.BuiltIn)).ToList();
+        var servers = Fleet.Select(name => new ServerSettings { Name = name, Url = new Uri("http://s.test/"), Component = name }).ToList();
 
         var shards = Enumerable.Range(0, count).Select(index => new Shard(index, count).Filter(servers).Select(server => server.Name).ToList()).ToList();
 
