@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using CachetSync.Cachet;
 using CachetSync.Configuration;
 using CachetSync.State;
@@ -32,14 +33,35 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
         using var writeBudget = new CancellationTokenSource();
         await using var grace = stopping.Register(() => writeBudget.CancelAfter(settings.Timeout));
 
+        // Only the writes go to the writers; every other plan is filed as it passes.
+        var writes = Channel.CreateUnbounded<PlannedServer>(new UnboundedChannelOptions { SingleWriter = true });
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelWrites };
-        await Parallel.ForEachAsync(plans, options, async (planned, _) =>
+        var writing = Parallel.ForEachAsync(writes.Reader.ReadAllAsync(CancellationToken.None), options, async (planned, _) =>
         {
-            done[planned.Index] = !planned.IsWrite ? planned
-                : stopping.IsCancellationRequested ? planned.Instead(SyncAction.Skipped, StoppedBeforeWriting)
+            done[planned.Index] = stopping.IsCancellationRequested ? planned.Instead(SyncAction.Skipped, StoppedBeforeWriting)
                 : Volatile.Read(ref tokenRejected) == 1 ? planned.Instead(SyncAction.Failed, "not sent: Cachet rejected the API token")
                 : await WriteOneAsync(planned, () => Interlocked.Exchange(ref tokenRejected, 1) == 0, writeBudget.Token);
         });
+        try
+        {
+            await foreach (var planned in plans)
+            {
+                if (planned.IsWrite)
+                {
+                    writes.Writer.TryWrite(planned);
+                }
+                else
+                {
+                    done[planned.Index] = planned;
+                }
+            }
+        }
+        finally
+        {
+            writes.Writer.TryComplete();
+            await writing;
+        }
+
         return done;
     }
 
