@@ -62,6 +62,28 @@ public sealed class ReportAndConfigFaultTests : LoopbackProgramTest
     }
 
     [Fact]
+    public async Task A_Prometheus_that_refuses_the_query_is_one_warning_and_the_cycle_rests_on_the_probes()
+    {
+        Targets.Given(Request.Create().WithPath("/api/v1/query").UsingPost()).RespondWith(Response.Create().WithStatusCode(400)
+            .WithBody("""{"status":"error","errorType":"bad_data","error":"1:27: parse error: unclosed left parenthesis"}"""));
+        var config = Config(Targets.Urls[0]);
+        config["Reports"] = new JsonObject
+        {
+            ["Source"] = "Prometheus", ["Url"] = Targets.Urls[0], ["Query"] = "sum by (server) (increase(t[{window}])", ["BearerToken"] = "prom-bearer-3c9",
+        };
+
+        var exitCode = await Run.RunAsync("--config", Run.WriteConfig(config.ToJsonString()), "--once");
+
+        exitCode.Should().Be(0, "a report source is an input, not the job");
+        Run.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Warning", StringComparison.Ordinal)
+            && line.Contains("Report source Prometheus") && line.Contains("answered HTTP 400 and refused \"sum by (server) (increase(t[2h])\": bad_data: 1:27: parse error")
+            && line.Contains("probe-only"));
+        Run.Out.ToString().Should().MatchRegex(@"web-1\s+HTTP 200\s+\d+ ms\s+-\s+Operational -> Operational\s+unchanged\s+HTTP 200; reports unavailable");
+        Targets.LogEntries.Single(entry => entry.RequestMessage.Path == "/api/v1/query").RequestMessage.Headers!["Authorization"].Should().Equal("Bearer prom-bearer-3c9");
+        Run.Everything.Should().NotContain("prom-bearer-3c9");
+    }
+
+    [Fact]
     public async Task Bad_counts_affect_only_their_server_and_unknown_keys_are_listed_at_debug()
     {
         Reports(Response.Create().WithStatusCode(200).WithBody("""{ "web-1": -3, "web-2": 60, "web-9": 4, "old-name": "lots" }"""));
