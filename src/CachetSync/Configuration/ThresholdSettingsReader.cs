@@ -26,7 +26,7 @@ public static class ThresholdSettingsReader
             node.Status("Timeout") ?? inherited.Timeout,
             node.Status("ConnectionError") ?? inherited.ConnectionError,
             reports?.Counts ?? inherited.Reports,
-            node.Enum<ReportsApply>("ReportsApply") ?? inherited.ReportsApply,
+            node.Enum<WhenReportsCount>("ReportsApply") ?? inherited.ReportsApply,
             // A certificate's life is counted in days: up to a year.
             node.DurationOrOff("CertificateExpiresWithin", inherited.CertificateExpiresWithin, max: TimeSpan.FromDays(366)),
             node.Status("CertificateExpiring") ?? inherited.CertificateExpiring)

@@ -21,7 +21,7 @@ public static class ThresholdMapper
 
         return thresholds.ReportsApply switch
         {
-            ReportsApply.WhenProbeOperational when fromProbe.Status != ComponentStatus.Operational => fromProbe,
+            WhenReportsCount.WhenProbeOperational when fromProbe.Status != ComponentStatus.Operational => fromProbe,
             _ when fromReports.Status > fromProbe.Status =>
                 new StatusDecision(fromReports.Status, $"{fromProbe.Reason}; {fromReports.Reason}"),
             _ => fromProbe,

@@ -8,7 +8,7 @@ public sealed record ThresholdSettings(
     ComponentStatus Timeout,
     ComponentStatus ConnectionError,
     IReadOnlyList<ReportThreshold> Reports,
-    ReportsApply ReportsApply,
+    WhenReportsCount ReportsApply,
     TimeSpan? CertificateExpiresWithin = null,
     ComponentStatus CertificateExpiring = ComponentStatus.PerformanceIssues)
 {
@@ -45,5 +45,5 @@ public sealed record ThresholdSettings(
             new ReportThreshold(20, ComponentStatus.PartialOutage),
             new ReportThreshold(50, ComponentStatus.MajorOutage),
         ],
-        ReportsApply: ReportsApply.Always);
+        ReportsApply: WhenReportsCount.Always);
 }

@@ -187,6 +187,12 @@ public sealed class PrometheusReportSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Prometheus_this_machine_cannot_reach_is_one_clear_error()
+    {
+        (await FailureOf(Settings(url: $"http://127.0.0.1:{Loopback.RefusedPort}"))).Should().StartWith("request failed (Connection refused");
+    }
+
+    [Fact]
     public async Task A_redirect_is_not_followed_so_the_credentials_stay_home()
     {
         using var elsewhere = Loopback.StartWireMock();

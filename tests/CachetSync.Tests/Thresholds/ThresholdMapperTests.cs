@@ -124,7 +124,7 @@ public sealed class ThresholdMapperTests
     [InlineData(5000, MajorOutage)]
     public void Built_in_report_boundaries_apply_while_http_is_fine(int reports, ComponentStatus expected)
     {
-        var whileOperational = Defaults with { ReportsApply = ReportsApply.WhenProbeOperational };
+        var whileOperational = Defaults with { ReportsApply = WhenReportsCount.WhenProbeOperational };
 
         ThresholdMapper.Map(Http(200), Count(reports), whileOperational).Status.Should().Be(expected);
     }
@@ -132,7 +132,7 @@ public sealed class ThresholdMapperTests
     [Fact]
     public void WhenProbeOperational_ignores_reports_once_the_probe_failed()
     {
-        var whileOperational = Defaults with { ReportsApply = ReportsApply.WhenProbeOperational, StatusCodes = new StatusCodeMap([], PerformanceIssues) };
+        var whileOperational = Defaults with { ReportsApply = WhenReportsCount.WhenProbeOperational, StatusCodes = new StatusCodeMap([], PerformanceIssues) };
 
         ThresholdMapper.Map(Http(500), Count(50), whileOperational).Status.Should().Be(PerformanceIssues);
     }

@@ -1,7 +1,7 @@
 namespace CachetSync.Thresholds;
 
-/// <summary>How user report counts combine with what the probe saw.</summary>
-public enum ReportsApply
+/// <summary>When members' reports count beside what the probe saw (the key <c>Thresholds.ReportsApply</c>).</summary>
+public enum WhenReportsCount
 {
     /// <summary>The worse of the probe status and the report status.</summary>
     Always,
