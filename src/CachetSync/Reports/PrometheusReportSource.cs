@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using CachetSync.Configuration;
 
 namespace CachetSync.Reports;
@@ -19,14 +18,11 @@ public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSet
 
     public string Description => $"Prometheus {UrlText.Masked(settings.Url!)}";
 
-    public async Task<ReportCounts> ReadAsync(ReportWindow window, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.Timeout);
-        try
+    public Task<ReportCounts> ReadAsync(ReportWindow window, CancellationToken cancellationToken) =>
+        ReportHttp.WithinTimeoutAsync(settings, async timeout =>
         {
-            var counts = QueryAsync(_queries.Query, window, timeout.Token);
-            var audiences = _queries.AudienceQuery is { } audienceQuery ? QueryAsync(audienceQuery, window, timeout.Token) : null;
+            var counts = QueryAsync(_queries.Query, window, timeout);
+            var audiences = _queries.AudienceQuery is { } audienceQuery ? QueryAsync(audienceQuery, window, timeout) : null;
             var builder = new ReportCountsBuilder();
             ForEachKeyOnce(await counts, "count", builder, builder.Add);
             if (audiences is not null)
@@ -35,16 +31,7 @@ public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSet
             }
 
             return builder.Build();
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ReportSourceException($"no answer within {settings.Timeout.TotalSeconds:0.###} s");
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new ReportSourceException($"request failed ({ex.Message})", ex);
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>The window as a PromQL duration, for <c>{window}</c>: 2h, 90m, 1d.</summary>
     public static string Duration(TimeSpan window) =>
@@ -63,25 +50,7 @@ public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSet
                 new("timeout", Duration(settings.Timeout)),
             ]),
         };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (settings.BearerToken is { } bearer)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer.Reveal());
-        }
-
-        foreach (var (name, value) in settings.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value.Reveal());
-        }
-
-        using var response = await clients.CreateClient(HttpReportSource.ClientName).SendAsync(request, cancellationToken);
-        if ((int)response.StatusCode is >= 300 and < 400)
-        {
-            var target = response.Headers.Location is { } location ? UrlText.Masked(location.ToString()) : "(no Location header)";
-            throw new ReportSourceException(
-                $"answered HTTP {(int)response.StatusCode}, a redirect to {target}: not followed, its credentials would go with it. Set Reports.Url to the final address");
-        }
-
+        using var response = await ReportHttp.SendAsync(clients, request, settings, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
