@@ -11,13 +11,11 @@ public static class ComponentListedTwice
     {
         if (first != again)
         {
-            twice.TryAdd(first.Id, $"Cachet listed component #{first.Id} twice, differently (\"{Clip(first.Name)}\" status {first.Status}, "
-                + $"\"{Clip(again.Name)}\" status {again.Status}): nothing is written to it this cycle");
+            twice.TryAdd(first.Id, $"Cachet listed component #{first.Id} twice, differently (\"{Clipped.Within(first.Name, 60)}\" status {first.Status}, "
+                + $"\"{Clipped.Within(again.Name, 60)}\" status {again.Status}): nothing is written to it this cycle");
         }
     };
 
     public static IReadOnlyList<CachetComponent> Marked(IReadOnlyList<CachetComponent> components, Dictionary<int, string> twice) =>
         twice.Count == 0 ? components : components.Select(component => twice.TryGetValue(component.Id, out var why) ? component with { ListedTwice = why } : component).ToList();
-
-    private static string Clip(string name) => name.Length <= 60 ? name : name[..59] + "…";
 }

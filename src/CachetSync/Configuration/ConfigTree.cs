@@ -142,7 +142,7 @@ public sealed class ConfigTree
                     var child = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
                     if (!seen.Add(property.Name) && repeated.Count < 20)
                     {
-                        repeated.Add(child.Length > 200 ? child[..200] + "…" : child);
+                        repeated.Add(Clipped.After(child, 200));
                     }
 
                     GetOrAdd(property.Name).Merge(property.Value, child, repeated);

@@ -18,7 +18,7 @@ public static class TextTable
     public static void Write(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
         var escaped = rows
-            .Select(row => row.Select((cell, column) => Cut(TerminalText.Escape(cell), column == row.Count - 1 ? MaxLastCell : MaxPaddedCell)).ToArray())
+            .Select(row => row.Select((cell, column) => Clipped.Within(TerminalText.Escape(cell), column == row.Count - 1 ? MaxLastCell : MaxPaddedCell)).ToArray())
             .Prepend([.. headers]).ToList();
         var widths = headers.Select((_, column) => escaped.Max(row => row[column].Length)).ToArray();
         // One write for the table: stdout is written through at every write (a cell each was 7 000 system calls
@@ -36,6 +36,4 @@ public static class TextTable
 
         output.Write(table.ToString());
     }
-
-    private static string Cut(string cell, int limit) => cell.Length <= limit ? cell : cell[..(limit - 1)] + "…";
 }

@@ -57,7 +57,7 @@ public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSet
             // Prometheus says why it refused a query (400 bad_data, 422 execution, 503 timeout) in its JSON.
             var refusal = PrometheusVector.Refusal(body);
             throw new ReportSourceException(
-                $"answered HTTP {(int)response.StatusCode}" + (refusal is null ? "" : $" and refused \"{Clipped(filled, 200)}\": {refusal}"));
+                $"answered HTTP {(int)response.StatusCode}" + (refusal is null ? "" : $" and refused \"{Clipped.After(filled, 200)}\": {refusal}"));
         }
 
         return PrometheusVector.Read(body, _queries.KeyLabel, filled);
@@ -82,7 +82,7 @@ public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSet
             }
             else
             {
-                builder.Reject(key, $"{what} {Clipped(value, 40)} is not a number of {(what == "count" ? "reports" : "viewers")}");
+                builder.Reject(key, $"{what} {Clipped.After(value, 40)} is not a number of {(what == "count" ? "reports" : "viewers")}");
             }
         }
     }
@@ -92,6 +92,4 @@ public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSet
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) && number >= 0
             ? (long)Math.Min(Math.Round(number, MidpointRounding.AwayFromZero), long.MaxValue)
             : null;
-
-    private static string Clipped(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 }

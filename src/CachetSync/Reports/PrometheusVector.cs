@@ -9,6 +9,9 @@ namespace CachetSync.Reports;
 /// </summary>
 public static class PrometheusVector
 {
+    /// <summary>How much of a query, a label set or Prometheus' reason a message quotes.</summary>
+    private const int MaxQuoted = 200;
+
     /// <summary>Each series' value of <paramref name="keyLabel"/> and its sample value, as Prometheus wrote it ("12", "NaN").</summary>
     /// <exception cref="ReportSourceException">The answer is not a successful instant vector with the label on every series.</exception>
     public static List<(string Key, string Value)> Read(ReadOnlyMemory<byte> json, string keyLabel, string query)
@@ -41,7 +44,7 @@ public static class PrometheusVector
             if (resultType != "vector")
             {
                 throw new ReportSourceException(
-                    $"answered a {Clipped(resultType ?? "result without a type")} for {Quoted(query)}; an instant vector is needed, one series per server"
+                    $"answered a {Clipped.After(resultType ?? "result without a type", MaxQuoted)} for {Quoted(query)}; an instant vector is needed, one series per server"
                     + (resultType == "matrix" ? " (a range selector [..] needs a function around it, e.g. increase(...))" : ""));
             }
 
@@ -75,7 +78,7 @@ public static class PrometheusVector
     }
 
     private static string Refusal(JsonElement root) =>
-        $"{Clipped(Text(root, "errorType") ?? "error")}: {Clipped(Text(root, "error") ?? "(no reason given)")}";
+        $"{Clipped.After(Text(root, "errorType") ?? "error", MaxQuoted)}: {Clipped.After(Text(root, "error") ?? "(no reason given)", MaxQuoted)}";
 
     private static string Key(JsonElement series, string keyLabel, string query)
     {
@@ -89,7 +92,7 @@ public static class PrometheusVector
 
         var labels = series.ValueKind == JsonValueKind.Object && series.TryGetProperty("metric", out var shown) ? shown.GetRawText() : "none";
         throw new ReportSourceException(
-            $"answered a series without the label \"{keyLabel}\" (labels {Clipped(labels)}) for {Quoted(query)}; keep it in the result, e.g. sum by ({keyLabel}) (...)");
+            $"answered a series without the label \"{keyLabel}\" (labels {Clipped.After(labels, MaxQuoted)}) for {Quoted(query)}; keep it in the result, e.g. sum by ({keyLabel}) (...)");
     }
 
     /// <summary>An instant sample is [time, "value"]: the value is a string, so NaN and ±Inf can be said.</summary>
@@ -105,7 +108,5 @@ public static class PrometheusVector
             : null;
 
     /// <summary>The query as configured, short enough for one log line.</summary>
-    private static string Quoted(string query) => $"\"{Clipped(query)}\"";
-
-    private static string Clipped(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    private static string Quoted(string query) => $"\"{Clipped.After(query, MaxQuoted)}\"";
 }

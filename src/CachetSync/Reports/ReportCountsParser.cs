@@ -6,6 +6,9 @@ namespace CachetSync.Reports;
 /// <summary>Reads a report source's JSON in one of the <see cref="ReportFormat"/> shapes.</summary>
 public static class ReportCountsParser
 {
+    /// <summary>How much of a value it refuses a message quotes.</summary>
+    private const int MaxQuoted = 40;
+
     public static ReportCounts Parse(ReadOnlySpan<byte> json, ReportShape shape, ReportWindow window)
     {
         json = json[ByteOrderMark.LengthAt(json)..];
@@ -76,7 +79,7 @@ public static class ReportCountsParser
             var key = Property(row, shape.ServerProperty);
             if (key.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(key.GetString()))
             {
-                throw new ReportSourceException($"a row has no \"{shape.ServerProperty}\" string: {Truncate(row.GetRawText())}");
+                throw new ReportSourceException($"a row has no \"{shape.ServerProperty}\" string: {Clipped.After(row.GetRawText(), MaxQuoted)}");
             }
 
             yield return (key.GetString()!, row);
@@ -94,7 +97,7 @@ public static class ReportCountsParser
         }
         else
         {
-            counts.Reject(key, $"{Truncate(value.ValueKind == JsonValueKind.Undefined ? "nothing" : value.GetRawText())} is not a count");
+            counts.Reject(key, $"{Clipped.After(value.ValueKind == JsonValueKind.Undefined ? "nothing" : value.GetRawText(), MaxQuoted)} is not a count");
         }
     }
 
@@ -106,7 +109,7 @@ public static class ReportCountsParser
         {
             if (audience.ValueKind != JsonValueKind.Number || !audience.TryGetInt64(out var value))
             {
-                counts.Reject(key, $"audience {Truncate(audience.GetRawText())} is not a whole number");
+                counts.Reject(key, $"audience {Clipped.After(audience.GetRawText(), MaxQuoted)} is not a whole number");
                 return;
             }
 
@@ -132,7 +135,7 @@ public static class ReportCountsParser
         }
         else
         {
-            counts.Reject(key, $"report time {Truncate(at.ValueKind == JsonValueKind.Undefined ? "nothing" : at.GetRawText())} is not an ISO-8601 time");
+            counts.Reject(key, $"report time {Clipped.After(at.ValueKind == JsonValueKind.Undefined ? "nothing" : at.GetRawText(), MaxQuoted)} is not an ISO-8601 time");
         }
     }
 
@@ -145,6 +148,4 @@ public static class ReportCountsParser
         JsonValueKind.Null => "null",
         _ => kind.ToString().ToLowerInvariant(),
     };
-
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -102,7 +102,7 @@ public sealed class SqlReportSource(SqlReportSettings sql, TimeSpan timeout) : I
         _ => null,
     };
 
-    private static string Described(object value) => $"{value.GetType().Name} \"{Truncate(value.ToString())}\"";
+    private static string Described(object value) => $"{value.GetType().Name} \"{Clipped.After(value.ToString() ?? "", 30)}\"";
 
     /// <summary>Starts the transaction the query runs in: read only, UTC. Disposing it unread rolls it back.</summary>
     private async Task<DbTransaction?> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)
@@ -179,6 +179,4 @@ public sealed class SqlReportSource(SqlReportSettings sql, TimeSpan timeout) : I
             return new DbConnectionStringBuilder();
         }
     }
-
-    private static string Truncate(string? text) => text is null ? "" : text.Length <= 30 ? text : text[..30] + "…";
 }
