@@ -35,11 +35,7 @@ public sealed class IcmpProber(ProbeSettings settings, TimeProvider time, SetupG
         var started = time.GetTimestamp();
         try
         {
-            if (!IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var address))
-            {
-                address = (await gate.Lookups.ResolveAsync(url.IdnHost, timeout.Token)).First();
-            }
-
+            var address = (await gate.Lookups.AddressesOfAsync(url.IdnHost, timeout.Token)).First();
             return await EchoAsync(address, started, timeout.Token);
         }
         catch (LookupAbandonedException) when (!cancellationToken.IsCancellationRequested)

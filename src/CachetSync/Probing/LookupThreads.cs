@@ -16,6 +16,11 @@ public sealed class LookupThreads(int count)
     private readonly Lock _gate = new();
     private bool _started;
 
+    /// <summary>An IP literal (brackets allowed) as it is; a name looked up on these threads.</summary>
+    /// <exception cref="LookupAbandonedException">The token fired before a name's answer came.</exception>
+    public async Task<IPAddress[]> AddressesOfAsync(string host, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await ResolveAsync(host, cancellationToken);
+
     /// <exception cref="LookupAbandonedException">The token fired before the answer came.</exception>
     public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {

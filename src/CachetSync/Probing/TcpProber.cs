@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using CachetSync.Configuration;
 
@@ -19,10 +18,7 @@ public sealed class TcpProber(ProbeSettings settings, TimeProvider time, SetupGa
         try
         {
             // Looked up apart from the connect, so that a silent resolver is told from a silent server.
-            var addresses = url.HostNameType == UriHostNameType.Dns
-                ? await gate.Lookups.ResolveAsync(url.IdnHost, deadline.Token)
-                : [IPAddress.Parse(url.IdnHost.Trim('[', ']'))];
-            await socket.ConnectAsync(addresses, url.Port, deadline.Token);
+            await socket.ConnectAsync(await gate.Lookups.AddressesOfAsync(url.IdnHost, deadline.Token), url.Port, deadline.Token);
             return ProbeResult.Answered(null, time.GetElapsedTime(started));
         }
         catch (LookupAbandonedException) when (!cancellationToken.IsCancellationRequested)
