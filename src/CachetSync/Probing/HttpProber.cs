@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using CachetSync.Configuration;
 
@@ -58,20 +59,14 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(giveUpAfter);
         var client = clients.CreateClient(verifyTls ? ClientName : InsecureClientName);
-        var trace = new ProbeTrace(time)
-        {
-            Turn = turn,
-            WhenConnected = endWithin is { } longest
-                ? after => FromTheConnection(deadline, after, giveUpAfter, longest - time.GetElapsedTime(called))
-                : null,
-        };
+        var trace = new ProbeTrace(time);
         var reading = new ReadingState();
+        OwnConnection? own = null;
+        var connecting = false;
         try
         {
             if (url.HostNameType == UriHostNameType.Dns)
             {
-                // Looked up here, not in the handler: the handler may keep a request waiting for another's connection,
-                // and the lookup turn must not wait with it.
                 trace.Resolved(url.IdnHost, await gate.Lookups.ResolveAsync(url.IdnHost, deadline.Token));
             }
 
@@ -80,7 +75,16 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
                 turn?.Release();
             }
 
-            var result = await AskAsync(client, url, request, trace, reading, deadline.Token);
+            connecting = true;
+            own = await ConnectAsync(url, verifyTls, request, trace, deadline.Token);
+            connecting = false;
+            turn?.Release();
+            if (endWithin is { } longest)
+            {
+                FromTheConnection(deadline, trace.ConnectedAfter!.Value, giveUpAfter, longest - time.GetElapsedTime(called));
+            }
+
+            var result = await AskAsync(client, url, request, trace, reading, own, deadline.Token);
             if (request.Throughput is { Path: { } path } throughput && result.StatusCode is >= 200 and < 300)
             {
                 result = await MeasureTestObjectAsync(client, new Uri(url, path), request, throughput, reading, result, deadline.Token);
@@ -88,7 +92,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
 
             return WithTrace(result, trace);
         }
-        // The probe's own lookup; a redirect's next host, looked up in the handler, times out as the probe as before.
+        // The probe's own lookup; a redirect's next host, looked up in the handler, times out as the probe does.
         catch (LookupAbandonedException lookup) when (!cancellationToken.IsCancellationRequested && lookup.Host == url.IdnHost)
         {
             return ProbeResult.ResolverSilent(url.IdnHost, trace.Elapsed, giveUpAfter);
@@ -96,7 +100,11 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             var stalled = reading.Stalled(giveUpAfter);
-            if (trace.ConnectedAfter is { } connected && connected >= SynRetransmission && trace.HeadersAfter is null)
+            if (connecting)
+            {
+                stalled = $"no connection within {giveUpAfter.TotalSeconds:0.###} s";
+            }
+            else if (trace.ConnectedAfter is { } connected && connected >= SynRetransmission && trace.HeadersAfter is null)
             {
                 stalled = $"no answer in {(trace.Elapsed - connected).TotalSeconds:0.#} s after a connect that took {connected.TotalMilliseconds:0} ms (a SYN retransmission)";
             }
@@ -104,6 +112,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             var timedOut = ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, stalled) with
             {
                 ConnectedAfter = trace.ConnectedAfter,
+                NeverConnected = connecting,
             };
             return WithTrace(timedOut, trace);
         }
@@ -117,6 +126,28 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             // The prober's own lookup.
             var (kind, detail) = ProbeFailureClassifier.FromSocketError(ex.SocketErrorCode);
             return WithTrace(ProbeResult.Failed(kind, trace.Elapsed, detail), trace);
+        }
+        finally
+        {
+            own?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The probe's own connection (and TLS handshake), made before its request: see <see cref="OwnConnection"/>. A
+    /// failure reads as it would from the handler's connect, so it is classified the same way.
+    /// </summary>
+    private async Task<OwnConnection> ConnectAsync(Uri url, bool verifyTls, ProbeRequest request, ProbeTrace trace, CancellationToken cancellationToken)
+    {
+        var endpoint = new DnsEndPoint(url.IdnHost, url.Port);
+        var serverName = url.Scheme == Uri.UriSchemeHttps ? ProbeHandler.ServerName(request.Host, url) : null;
+        try
+        {
+            return new OwnConnection(endpoint, await ProbeHandler.OpenAsync(endpoint, serverName, verifyTls, trace, gate.Lookups, cancellationToken));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, ex.Message, ex);
         }
     }
 
@@ -134,22 +165,15 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         var whole = timeout + TimerSlack;
         var wanted = whole < left ? whole : left;
         var asBefore = timeout - connectedAfter;
-        try
-        {
-            deadline.CancelAfter(wanted > asBefore ? wanted : asBefore);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The connection outlived the probe that asked for it (the pool may hand it to another request); nothing waits on this deadline.
-        }
+        deadline.CancelAfter(wanted > asBefore ? wanted : asBefore);
     }
 
     /// <summary>The probe's own request: the status code, and as much of the body as the conditions and throughput need.</summary>
     private async Task<ProbeResult> AskAsync(
-        HttpClient client, Uri url, ProbeRequest request, ProbeTrace trace, ReadingState reading, CancellationToken cancellationToken)
+        HttpClient client, Uri url, ProbeRequest request, ProbeTrace trace, ReadingState reading, OwnConnection own, CancellationToken cancellationToken)
     {
         using var exchange = await RedirectFollower.SendAsync(
-            client, url, settings.FollowRedirects, (next, credentials) => NewMessage(request.Method, next, request, credentials, trace), cancellationToken);
+            client, url, settings.FollowRedirects, (next, credentials) => NewMessage(request.Method, next, request, credentials, trace, own), cancellationToken);
         var response = exchange.Response;
         trace.HeadersReceived();
         var latency = trace.HeadersAfter!.Value;
@@ -169,7 +193,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         return result with
         {
             Unmet = request.Expect is { } expect ? ExpectCheck.Evaluate(expect, body.Kept, body.Ended) : null,
-            Throughput = request.Throughput is { Path: null } own ? new BodyRate(body.Bytes, body.BytesPerSecond(), own.MinRate) : null,
+            Throughput = request.Throughput is { Path: null } ofTheBody ? new BodyRate(body.Bytes, body.BytesPerSecond(), ofTheBody.MinRate) : null,
         };
     }
 
@@ -207,14 +231,20 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     }
 
     /// <param name="credentials">Headers, Auth and Host go along: the URL is on the origin they were configured for.</param>
-    private static HttpRequestMessage NewMessage(HttpMethod method, Uri url, ProbeRequest request, bool credentials, ProbeTrace trace)
+    /// <param name="own">The probe's own connection, for the handler to use if the request goes where it leads.</param>
+    private static HttpRequestMessage NewMessage(HttpMethod method, Uri url, ProbeRequest request, bool credentials, ProbeTrace trace, OwnConnection? own = null)
     {
         var message = new HttpRequestMessage(method, url);
         // A fresh connection each probe: it proves the server still accepts connections (a dead listener can keep
-        // old keep-alive connections answering), none sits idle in the pool with its 8 KiB of buffers until the
-        // process ends, and the handler's callbacks can tell which probe a connection belongs to.
+        // old keep-alive connections answering), and none sits idle in the pool with its 8 KiB of buffers until the
+        // process ends.
         message.Headers.ConnectionClose = true;
         message.Options.Set(ProbeTrace.Key, trace);
+        if (own is not null)
+        {
+            message.Options.Set(OwnConnection.Key, own);
+        }
+
         if (!credentials)
         {
             return message;
@@ -238,15 +268,19 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         return message;
     }
 
-    /// <summary>Adds what the handler saw (the certificate) and, when asked for, the timings; no copy when neither.</summary>
-    private ProbeResult WithTrace(ProbeResult result, ProbeTrace trace) =>
-        trace.CertificateNotAfter is null && !settings.Timings
+    /// <summary>Adds the certificate, a connect that waited out a SYN retransmission and, when asked for, the timings; no copy when none.</summary>
+    private ProbeResult WithTrace(ProbeResult result, ProbeTrace trace)
+    {
+        var lateConnect = trace.ConnectedAfter is { } connected && connected >= SynRetransmission ? connected : (TimeSpan?)null;
+        return trace.CertificateNotAfter is null && !settings.Timings && lateConnect is null
             ? result
             : result with
             {
                 CertificateExpiresIn = trace.CertificateNotAfter - time.GetUtcNow(),
                 Timings = settings.Timings ? trace.Timings() : null,
+                ConnectedAfter = result.ConnectedAfter ?? lateConnect,
             };
+    }
 
     /// <summary>How far a probe got, for the detail of one that timed out or broke off.</summary>
     private sealed class ReadingState
