@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using CachetSync.Configuration;
 
@@ -59,14 +58,21 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(giveUpAfter);
         var client = clients.CreateClient(verifyTls ? ClientName : InsecureClientName);
-        var trace = new ProbeTrace(time);
+        var trace = new ProbeTrace(time)
+        {
+            Turn = turn,
+            WhenConnected = endWithin is { } longest
+                ? after => FromTheConnection(deadline, after, giveUpAfter, longest - time.GetElapsedTime(called))
+                : null,
+        };
         var reading = new ReadingState();
-        OwnConnection? own = null;
-        var connecting = false;
+        var asked = false;
         try
         {
             if (url.HostNameType == UriHostNameType.Dns)
             {
+                // Looked up here, not in the handler: the handler may keep a request waiting for another's connection,
+                // and the lookup turn must not wait with it.
                 trace.Resolved(url.IdnHost, await gate.Lookups.ResolveAsync(url.IdnHost, deadline.Token));
             }
 
@@ -75,16 +81,8 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
                 turn?.Release();
             }
 
-            connecting = true;
-            own = await ConnectAsync(url, verifyTls, request, trace, deadline.Token);
-            connecting = false;
-            turn?.Release();
-            if (endWithin is { } longest)
-            {
-                FromTheConnection(deadline, trace.ConnectedAfter!.Value, giveUpAfter, longest - time.GetElapsedTime(called));
-            }
-
-            var result = await AskAsync(client, url, request, trace, reading, own, deadline.Token);
+            asked = true;
+            var result = await AskAsync(client, url, request, trace, reading, deadline.Token);
             if (request.Throughput is { Path: { } path } throughput && result.StatusCode is >= 200 and < 300)
             {
                 result = await MeasureTestObjectAsync(client, new Uri(url, path), request, throughput, reading, result, deadline.Token);
@@ -92,7 +90,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
 
             return WithTrace(result, trace);
         }
-        // The probe's own lookup; a redirect's next host, looked up in the handler, times out as the probe does.
+        // The probe's own lookup; a redirect's next host, looked up in the handler, times out as the probe as before.
         catch (LookupAbandonedException lookup) when (!cancellationToken.IsCancellationRequested && lookup.Host == url.IdnHost)
         {
             return ProbeResult.ResolverSilent(url.IdnHost, trace.Elapsed, giveUpAfter);
@@ -100,7 +98,11 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             var stalled = reading.Stalled(giveUpAfter);
-            if (connecting)
+            // The handler gives a new connection to the request that asked for it while that one still waits, so a
+            // request without a connect mark at its deadline had its own connect under way, never through a listen
+            // queue. (Rarely, another's connection whose asker gave up serves it: then its second look, if any, decides.)
+            var neverConnected = asked && trace.ConnectedAfter is null;
+            if (neverConnected)
             {
                 stalled = $"no connection within {giveUpAfter.TotalSeconds:0.###} s";
             }
@@ -112,7 +114,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             var timedOut = ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, stalled) with
             {
                 ConnectedAfter = trace.ConnectedAfter,
-                NeverConnected = connecting,
+                NeverConnected = neverConnected,
             };
             return WithTrace(timedOut, trace);
         }
@@ -126,28 +128,6 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             // The prober's own lookup.
             var (kind, detail) = ProbeFailureClassifier.FromSocketError(ex.SocketErrorCode);
             return WithTrace(ProbeResult.Failed(kind, trace.Elapsed, detail), trace);
-        }
-        finally
-        {
-            own?.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// The probe's own connection (and TLS handshake), made before its request: see <see cref="OwnConnection"/>. A
-    /// failure reads as it would from the handler's connect, so it is classified the same way.
-    /// </summary>
-    private async Task<OwnConnection> ConnectAsync(Uri url, bool verifyTls, ProbeRequest request, ProbeTrace trace, CancellationToken cancellationToken)
-    {
-        var endpoint = new DnsEndPoint(url.IdnHost, url.Port);
-        var serverName = url.Scheme == Uri.UriSchemeHttps ? ProbeHandler.ServerName(request.Host, url) : null;
-        try
-        {
-            return new OwnConnection(endpoint, await ProbeHandler.OpenAsync(endpoint, serverName, verifyTls, trace, gate.Lookups, cancellationToken));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new HttpRequestException(HttpRequestError.ConnectionError, ex.Message, ex);
         }
     }
 
@@ -165,15 +145,22 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         var whole = timeout + TimerSlack;
         var wanted = whole < left ? whole : left;
         var asBefore = timeout - connectedAfter;
-        deadline.CancelAfter(wanted > asBefore ? wanted : asBefore);
+        try
+        {
+            deadline.CancelAfter(wanted > asBefore ? wanted : asBefore);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection outlived the probe that asked for it (the pool may hand it to another request); nothing waits on this deadline.
+        }
     }
 
     /// <summary>The probe's own request: the status code, and as much of the body as the conditions and throughput need.</summary>
     private async Task<ProbeResult> AskAsync(
-        HttpClient client, Uri url, ProbeRequest request, ProbeTrace trace, ReadingState reading, OwnConnection own, CancellationToken cancellationToken)
+        HttpClient client, Uri url, ProbeRequest request, ProbeTrace trace, ReadingState reading, CancellationToken cancellationToken)
     {
         using var exchange = await RedirectFollower.SendAsync(
-            client, url, settings.FollowRedirects, (next, credentials) => NewMessage(request.Method, next, request, credentials, trace, own), cancellationToken);
+            client, url, settings.FollowRedirects, (next, credentials) => NewMessage(request.Method, next, request, credentials, trace), cancellationToken);
         var response = exchange.Response;
         trace.HeadersReceived();
         var latency = trace.HeadersAfter!.Value;
@@ -193,7 +180,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         return result with
         {
             Unmet = request.Expect is { } expect ? ExpectCheck.Evaluate(expect, body.Kept, body.Ended) : null,
-            Throughput = request.Throughput is { Path: null } ofTheBody ? new BodyRate(body.Bytes, body.BytesPerSecond(), ofTheBody.MinRate) : null,
+            Throughput = request.Throughput is { Path: null } own ? new BodyRate(body.Bytes, body.BytesPerSecond(), own.MinRate) : null,
         };
     }
 
@@ -231,20 +218,14 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     }
 
     /// <param name="credentials">Headers, Auth and Host go along: the URL is on the origin they were configured for.</param>
-    /// <param name="own">The probe's own connection, for the handler to use if the request goes where it leads.</param>
-    private static HttpRequestMessage NewMessage(HttpMethod method, Uri url, ProbeRequest request, bool credentials, ProbeTrace trace, OwnConnection? own = null)
+    private static HttpRequestMessage NewMessage(HttpMethod method, Uri url, ProbeRequest request, bool credentials, ProbeTrace trace)
     {
         var message = new HttpRequestMessage(method, url);
         // A fresh connection each probe: it proves the server still accepts connections (a dead listener can keep
-        // old keep-alive connections answering), and none sits idle in the pool with its 8 KiB of buffers until the
-        // process ends.
+        // old keep-alive connections answering), none sits idle in the pool with its 8 KiB of buffers until the
+        // process ends, and the handler's callbacks can tell which probe a connection belongs to.
         message.Headers.ConnectionClose = true;
         message.Options.Set(ProbeTrace.Key, trace);
-        if (own is not null)
-        {
-            message.Options.Set(OwnConnection.Key, own);
-        }
-
         if (!credentials)
         {
             return message;

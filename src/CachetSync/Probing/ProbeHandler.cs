@@ -7,11 +7,10 @@ using CachetSync.Configuration;
 namespace CachetSync.Probing;
 
 /// <summary>
-/// The HTTP handler under probe requests. A probe brings its own connection, made with <see cref="OpenAsync"/> before
-/// its request (see <see cref="OwnConnection"/>); the connect callback hands it over, and connects the same way only
-/// for a request without one (a redirect's next hop, a throughput test object). Connecting — and for HTTPS shaking
-/// hands — here marks each moment on the probe's <see cref="ProbeTrace"/>, with the served certificate's expiry. The
-/// handler takes a connection that is already TLS as it is.
+/// The HTTP handler under probe requests. It connects — and for HTTPS shakes hands — itself, in its connect callback:
+/// the only place that knows which probe a connection belongs to, so each probe's <see cref="ProbeTrace"/> gets its
+/// DNS, connect and TLS moments and the served certificate's expiry. The handler takes a connection that is already
+/// TLS as it is.
 /// </summary>
 public static class ProbeHandler
 {
@@ -42,29 +41,15 @@ public static class ProbeHandler
         ConnectCallback = (context, cancellationToken) => ConnectAsync(context, verifyTls, gate.Lookups, cancellationToken),
     };
 
-    /// <summary>The probe's own connection (<see cref="OwnConnection"/>) when it has one for this address; else one made here, as for a redirect's next hop.</summary>
+    /// <summary>What the handler would do (resolve, try each address, TLS for https), with each moment marked.</summary>
     private static async ValueTask<Stream> ConnectAsync(
         SocketsHttpConnectionContext context, bool verifyTls, LookupThreads lookups, CancellationToken cancellationToken)
     {
         var request = context.InitialRequestMessage;
-        if (request.Options.TryGetValue(OwnConnection.Key, out var own) && own.TakeFor(context.DnsEndPoint) is { } stream)
-        {
-            return stream;
-        }
-
         var trace = request.Options.TryGetValue(ProbeTrace.Key, out var found) ? found : null;
         trace?.Connecting(context.DnsEndPoint.Host);
-        var https = request.RequestUri?.Scheme == Uri.UriSchemeHttps;
-        return await OpenAsync(context.DnsEndPoint, https ? ServerName(request.Headers.Host, request.RequestUri!) : null, verifyTls, trace, lookups, cancellationToken);
-    }
-
-    /// <summary>What the handler would do (resolve, try each address, TLS when there is a server name), with each moment marked.</summary>
-    /// <param name="serverName">The name the certificate must be for; null for plain HTTP.</param>
-    public static async Task<Stream> OpenAsync(
-        DnsEndPoint endpoint, string? serverName, bool verifyTls, ProbeTrace? trace, LookupThreads lookups, CancellationToken cancellationToken)
-    {
-        var stream = await ConnectTcpAsync(endpoint, trace, lookups, cancellationToken);
-        if (serverName is null)
+        var stream = await ConnectTcpAsync(context.DnsEndPoint, trace, lookups, cancellationToken);
+        if (request.RequestUri?.Scheme != Uri.UriSchemeHttps)
         {
             return stream;
         }
@@ -74,7 +59,8 @@ public static class ProbeHandler
         {
             var options = new SslClientAuthenticationOptions
             {
-                TargetHost = serverName,
+                // As the handler does: the Host header, when set, names the server the certificate is for.
+                TargetHost = ServerName(request),
                 ApplicationProtocols = [SslApplicationProtocol.Http11],
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 CertificateChainPolicy = verifyTls ? null : AnyChain,
@@ -85,6 +71,7 @@ public static class ProbeHandler
                 },
             };
             await secure.AuthenticateAsClientAsync(options, cancellationToken);
+            trace?.Turn?.Release();
             return secure;
         }
         catch
@@ -132,12 +119,11 @@ public static class ProbeHandler
         }
     }
 
-    /// <summary>As the handler does: the Host header, when set, names the server the certificate is for.</summary>
-    public static string ServerName(string? hostHeader, Uri url)
+    private static string ServerName(HttpRequestMessage request)
     {
-        var host = hostHeader is not null && Uri.TryCreate($"http://{hostHeader}/", UriKind.Absolute, out var parsed)
+        var host = request.Headers.Host is { } header && Uri.TryCreate($"http://{header}/", UriKind.Absolute, out var parsed)
             ? parsed.IdnHost
-            : url.IdnHost;
+            : request.RequestUri!.IdnHost;
         // An IP literal is no server name (SNI carries names only); brackets are never part of one.
         return host.Trim('[', ']');
     }

@@ -3,9 +3,10 @@ using System.Net;
 namespace CachetSync.Probing;
 
 /// <summary>
-/// The moments of one probe request: the lookup, connect and TLS handshake of the probe's own connection (see
-/// <see cref="OwnConnection"/>), the answer's headers and body. Travels in the request's options, so a redirect's
-/// next hop, connected by the handler, marks its connect here too: after a redirect, the phases are its last hop's.
+/// The moments of one probe request, marked by the handler's connect and certificate callbacks (which see the
+/// request, not the prober) and by the prober itself. Travels in the request's options. Connections are never
+/// shared between probes (<c>Connection: close</c>), so every mark belongs to this probe; after a redirect, to its
+/// last hop.
 /// </summary>
 public sealed class ProbeTrace(TimeProvider time)
 {
@@ -23,6 +24,12 @@ public sealed class ProbeTrace(TimeProvider time)
 
     /// <summary>The served certificate's end of validity, once a TLS handshake got that far.</summary>
     public DateTimeOffset? CertificateNotAfter { get; private set; }
+
+    /// <summary>The probe's turn at the lookup and handshake, given back by the handler once they are done.</summary>
+    public SetupGate.Turn? Turn { get; init; }
+
+    /// <summary>Told how long the connection took, as soon as it is made (the prober moves its deadline after a late one).</summary>
+    public Action<TimeSpan>? WhenConnected { get; init; }
 
     public TimeSpan Elapsed => time.GetElapsedTime(_started);
 
@@ -51,7 +58,12 @@ public sealed class ProbeTrace(TimeProvider time)
         }
     }
 
-    public void Connected() => _connected = time.GetTimestamp();
+    public void Connected()
+    {
+        var at = time.GetTimestamp();
+        _connected = at;
+        WhenConnected?.Invoke(time.GetElapsedTime(_started, at));
+    }
 
     public void TlsDone(DateTime? certificateNotAfter)
     {

@@ -13,10 +13,10 @@ namespace CachetSync.Tests.Probing;
 /// Many servers behind one address and port (a load balancer, or the benchmark's farm) share one connection pool in
 /// the handler, and the handler gives a new connection to whichever request waited longest. A probe whose own
 /// connect was prompt must still be answered over a connection of its own, never wait for another probe's connect
-/// that lost its SYN. (.NET 10's pool hands a new connection to the request that asked for it first, so this holds
-/// there too; here it holds because each probe brings a connection of its own, whatever the pool's policy.) And a
-/// probe whose connect never got through a queue that this cycle's own burst overflowed is looked at again once the
-/// burst is over, while one at an address that took no connection at all stays a timeout.
+/// that lost its SYN — true of .NET 10's pool, which hands a new connection to the request that asked for it while it
+/// waits (a pool that handed it to the longest waiter, as .NET 6's did, would fail this). And a probe whose connect
+/// never got through a queue that this cycle's own burst overflowed is looked at again once the burst is over, while
+/// one at an address that took no connection at all stays a timeout.
 /// </summary>
 public sealed class OneAddressManyServersTests : IDisposable
 {
