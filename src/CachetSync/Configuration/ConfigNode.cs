@@ -7,37 +7,57 @@ namespace CachetSync.Configuration;
 /// <see cref="ConfigProblem"/> with its JSON path, so one run lists every mistake at once.
 /// Accessors return null when the key is absent or invalid; callers apply defaults with <c>??</c>.
 /// </summary>
-public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem> problems)
+/// <param name="catalog">Told each key read, its kind and bounds (tests hold the schema and docs to it); null: nobody asks.</param>
+public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem> problems, KeyCatalog? catalog = null)
 {
+    /// <summary>The keys this section declared (<see cref="RejectUnknownKeys"/>): the reader may ask for no other.</summary>
+    private string[]? _declared;
+
     public string Path => path;
 
     public bool Exists => tree?.Exists ?? false;
 
-    public ConfigNode Child(string key) =>
-        new(tree?.Child(key), path.Length == 0 ? key : $"{path}.{key}", problems);
+    /// <summary>A section or value below this one (an object, a list or a map: see <see cref="Items"/> and <see cref="Entries"/>).</summary>
+    public ConfigNode Child(string key)
+    {
+        Note(key, KeyCatalog.Section);
+        return Below(key);
+    }
+
+    private ConfigNode Below(string key)
+    {
+        Declared(key);
+        return new(tree?.Child(key), path.Length == 0 ? key : $"{path}.{key}", problems, catalog);
+    }
 
     /// <summary>Array elements in index order (configuration stores them as keys "0", "1", …).</summary>
-    public IReadOnlyList<ConfigNode> Items() =>
-        (tree?.Children ?? new Dictionary<string, ConfigTree>())
+    public IReadOnlyList<ConfigNode> Items()
+    {
+        catalog?.Shape(path, "list");
+        return (tree?.Children ?? new Dictionary<string, ConfigTree>())
             .Select(child => (Index: int.TryParse(child.Key, out var i) ? i : -1, child.Key, Tree: child.Value))
             .OrderBy(item => item.Index)
             .Select(item => item.Index < 0
-                ? new ConfigNode(item.Tree, $"{path}.{item.Key}", problems)
-                : new ConfigNode(item.Tree, $"{path}[{item.Index}]", problems))
+                ? new ConfigNode(item.Tree, $"{path}.{item.Key}", problems, catalog)
+                : new ConfigNode(item.Tree, $"{path}[{item.Index}]", problems, catalog))
             .ToList();
+    }
 
     /// <summary>Child keys with their raw values, for map-shaped sections such as status codes.</summary>
-    public IReadOnlyList<(string Key, string? Value)> Entries() =>
-        (tree?.Children ?? new Dictionary<string, ConfigTree>()).Select(child => (child.Key, child.Value.Value)).ToList();
+    public IReadOnlyList<(string Key, string? Value)> Entries()
+    {
+        catalog?.Shape(path, "map");
+        return (tree?.Children ?? new Dictionary<string, ConfigTree>()).Select(child => (child.Key, child.Value.Value)).ToList();
+    }
 
     public void Problem(string message) => problems.Add(new ConfigProblem(path, message));
 
-    public void Problem(string key, string message) => Child(key).Problem(message);
+    public void Problem(string key, string message) => Below(key).Problem(message);
 
     /// <summary>Names the key as missing when it is absent (or blank): "is required", or what <paramref name="message"/> says.</summary>
     public void Require(string key, string message = "is required")
     {
-        if (String(key) is null)
+        if (Text(key) is null)
         {
             Problem(key, message);
         }
@@ -45,25 +65,55 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
 
     public string? String(string key)
     {
+        Note(key, KeyCatalog.Text);
+        return Text(key);
+    }
+
+    private string? Text(string key)
+    {
+        Declared(key);
         var value = tree?.Child(key)?.Value;
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
+    /// <summary>A key asked for that its section never declared is this program's mistake, never the user's: it would be rejected as unknown.</summary>
+    private void Declared(string key)
+    {
+        if (_declared is not null && !_declared.Contains(key, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"The reader of \"{path}\" asks for \"{key}\", which the section does not declare (its keys, the schema and docs/configuration.md)");
+        }
+    }
+
+    private void Note(string key, string kind, object? min = null, object? max = null, IReadOnlyList<string>? values = null)
+    {
+        Declared(key);
+        catalog?.Add(path, key, new KeyCatalog.KeyUse(kind, Bound(min), Bound(max), values));
+    }
+
+    private static string? Bound(object? value) => value switch
+    {
+        null => null,
+        TimeSpan duration => DurationText.Format(duration),
+        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
     /// <summary>A secret value (token, header value): refused with a control character, which would split a header.</summary>
     /// <param name="mask">Whether the value is masked in printed text (see <see cref="Configuration.Secret(string, bool)"/>).</param>
-    public Secret? Secret(string key, bool mask = true) => Read<Secret>(key, text =>
+    public Secret? Secret(string key, bool mask = true) => Noted(key, "secret").Read<Secret>(key, text =>
     {
         // Made (and so registered for masking) even when refused; the value itself is not quoted: it is a secret.
         var secret = new Secret(text, mask);
         return text.Any(char.IsControl) ? (null, "contains a control character (a line break?); a header value cannot carry one") : (secret, null);
     });
 
-    public int? Int(string key, int min, int max) => Parsed<int>(key, text =>
+    public int? Int(string key, int min, int max) => Noted(key, "int", min, max).Parsed<int>(key, text =>
         !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a whole number")
         : value < min || value > max ? (null, $"{value} is out of range ({min} to {max})")
         : (value, null));
 
-    public bool? Bool(string key) => Parsed<bool>(key, text =>
+    public bool? Bool(string key) => Noted(key, "bool").Parsed<bool>(key, text =>
         bool.TryParse(text, out var value) ? (value, null) : (null, $"\"{text}\" is not true or false"));
 
     /// <summary>
@@ -76,7 +126,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     public TimeSpan? Duration(string key, TimeSpan? min = null, TimeSpan? max = null)
     {
         var (lowest, highest) = (min ?? TimeSpan.Zero, max ?? DefaultMaxDuration);
-        return Parsed<TimeSpan>(key, text =>
+        return Noted(key, "duration", lowest, highest).Parsed<TimeSpan>(key, text =>
             !DurationText.TryParse(text, out var value) ? (null, $"\"{text}\" is not a duration (use \"00:00:05\", \"5s\" or \"1500ms\")")
             : value <= TimeSpan.Zero ? (null, $"must be positive, got \"{text}\"")
             : value < lowest || value > highest ? (null, $"\"{text}\" is out of range ({DurationText.Format(lowest)} to {DurationText.Format(highest)})")
@@ -84,7 +134,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     }
 
     /// <summary>A duration, or "off" for none: <paramref name="inherited"/> when the key is absent.</summary>
-    public TimeSpan? DurationOrOff(string key, TimeSpan? inherited, TimeSpan? max = null) => String(key) switch
+    public TimeSpan? DurationOrOff(string key, TimeSpan? inherited, TimeSpan? max = null) => Noted(key, "durationOrOff", TimeSpan.Zero, max ?? DefaultMaxDuration).Text(key) switch
     {
         null => inherited,
         var text when string.Equals(text, "off", StringComparison.OrdinalIgnoreCase) => null,
@@ -92,22 +142,22 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     };
 
     /// <summary>A size in bytes within bounds: "1MiB", "256KiB", "1048576".</summary>
-    public long? ByteSize(string key, long min, long max) => Parsed<long>(key, text =>
+    public long? ByteSize(string key, long min, long max) => Noted(key, "size", min, max).Parsed<long>(key, text =>
         !ByteSizeText.TryParse(text, out var bytes) ? (null, $"\"{text}\" is not a size (use \"1MiB\", \"256KiB\" or a number of bytes)")
         : bytes < min || bytes > max ? (null, $"\"{text}\" is out of range ({ByteSizeText.Format(min)} to {ByteSizeText.Format(max)})")
         : ((long)bytes, null));
 
     /// <summary>A positive rate: "20MiB/s", "100Mbit/s".</summary>
-    public double? Rate(string key) => Parsed<double>(key, text =>
+    public double? Rate(string key) => Noted(key, "rate").Parsed<double>(key, text =>
         ByteSizeText.TryParseRate(text, out var bytesPerSecond) && bytesPerSecond > 0
             ? (bytesPerSecond, null)
             : (null, $"\"{text}\" is not a positive rate (use \"20MiB/s\" or \"100Mbit/s\")"));
 
-    public ComponentStatus? Status(string key) => Parsed<ComponentStatus>(key, text =>
+    public ComponentStatus? Status(string key) => Noted(key, "status").Parsed<ComponentStatus>(key, text =>
         ComponentStatusNames.TryParse(text, out var status) ? (status, null) : (null, $"\"{text}\" is not a status ({ComponentStatusNames.Expected})"));
 
     public TEnum? Enum<TEnum>(string key)
-        where TEnum : struct, Enum => Parsed<TEnum>(key, text =>
+        where TEnum : struct, Enum => Noted(key, "enum", values: System.Enum.GetNames<TEnum>()).Parsed<TEnum>(key, text =>
         EnumNames.TryParse<TEnum>(text, out var value)
             ? (value, null)
             : (null, $"\"{text}\" is not one of {string.Join(", ", System.Enum.GetNames<TEnum>())}"));
@@ -115,12 +165,19 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     /// <summary>The key's value as <paramref name="parse"/> reads it; null when absent, or refused (the problem recorded).</summary>
     public T? Read<T>(string key, Func<string, (T? Value, string? Problem)> parse)
         where T : class =>
-        String(key) is { } text ? Recorded(key, parse(text)) : null;
+        Noted(key, KeyCatalog.Text).Text(key) is { } text ? Recorded(key, parse(text)) : null;
 
     /// <inheritdoc cref="Read{T}"/>
     private T? Parsed<T>(string key, Func<string, (T? Value, string? Problem)> parse)
         where T : struct =>
-        String(key) is { } text ? Recorded(key, parse(text)) : null;
+        Text(key) is { } text ? Recorded(key, parse(text)) : null;
+
+    /// <summary>This node, once <paramref name="key"/> is told to the catalog as read as <paramref name="kind"/>.</summary>
+    private ConfigNode Noted(string key, string kind, object? min = null, object? max = null, IReadOnlyList<string>? values = null)
+    {
+        Note(key, kind, min, max, values);
+        return this;
+    }
 
     /// <summary>This node's own value (an element of a list of strings) as <paramref name="parse"/> reads it.</summary>
     public T? ReadValue<T>(Func<string, (T? Value, string? Problem)> parse)
@@ -142,13 +199,13 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     }
 
     /// <summary>Reports per 1 000 of audience: more than 0, at most 1 000 000 (a viewer may report many times).</summary>
-    public decimal? PerThousand(string key) => Parsed<decimal>(key, text =>
+    public decimal? PerThousand(string key) => Noted(key, "perThousand", 0, 1_000_000).Parsed<decimal>(key, text =>
         !decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a number (reports per 1 000, such as 5 or 0.5)")
         : value is <= 0 or > 1_000_000 ? (null, $"{text} is out of range (more than 0, at most 1000000)")
         : (value, null));
 
     /// <summary>A share from 0 (exclusive) to 1: 0.5 is half.</summary>
-    public double? Share(string key) => Parsed<double>(key, text =>
+    public double? Share(string key) => Noted(key, "share", 0, 1).Parsed<double>(key, text =>
         !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a number (a share such as 0.5)")
         : value is <= 0 or > 1 || double.IsNaN(value) ? (null, $"{text} is out of range (more than 0, at most 1)")
         : (value, null));
@@ -166,6 +223,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     /// <summary>Flags keys this section does not know: a typo would otherwise be silently ignored.</summary>
     public void RejectUnknownKeys(params string[] known)
     {
+        _declared = known;
         foreach (var child in tree?.Children ?? new Dictionary<string, ConfigTree>())
         {
             if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))

@@ -17,11 +17,12 @@ public static class SettingsReader
     /// <param name="dryRun">Nothing will be written (a dry run, or --list-components): no token needed.</param>
     /// <param name="once">One cycle per process (--once): whatever must be remembered between cycles needs a state file.</param>
     /// <param name="requireServers">A cycle will run (not --list-components): without a server it would do nothing.</param>
+    /// <param name="catalog">Told every key read, with its kind and bounds (see <see cref="KeyCatalog"/>).</param>
     public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(
-        ConfigTree configuration, bool dryRun, bool once = false, bool requireServers = false)
+        ConfigTree configuration, bool dryRun, bool once = false, bool requireServers = false, KeyCatalog? catalog = null)
     {
         var problems = new List<ConfigProblem>();
-        var root = new ConfigNode(configuration, "", problems);
+        var root = new ConfigNode(configuration, "", problems, catalog);
         root.RejectUnknownKeys([.. Sections, .. ForeignSections]);
 
         var cachet = CachetSettings.Read(root.Child("Cachet"));
