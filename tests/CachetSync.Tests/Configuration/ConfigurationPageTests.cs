@@ -84,32 +84,6 @@ public sealed partial class ConfigurationPageTests
         Normal(given!).Should().BeEquivalentTo(Normal(nothing!), options => options.ComparingRecordsByMembers(), $"docs/configuration.md says {key} defaults to {readmeDefault}");
     }
 
-    public static TheoryData<string, string[]> SectionKeys => new()
-    {
-        { "Cachet", [.. CachetSettings.Keys.Where(key => key != "Resilience"), .. CachetSettings.ResilienceKeys.Select(key => $"Resilience.{key}")] },
-        { "Schedule", ScheduleSettings.Keys },
-        { "Probe", ProbeSettings.Keys },
-        { "Reports", [.. ReportSettings.Keys.Where(key => key != "Sql"), .. SqlReportSettings.Keys.Select(key => $"Sql.{key}")] },
-        { "Incidents", IncidentSettings.Keys },
-        { "Metrics", MetricSettings.Keys },
-        { "Telemetry", [.. TelemetrySettings.PrometheusKeys.Select(key => $"Prometheus.{key}")] },
-        { "Guard", GuardSettings.Keys },
-        { "Heartbeat", HeartbeatSettings.Keys },
-    };
-
-    [Theory]
-    [MemberData(nameof(SectionKeys))]
-    public void The_configuration_page_describes_every_key_of_a_section(string section, string[] keys)
-    {
-        var page = File.ReadAllText(ConfigurationPage);
-        var start = page.IndexOf($"\n## `{section}`", StringComparison.Ordinal);
-        start.Should().BeGreaterThan(0, $"docs/configuration.md has a {section} section");
-        var end = page.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        var text = end < 0 ? page[start..] : page[start..end];
-
-        keys.Should().OnlyContain(key => text.Contains($"`{key}`", StringComparison.Ordinal), $"the {section} table names every key the reader accepts");
-    }
-
     /// <summary>An absent optional section and one with its defaults mean the same.</summary>
     private static CachetSyncSettings Normal(CachetSyncSettings settings) => settings with
     {

@@ -6,7 +6,8 @@ namespace CachetSync.Tests.Configuration;
 /// <summary>
 /// The reader is where each key is spelled, typed and bounded: it tells a <see cref="KeyCatalog"/> what it read. The
 /// editor's schema, appsettings.schema.json, must say the same of every key — its name, its kind, its range — so a
-/// key added, renamed or re-bounded in the reader fails here until the schema follows.
+/// key added, renamed or re-bounded in the reader fails here until the schema follows. docs/configuration.md must
+/// name every key under its section, and say a duration's range where it is not the usual one.
 /// </summary>
 public sealed class SchemaAgainstReaderTests
 {
@@ -125,6 +126,55 @@ public sealed class SchemaAgainstReaderTests
                 throw new InvalidOperationException($"no check for {use.Kind}");
         }
     }
+
+    public static TheoryData<string, string> DocumentedKeys()
+    {
+        var keys = new TheoryData<string, string>();
+        foreach (var (section, key) in Catalog.Uses.Keys.Where(use => use.Section.Length > 0).Order())
+        {
+            keys.Add(section, key);
+        }
+
+        return keys;
+    }
+
+    [Theory]
+    [MemberData(nameof(DocumentedKeys))]
+    public void The_configuration_page_names_each_key_under_its_section_with_its_range(string section, string key)
+    {
+        var use = Catalog.Uses[(section, key)];
+        // A server's own thresholds and probe request take the keys of the sections they override.
+        var documented = section.Replace("Servers[].Thresholds", "Thresholds", StringComparison.Ordinal).Replace("Servers[].Probe", "Probe", StringComparison.Ordinal)
+            .Replace("[]", "", StringComparison.Ordinal);
+        var top = documented.Split('.')[0];
+        var text = PageSection(top);
+        // Below the section's top level a key is written with its path ("Resilience.MaxRetries"), in full
+        // ("Damping.ToWorse"), alone, or quoted as in JSON ({ "Path", "Bytes" }); a section by its keys ("Prometheus.Listen").
+        var nested = string.Join('.', documented.Split('.').Skip(1).Append(key));
+        string[] forms = [$"`{key}`", $"`{nested}`", $"`{documented}.{key}`", $"\"{key}\"", .. use.Kind == "object" ? [$"`{nested}."] : Array.Empty<string>()];
+
+        text.Should().Match(
+            page => forms.Any(form => page.Contains(form, StringComparison.Ordinal)),
+            $"docs/configuration.md's {top} section names {section}.{key}");
+        if (use.Kind == "duration" && use.Max != DurationText.Format(ConfigNode.DefaultMaxDuration) && Row(text, key, nested) is { } row)
+        {
+            row.Should().Contain($"`{use.Max}`", $"the row of {section}.{key} says its range (at most {use.Max})");
+        }
+    }
+
+    private static string PageSection(string top)
+    {
+        var page = File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "docs", "configuration.md"));
+        var start = page.IndexOf($"\n## `{top}`", StringComparison.Ordinal);
+        start = start >= 0 ? start : page.IndexOf($"and `{top}`", StringComparison.Ordinal);
+        start.Should().BeGreaterThan(0, $"docs/configuration.md has a section on {top}");
+        var end = page.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        return end < 0 ? page[start..] : page[start..end];
+    }
+
+    /// <summary>The table row that starts with the key, if the section has one.</summary>
+    private static string? Row(string text, string key, string nested) =>
+        text.Split('\n').FirstOrDefault(line => line.StartsWith($"| `{key}`", StringComparison.Ordinal) || line.StartsWith($"| `{nested}`", StringComparison.Ordinal));
 
     /// <summary>A duration's range is not the schema's to check (a pattern cannot compare), so its description says it.</summary>
     private static void BoundsSaid(string description, KeyCatalog.KeyUse use, string because)
