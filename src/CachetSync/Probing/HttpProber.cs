@@ -66,7 +66,6 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
                 : null,
         };
         var reading = new ReadingState();
-        var asked = false;
         try
         {
             if (url.HostNameType == UriHostNameType.Dns)
@@ -81,7 +80,6 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
                 turn?.Release();
             }
 
-            asked = true;
             var result = await AskAsync(client, url, request, trace, reading, deadline.Token);
             if (request.Throughput is { Path: { } path } throughput && result.StatusCode is >= 200 and < 300)
             {
@@ -98,15 +96,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             var stalled = reading.Stalled(giveUpAfter);
-            // The handler gives a new connection to the request that asked for it while that one still waits, so a
-            // request without a connect mark at its deadline had its own connect under way, never through a listen
-            // queue. (Rarely, another's connection whose asker gave up serves it: then its second look, if any, decides.)
-            var neverConnected = asked && trace.ConnectedAfter is null;
-            if (neverConnected)
-            {
-                stalled = $"no connection within {giveUpAfter.TotalSeconds:0.###} s";
-            }
-            else if (trace.ConnectedAfter is { } connected && connected >= SynRetransmission && trace.HeadersAfter is null)
+            if (trace.ConnectedAfter is { } connected && connected >= SynRetransmission && trace.HeadersAfter is null)
             {
                 stalled = $"no answer in {(trace.Elapsed - connected).TotalSeconds:0.#} s after a connect that took {connected.TotalMilliseconds:0} ms (a SYN retransmission)";
             }
@@ -114,7 +104,6 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
             var timedOut = ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, stalled) with
             {
                 ConnectedAfter = trace.ConnectedAfter,
-                NeverConnected = neverConnected,
             };
             return WithTrace(timedOut, trace);
         }
@@ -249,19 +238,15 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         return message;
     }
 
-    /// <summary>Adds the certificate, a connect that waited out a SYN retransmission and, when asked for, the timings; no copy when none.</summary>
-    private ProbeResult WithTrace(ProbeResult result, ProbeTrace trace)
-    {
-        var lateConnect = trace.ConnectedAfter is { } connected && connected >= SynRetransmission ? connected : (TimeSpan?)null;
-        return trace.CertificateNotAfter is null && !settings.Timings && lateConnect is null
+    /// <summary>Adds what the handler saw (the certificate) and, when asked for, the timings; no copy when neither.</summary>
+    private ProbeResult WithTrace(ProbeResult result, ProbeTrace trace) =>
+        trace.CertificateNotAfter is null && !settings.Timings
             ? result
             : result with
             {
                 CertificateExpiresIn = trace.CertificateNotAfter - time.GetUtcNow(),
                 Timings = settings.Timings ? trace.Timings() : null,
-                ConnectedAfter = result.ConnectedAfter ?? lateConnect,
             };
-    }
 
     /// <summary>How far a probe got, for the detail of one that timed out or broke off.</summary>
     private sealed class ReadingState

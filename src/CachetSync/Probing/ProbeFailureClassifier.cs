@@ -49,8 +49,7 @@ public static class ProbeFailureClassifier
         SocketError.NoBufferSpaceAvailable => (ProbeKind.NotProbed, "not probed: this machine has no socket buffer space left (ENOBUFS)"),
         SocketError.AddressNotAvailable => (ProbeKind.NotProbed, "not probed: this machine has no local address or port left (EADDRNOTAVAIL)"),
         SocketError.ConnectionRefused => (ProbeKind.ConnectionRefused, "connection refused"),
-        // NotConnected: the socket had connected, and the server's reset tore it down before the request was written.
-        SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown or SocketError.NotConnected
+        SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
             => (ProbeKind.ConnectionReset, "connection reset"),
         SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain
             => (ProbeKind.DnsFailure, "DNS lookup failed"),

@@ -18,14 +18,8 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
     /// <summary>Where the time went, with <c>Probe.Timings</c>.</summary>
     public ProbeTimings? Timings { get; init; }
 
-    /// <summary>
-    /// For an HTTP probe: how long its own connection took to be made, when it timed out (null: it never was) or when
-    /// the connect waited out a SYN retransmission (<see cref="HttpProber.SynRetransmission"/>).
-    /// </summary>
+    /// <summary>For an HTTP probe that timed out: how long its connection took to be made (null: it never was).</summary>
     public TimeSpan? ConnectedAfter { get; init; }
-
-    /// <summary>An HTTP probe whose own connect was still under way when it timed out: the server's listen queue never took it.</summary>
-    public bool NeverConnected { get; init; }
 
     /// <summary>Not probed fairly, for a reason of this machine's own (<see cref="NotJudged"/>).</summary>
     public bool IsNotJudged => Kind == ProbeKind.NotProbed && Detail.StartsWith(NotJudgedPrefix, StringComparison.Ordinal);

@@ -3,10 +3,9 @@ using System.Threading.Channels;
 namespace CachetSync.Probing;
 
 /// <summary>
-/// A second look at every answer judged worse by its latency alone, and at every connect that never got through a
-/// listen queue this cycle's own burst overflowed (<see cref="ListenQueueOverflow"/>): the server is probed once more
-/// as soon as this cycle's own burst is over (every probe started, the machine's timers on time again, no lookup or
-/// handshake waiting), and the second answer decides. Runs beside the probes still waiting for hanging servers, so it costs
+/// A second look at every answer judged worse by its latency alone: the server is probed once more as soon as this
+/// cycle's own burst is over (every probe started, the machine's timers on time again, no lookup or handshake
+/// waiting), and the second answer decides. Runs beside the probes still waiting for hanging servers, so it costs
 /// the cycle nothing when there are any.
 /// </summary>
 /// <remarks>
@@ -97,9 +96,6 @@ internal sealed class SecondLook
         }
     }
 
-    private static string First(ProbeResult first) =>
-        first.NeverConnected ? $"the first probe had {first.Detail}" : $"the first answer took {first.Latency.TotalMilliseconds:0} ms";
-
     private static ProbeResult Decide(ProbeResult first, ProbeResult again, bool lagged) => again.Kind switch
     {
         _ when lagged => ProbeResult.NotJudged(again.Latency,
@@ -107,6 +103,6 @@ internal sealed class SecondLook
         ProbeKind.Stopped or ProbeKind.NotProbed => again,
         // No sooner this time: at least as slow as the first answer said.
         ProbeKind.Timeout => first with { Detail = $"{first.Detail} (probed again once this machine's burst of probes was over: no answer sooner)" },
-        _ => again with { Detail = $"{again.Detail} (probed again once this machine's burst of probes was over: {First(first)})" },
+        _ => again with { Detail = $"{again.Detail} (probed again once this machine's burst of probes was over: the first answer took {first.Latency.TotalMilliseconds:0} ms)" },
     };
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using CachetSync.Configuration;
 using CachetSync.Thresholds;
@@ -51,8 +50,6 @@ public sealed class ServerProber(
         var spread = settings.Timeout * _launch.SpreadShare;
         var latestStart = settings.Timeout * _launch.LatestStartShare;
         var notStarted = 0;
-        var overflow = new ListenQueueOverflow();
-        var neverConnected = new ConcurrentQueue<int>();
         var running = new List<Task>(servers.Count);
         var index = 0;
         try
@@ -88,18 +85,6 @@ public sealed class ServerProber(
 
         secondLook.Launched();
         await Task.WhenAll(running);
-        foreach (var i in neverConnected)
-        {
-            if (overflow.Seen(servers[i].Url))
-            {
-                secondLook.Add(i, results[i]);
-            }
-            else
-            {
-                Finish(i, results[i]);
-            }
-        }
-
         await secondLook.CompleteAsync();
         LogLocalFailures(results);
         if (secondLook.Count > 0)
@@ -132,15 +117,6 @@ public sealed class ServerProber(
             if (ConnectedTooLateToJudge(result))
             {
                 Finish(i, ProbeResult.NotJudged(result.Latency, $"{result.Detail}, too late in the cycle for a whole timeout after it"));
-                return;
-            }
-
-            overflow.Note(servers[i].Url, result);
-            if (result.NeverConnected)
-            {
-                // Held until every first probe is in: whether the address dropped SYNs of this cycle's others decides.
-                results[i] = result;
-                neverConnected.Enqueue(i);
                 return;
             }
 
@@ -194,9 +170,8 @@ public sealed class ServerProber(
             var result = await AttemptAsync(server, cancellationToken, turnWithin: cut, timeout: cut);
             if (result.Kind == ProbeKind.Timeout && cut < wanted)
             {
-                var what = first.NeverConnected ? first.Detail : $"slow ({first.Latency.TotalMilliseconds:0} ms)";
                 return (ProbeResult.NotJudged(result.Latency,
-                    $"{what} while this machine's burst of probes was under way, and too little of the cycle left ({cut.TotalSeconds:0.#} s) to look again"), false);
+                    $"slow ({first.Latency.TotalMilliseconds:0} ms) while this machine's burst of probes was under way, and too little of the cycle left ({cut.TotalSeconds:0.#} s) to look again"), false);
             }
 
             var lagMeanwhile = lag.WorstBetween(from, Stopwatch.GetTimestamp());
