@@ -21,12 +21,6 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     public ConfigNode Child(string key)
     {
         Note(key, KeyCatalog.Section);
-        return Below(key);
-    }
-
-    private ConfigNode Below(string key)
-    {
-        Declared(key);
         return new(tree?.Child(key), path.Length == 0 ? key : $"{path}.{key}", problems, catalog);
     }
 
@@ -52,7 +46,8 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
 
     public void Problem(string message) => problems.Add(new ConfigProblem(path, message));
 
-    public void Problem(string key, string message) => Below(key).Problem(message);
+    /// <summary>A problem with the key's value — or with the key itself, one its section does not know (<see cref="RejectUnknownKeys"/>).</summary>
+    public void Problem(string key, string message) => problems.Add(new ConfigProblem(path.Length == 0 ? key : $"{path}.{key}", message));
 
     /// <summary>Names the key as missing when it is absent (or blank): "is required", or what <paramref name="message"/> says.</summary>
     public void Require(string key, string message = "is required")

@@ -80,7 +80,9 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
                 turn?.Release();
             }
 
-            var result = await AskAsync(client, url, request, trace, reading, deadline.Token);
+            var result = PlainHttp.Serves(url, request)
+                ? await AskPlainAsync(client, url, request, trace, reading, deadline.Token)
+                : await AskAsync(client, url, request, trace, reading, deadline.Token);
             if (request.Throughput is { Path: { } path } throughput && result.StatusCode is >= 200 and < 300)
             {
                 result = await MeasureTestObjectAsync(client, new Uri(url, path), request, throughput, reading, result, deadline.Token);
@@ -144,12 +146,31 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         }
     }
 
-    /// <summary>The probe's own request: the status code, and as much of the body as the conditions and throughput need.</summary>
-    private async Task<ProbeResult> AskAsync(
+    /// <summary>The probe's own request without HttpClient (<see cref="PlainHttp"/>); a redirect's next hops go through it.</summary>
+    private async Task<ProbeResult> AskPlainAsync(
         HttpClient client, Uri url, ProbeRequest request, ProbeTrace trace, ReadingState reading, CancellationToken cancellationToken)
     {
-        using var exchange = await RedirectFollower.SendAsync(
-            client, url, settings.FollowRedirects, (next, credentials) => NewMessage(request.Method, next, request, credentials, trace), cancellationToken);
+        var (code, location) = await PlainHttp.AskAsync(url, request, settings.UserAgent, trace, cancellationToken);
+        reading.HeadersAfter = trace.HeadersAfter;
+        if (!settings.FollowRedirects || !RedirectFollower.IsRedirect(code) || location is null || !Uri.TryCreate(url, location, out var next))
+        {
+            return ProbeResult.Answered(code, trace.HeadersAfter!.Value);
+        }
+
+        return RedirectFollower.NotFollowed(url, next, 0) is { } stopped
+            ? new ProbeResult(ProbeKind.Ok, code, trace.HeadersAfter!.Value, $"HTTP {code}: {stopped}")
+            : await AskAsync(client, url, request, trace, reading, cancellationToken, continueAt: next);
+    }
+
+    /// <summary>The probe's own request: the status code, and as much of the body as the conditions and throughput need.</summary>
+    /// <param name="continueAt">Where a redirect of <paramref name="url"/>, already answered, leads.</param>
+    private async Task<ProbeResult> AskAsync(
+        HttpClient client, Uri url, ProbeRequest request, ProbeTrace trace, ReadingState reading, CancellationToken cancellationToken, Uri? continueAt = null)
+    {
+        HttpRequestMessage Message(Uri next, bool credentials) => NewMessage(request.Method, next, request, credentials, trace);
+        using var exchange = continueAt is null
+            ? await RedirectFollower.SendAsync(client, url, settings.FollowRedirects, Message, cancellationToken)
+            : await RedirectFollower.ContinueAsync(client, url, continueAt, Message, cancellationToken);
         var response = exchange.Response;
         trace.HeadersReceived();
         var latency = trace.HeadersAfter!.Value;

@@ -23,13 +23,32 @@ public static class RedirectFollower
     }
 
     /// <param name="newMessage">Makes the request for a URL; the flag says whether it may carry the credentials.</param>
-    public static async Task<Exchange> SendAsync(
-        HttpClient client, Uri url, bool follow, Func<Uri, bool, HttpRequestMessage> newMessage, CancellationToken cancellationToken)
+    public static Task<Exchange> SendAsync(
+        HttpClient client, Uri url, bool follow, Func<Uri, bool, HttpRequestMessage> newMessage, CancellationToken cancellationToken) =>
+        FollowAsync(client, url, url, 0, follow, newMessage, cancellationToken);
+
+    /// <summary>Goes on from a redirect of <paramref name="origin"/> answered elsewhere (<see cref="PlainHttp"/>) to <paramref name="next"/>.</summary>
+    public static Task<Exchange> ContinueAsync(
+        HttpClient client, Uri origin, Uri next, Func<Uri, bool, HttpRequestMessage> newMessage, CancellationToken cancellationToken) =>
+        FollowAsync(client, origin, next, 1, follow: true, newMessage, cancellationToken);
+
+    /// <summary>Why the redirect from <paramref name="current"/> to <paramref name="next"/> is not followed; null when it is.</summary>
+    public static string? NotFollowed(Uri current, Uri next, int redirects) =>
+        redirects == MaxRedirects ? $"gave up after {MaxRedirects} redirects (a loop?)"
+        : next.Scheme is not ("http" or "https") ? $"not followed to {next.Scheme}:"
+        : current.Scheme == "https" && next.Scheme == "http" ? "not followed from https to http"
+        : null;
+
+    public static bool IsRedirect(int code) => code is 300 or 301 or 302 or 303 or 307 or 308;
+
+    private static async Task<Exchange> FollowAsync(
+        HttpClient client, Uri origin, Uri start, int redirectsBefore, bool follow, Func<Uri, bool, HttpRequestMessage> newMessage,
+        CancellationToken cancellationToken)
     {
-        var current = url;
-        for (var redirects = 0; ; redirects++)
+        var current = start;
+        for (var redirects = redirectsBefore; ; redirects++)
         {
-            var request = newMessage(current, SameOrigin(current, url));
+            var request = newMessage(current, SameOrigin(current, origin));
             HttpResponseMessage response;
             try
             {
@@ -41,17 +60,13 @@ public static class RedirectFollower
                 throw;
             }
 
-            if (!follow || !IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
+            if (!follow || !IsRedirect((int)response.StatusCode) || response.Headers.Location is not { } location)
             {
                 return new Exchange(request, response, null);
             }
 
             var next = new Uri(current, location);
-            var stopped = redirects == MaxRedirects ? $"gave up after {MaxRedirects} redirects (a loop?)"
-                : next.Scheme is not ("http" or "https") ? $"not followed to {next.Scheme}:"
-                : current.Scheme == "https" && next.Scheme == "http" ? "not followed from https to http"
-                : null;
-            if (stopped is not null)
+            if (NotFollowed(current, next, redirects) is { } stopped)
             {
                 return new Exchange(request, response, stopped);
             }
@@ -61,9 +76,6 @@ public static class RedirectFollower
             current = next;
         }
     }
-
-    private static bool IsRedirect(HttpStatusCode code) => code is HttpStatusCode.MultipleChoices or HttpStatusCode.MovedPermanently
-        or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
     private static bool SameOrigin(Uri a, Uri b) =>
         a.Scheme == b.Scheme && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;

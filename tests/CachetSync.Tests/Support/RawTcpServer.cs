@@ -15,11 +15,20 @@ public sealed class RawTcpServer : IDisposable
     private readonly List<Socket> _held = [];
     private int _accepted;
     private long _bodyBytesSent;
+    private readonly byte[] _answer = [];
 
     public RawTcpServer(Behaviour behaviour)
     {
         _listener.Start();
         _ = AcceptLoopAsync(behaviour);
+    }
+
+    /// <summary>Reads each request, then sends <paramref name="answer"/> exactly as given and closes.</summary>
+    public RawTcpServer(string answer)
+    {
+        _answer = Encoding.ASCII.GetBytes(answer);
+        _listener.Start();
+        _ = AcceptLoopAsync(Behaviour.Verbatim);
     }
 
     public enum Behaviour
@@ -41,6 +50,9 @@ public sealed class RawTcpServer : IDisposable
 
         /// <summary>Sends a chunked body that never ends (until the client closes, or 10 s pass).</summary>
         EndlessBody,
+
+        /// <summary>Sends the answer it was made with, byte for byte, and closes.</summary>
+        Verbatim,
     }
 
     /// <summary>Body bytes an <see cref="Behaviour.EndlessBody"/> server got out before the client hung up.</summary>
@@ -102,6 +114,12 @@ public sealed class RawTcpServer : IDisposable
                 case Behaviour.EndlessBody:
                     await socket.ReceiveAsync(new byte[4096], SocketFlags.None, _stop.Token);
                     await SendEndlessBodyAsync(socket);
+                    break;
+                case Behaviour.Verbatim:
+                    await socket.ReceiveAsync(new byte[4096], SocketFlags.None, _stop.Token);
+                    await socket.SendAsync(_answer, SocketFlags.None, _stop.Token);
+                    socket.Shutdown(SocketShutdown.Send);
+                    Hold(socket);
                     break;
             }
         }

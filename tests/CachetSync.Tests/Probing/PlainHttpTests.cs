@@ -1,0 +1,53 @@
+using CachetSync.Configuration;
+using CachetSync.Probing;
+using CachetSync.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CachetSync.Tests.Probing;
+
+/// <summary>
+/// A plain-http, headers-only probe is asked without HttpClient (<see cref="PlainHttp"/>). Whatever a server answers,
+/// both paths must read it alike: each answer here is probed both ways — as is, and with a body to read, which takes
+/// HttpClient's path — and the two results must agree, kind, code and detail.
+/// </summary>
+public sealed class PlainHttpTests
+{
+    private static readonly string Big = new('x', 10_000);
+    private static readonly string Huge = new('x', 70_000);
+
+    public static TheoryData<string, string, ProbeKind, int?> Answers => new()
+    {
+        { "an interim 103 before the answer", "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", ProbeKind.Ok, 200 },
+        { "headers past the first 4 KiB", $"HTTP/1.1 200 OK\r\nX-Big: {Big}\r\nContent-Length: 0\r\n\r\n", ProbeKind.Ok, 200 },
+        { "HTTP/1.0 and no length", "HTTP/1.0 503 Service Unavailable\r\n\r\n", ProbeKind.Ok, 503 },
+        { "headers past 64 KiB", $"HTTP/1.1 200 OK\r\nX-Huge: {Huge}\r\nContent-Length: 0\r\n\r\n", ProbeKind.ProtocolError, null },
+        { "a status that is no number", "HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", ProbeKind.ProtocolError, null },
+        { "a header line without a colon", "HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 0\r\n\r\n", ProbeKind.ProtocolError, null },
+        { "a space before a header's colon", "HTTP/1.1 200 OK\r\nX-A : b\r\nContent-Length: 0\r\n\r\n", ProbeKind.Ok, 200 },
+        { "a folded header line", "HTTP/1.1 200 OK\r\nX-A: b\r\n c\r\nContent-Length: 0\r\n\r\n", ProbeKind.Ok, 200 },
+        { "a header name with a space in it", "HTTP/1.1 200 OK\r\nX A: b\r\nContent-Length: 0\r\n\r\n", ProbeKind.ProtocolError, null },
+        { "the answer cut in its headers", "HTTP/1.1 200 OK\r\nContent-Le", ProbeKind.ConnectionReset, null },
+        { "HTTP/2's preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", ProbeKind.ProtocolError, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public async Task Both_paths_read_an_answer_alike(string what, string answer, ProbeKind kind, int? code)
+    {
+        using var server = new RawTcpServer(answer);
+        var settings = ProberFactory.Settings(ProberFactory.Patient);
+        using var services = ProberFactory.Services(settings);
+        var prober = services.GetRequiredService<HttpProber>();
+        var url = new Uri(server.Url);
+        var withBody = ProbeRequest.Default with { MaxBodyBytes = 1 };
+        PlainHttp.Serves(url, ProbeRequest.Default).Should().BeTrue();
+        PlainHttp.Serves(url, withBody).Should().BeFalse();
+
+        var plain = await prober.ProbeAsync(url, verifyTls: true, ProbeRequest.Default, CancellationToken.None);
+        var client = await prober.ProbeAsync(url, verifyTls: true, withBody, CancellationToken.None);
+
+        plain.Kind.Should().Be(kind, $"{what}: {plain.Detail}");
+        plain.StatusCode.Should().Be(code, what);
+        (plain.Kind, plain.StatusCode, plain.Detail).Should().Be((client.Kind, client.StatusCode, client.Detail), $"HttpClient reads {what} so");
+    }
+}
