@@ -80,7 +80,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
                 turn?.Release();
             }
 
-            var result = PlainHttp.Serves(url, request)
+            var result = PlainHttp.Serves(url, request, settings.UserAgent)
                 ? await AskPlainAsync(client, url, request, trace, reading, deadline.Token)
                 : await AskAsync(client, url, request, trace, reading, deadline.Token);
             if (request.Throughput is { Path: { } path } throughput && result.StatusCode is >= 200 and < 300)

@@ -4,7 +4,7 @@ namespace CachetSync.Probing;
 
 /// <summary>
 /// The moments of one probe request, marked by the handler's connect and certificate callbacks (which see the
-/// request, not the prober) and by the prober itself. Travels in the request's options. Connections are never
+/// request, not the prober), by <see cref="PlainHttp"/>'s own connect, and by the prober itself. Travels in the request's options. Connections are never
 /// shared between probes (<c>Connection: close</c>), so every mark belongs to this probe; after a redirect, to its
 /// last hop.
 /// </summary>

@@ -40,8 +40,8 @@ public sealed class PlainHttpTests
         var prober = services.GetRequiredService<HttpProber>();
         var url = new Uri(server.Url);
         var withBody = ProbeRequest.Default with { MaxBodyBytes = 1 };
-        PlainHttp.Serves(url, ProbeRequest.Default).Should().BeTrue();
-        PlainHttp.Serves(url, withBody).Should().BeFalse();
+        PlainHttp.Serves(url, ProbeRequest.Default, settings.UserAgent).Should().BeTrue();
+        PlainHttp.Serves(url, withBody, settings.UserAgent).Should().BeFalse();
 
         var plain = await prober.ProbeAsync(url, verifyTls: true, ProbeRequest.Default, CancellationToken.None);
         var client = await prober.ProbeAsync(url, verifyTls: true, withBody, CancellationToken.None);
@@ -49,5 +49,19 @@ public sealed class PlainHttpTests
         plain.Kind.Should().Be(kind, $"{what}: {plain.Detail}");
         plain.StatusCode.Should().Be(code, what);
         (plain.Kind, plain.StatusCode, plain.Detail).Should().Be((client.Kind, client.StatusCode, client.Detail), $"HttpClient reads {what} so");
+    }
+
+    [Fact]
+    public void Https_a_body_to_read_or_a_header_that_is_not_ASCII_goes_through_HttpClient()
+    {
+        var url = new Uri("http://127.0.0.1:8080/health");
+        const string agent = "CachetSync-Test/1.0";
+
+        PlainHttp.Serves(url, ProbeRequest.Default, agent).Should().BeTrue();
+        PlainHttp.Serves(new Uri("https://127.0.0.1:8443/health"), ProbeRequest.Default, agent).Should().BeFalse();
+        PlainHttp.Serves(url, ProbeRequest.Default with { MaxBodyBytes = 1 }, agent).Should().BeFalse();
+        PlainHttp.Serves(url, ProbeRequest.Default with { Host = "bücher.example" }, agent).Should().BeFalse();
+        PlainHttp.Serves(url, ProbeRequest.Default with { Headers = new Dictionary<string, Secret> { ["X-Who"] = new("Zoë", mask: false) } }, agent).Should().BeFalse();
+        PlainHttp.Serves(url, ProbeRequest.Default, "Prüfer/1.0").Should().BeFalse();
     }
 }
