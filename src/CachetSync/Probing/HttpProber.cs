@@ -150,7 +150,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     private async Task<ProbeResult> AskPlainAsync(
         HttpClient client, Uri url, ProbeRequest request, ProbeTrace trace, ReadingState reading, CancellationToken cancellationToken)
     {
-        var (code, location) = await PlainHttp.AskAsync(url, request, settings.UserAgent, trace, cancellationToken);
+        var (code, location) = await PlainHttp.AskAsync(url, request, settings.UserAgent, trace, gate.Lookups, cancellationToken);
         reading.HeadersAfter = trace.HeadersAfter;
         if (!settings.FollowRedirects || !RedirectFollower.IsRedirect(code) || location is null || !Uri.TryCreate(url, location, out var next))
         {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using CachetSync.Configuration;
 
@@ -31,15 +30,14 @@ internal static class PlainHttp
 
     /// <returns>The answer's status code and its Location header, if any.</returns>
     /// <exception cref="HttpRequestException">The answer ended early, was not HTTP, or its headers were too large: as HttpClient says it.</exception>
+    /// <param name="lookups">Where a name is looked up if the prober has not (it has: see <see cref="ProbeTrace.AddressesOf"/>).</param>
     public static async Task<(int Code, string? Location)> AskAsync(
-        Uri url, ProbeRequest request, string userAgent, ProbeTrace trace, CancellationToken cancellationToken)
+        Uri url, ProbeRequest request, string userAgent, ProbeTrace trace, LookupThreads lookups, CancellationToken cancellationToken)
     {
-        var addresses = trace.AddressesOf(url.IdnHost) ?? [IPAddress.Parse(url.IdnHost.Trim('[', ']'))];
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(addresses, url.Port, cancellationToken);
-        trace.Connected();
-        await socket.SendAsync(Head(url, request, userAgent), SocketFlags.None, cancellationToken);
-        var answer = await ReadHeadersAsync(socket, cancellationToken);
+        // Connected as the handler connects a probe: the same addresses, socket options and trace marks.
+        await using var connection = await ProbeHandler.ConnectTcpAsync(new DnsEndPoint(url.IdnHost, url.Port), trace, lookups, cancellationToken);
+        await connection.WriteAsync(Head(url, request, userAgent), cancellationToken);
+        var answer = await ReadHeadersAsync(connection, cancellationToken);
         trace.HeadersReceived();
         return answer;
     }
@@ -73,7 +71,7 @@ internal static class PlainHttp
 
     /// <summary>Reads past any 1xx interim answer to the final one's headers, in a pooled buffer that grows as they need.</summary>
     /// <returns>Its status code and Location header.</returns>
-    private static async Task<(int Code, string? Location)> ReadHeadersAsync(Socket socket, CancellationToken cancellationToken)
+    private static async Task<(int Code, string? Location)> ReadHeadersAsync(Stream connection, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
@@ -86,10 +84,10 @@ internal static class PlainHttp
                 {
                     var head = buffer.AsSpan(0, end + 2);
                     var code = StatusCode(head);
-                    HeaderLinesAreValid(head);
+                    var location = ValidHeaderLines(head);
                     if (code >= 200)
                     {
-                        return (code, Location(head));
+                        return (code, location);
                     }
 
                     // An interim answer (100 Continue, 103 Early Hints): the final one follows it.
@@ -117,7 +115,7 @@ internal static class PlainHttp
                     buffer = larger;
                 }
 
-                var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken);
+                var read = await connection.ReadAsync(buffer.AsMemory(filled), cancellationToken);
                 if (read == 0)
                 {
                     throw new HttpRequestException(HttpRequestError.ResponseEnded, "the connection closed before the response's headers ended");
@@ -146,9 +144,13 @@ internal static class PlainHttp
         return code >= 100 ? code : throw Invalid();
     }
 
-    /// <summary>As HttpClient holds them: each line after the status line is a token, a colon, a value (or a folded value).</summary>
-    private static void HeaderLinesAreValid(ReadOnlySpan<byte> head)
+    /// <summary>
+    /// Holds each line after the status line to what HttpClient takes — a token, a colon, a value, or a folded value —
+    /// and gives the Location header's value, if any.
+    /// </summary>
+    private static string? ValidHeaderLines(ReadOnlySpan<byte> head)
     {
+        string? location = null;
         var first = true;
         foreach (var range in head.Split("\r\n"u8))
         {
@@ -165,26 +167,19 @@ internal static class PlainHttp
             {
                 throw Invalid();
             }
+
+            if (location is null && Ascii.EqualsIgnoreCase(name, "Location"u8))
+            {
+                location = Encoding.ASCII.GetString(line[(colon + 1)..]).Trim();
+            }
         }
+
+        return location;
     }
 
     /// <summary>RFC 9110's tchar: what a header name is made of.</summary>
     private static readonly SearchValues<byte> TokenCharacters =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
-
-    private static string? Location(ReadOnlySpan<byte> head)
-    {
-        foreach (var range in head.Split("\r\n"u8))
-        {
-            var line = head[range];
-            if (line.Length > 9 && Ascii.EqualsIgnoreCase(line[..9], "location:"u8))
-            {
-                return Encoding.ASCII.GetString(line[9..]).Trim();
-            }
-        }
-
-        return null;
-    }
 
     private static HttpRequestException Invalid() => new(HttpRequestError.InvalidResponse, "the response is not HTTP/1.x");
 }

@@ -81,8 +81,9 @@ public static class ProbeHandler
         }
     }
 
+    /// <summary>A connection of the probe's own to <paramref name="endpoint"/>, its moments marked on <paramref name="trace"/>.</summary>
     /// <remarks>The probed host was looked up by the prober already (<see cref="ProbeTrace.AddressesOf"/>); a redirect's next host is looked up here.</remarks>
-    private static async Task<Stream> ConnectTcpAsync(DnsEndPoint endpoint, ProbeTrace? trace, LookupThreads lookups, CancellationToken cancellationToken)
+    internal static async Task<Stream> ConnectTcpAsync(DnsEndPoint endpoint, ProbeTrace? trace, LookupThreads lookups, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         if (IPAddress.TryParse(endpoint.Host, out var literal))
