@@ -20,8 +20,8 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     /// <summary>A section or value below this one (an object, a list or a map: see <see cref="Items"/> and <see cref="Entries"/>).</summary>
     public ConfigNode Child(string key)
     {
-        Note(key, KeyCatalog.Section);
-        return new(tree?.Child(key), path.Length == 0 ? key : $"{path}.{key}", problems, catalog);
+        Noted(key, KeyCatalog.Section);
+        return new(tree?.Child(key), PathOf(key), problems, catalog);
     }
 
     /// <summary>Array elements in index order (configuration stores them as keys "0", "1", …).</summary>
@@ -47,7 +47,9 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     public void Problem(string message) => problems.Add(new ConfigProblem(path, message));
 
     /// <summary>A problem with the key's value — or with the key itself, one its section does not know (<see cref="RejectUnknownKeys"/>).</summary>
-    public void Problem(string key, string message) => problems.Add(new ConfigProblem(path.Length == 0 ? key : $"{path}.{key}", message));
+    public void Problem(string key, string message) => problems.Add(new ConfigProblem(PathOf(key), message));
+
+    private string PathOf(string key) => path.Length == 0 ? key : $"{path}.{key}";
 
     /// <summary>Names the key as missing when it is absent (or blank): "is required", or what <paramref name="message"/> says.</summary>
     public void Require(string key, string message = "is required")
@@ -58,11 +60,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         }
     }
 
-    public string? String(string key)
-    {
-        Note(key, KeyCatalog.Text);
-        return Text(key);
-    }
+    public string? String(string key) => Noted(key, KeyCatalog.Text).Text(key);
 
     private string? Text(string key)
     {
@@ -78,12 +76,6 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         {
             throw new InvalidOperationException($"The reader of \"{path}\" asks for \"{key}\", which the section does not declare (its keys, the schema and docs/configuration.md)");
         }
-    }
-
-    private void Note(string key, string kind, object? min = null, object? max = null, IReadOnlyList<string>? values = null)
-    {
-        Declared(key);
-        catalog?.Add(path, key, new KeyCatalog.KeyUse(kind, Bound(min), Bound(max), values));
     }
 
     private static string? Bound(object? value) => value switch
@@ -167,10 +159,11 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         where T : struct =>
         Text(key) is { } text ? Recorded(key, parse(text)) : null;
 
-    /// <summary>This node, once <paramref name="key"/> is told to the catalog as read as <paramref name="kind"/>.</summary>
+    /// <summary>This node, once <paramref name="key"/> is known declared and told to the catalog as read as <paramref name="kind"/>.</summary>
     private ConfigNode Noted(string key, string kind, object? min = null, object? max = null, IReadOnlyList<string>? values = null)
     {
-        Note(key, kind, min, max, values);
+        Declared(key);
+        catalog?.Add(path, key, new KeyCatalog.KeyUse(kind, Bound(min), Bound(max), values));
         return this;
     }
 
