@@ -4,9 +4,11 @@ namespace CachetSync.Probing;
 
 /// <summary>
 /// The moments of one probe request, marked by the handler's connect and certificate callbacks (which see the
-/// request, not the prober), by <see cref="PlainHttp"/>'s own connect, and by the prober itself. Travels in the request's options. Connections are never
-/// shared between probes (<c>Connection: close</c>), so every mark belongs to this probe; after a redirect, to its
-/// last hop.
+/// request, not the prober), by <see cref="PlainHttp"/>'s own connect, and by the prober itself. Travels in the
+/// request's options; after a redirect, the phases are its last hop's. A connection made in the handler's callback
+/// is marked on the request that asked for it, and the handler's pool may hand it to another probe of the same
+/// address: under a burst of thousands (the benchmark) some probes used a connection their trace never saw made.
+/// PlainHttp's marks are always the probe's own.
 /// </summary>
 public sealed class ProbeTrace(TimeProvider time)
 {
