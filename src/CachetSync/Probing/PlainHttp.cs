@@ -36,44 +36,45 @@ internal static class PlainHttp
     {
         // Connected as the handler connects a probe: the same addresses, socket options and trace marks.
         await using var connection = await ProbeHandler.ConnectTcpAsync(new DnsEndPoint(url.IdnHost, url.Port), trace, lookups, cancellationToken);
-        await connection.WriteAsync(Head(url, request, userAgent), cancellationToken);
+        await WriteHeadAsync(connection, url, request, userAgent, cancellationToken);
         var answer = await ReadHeadersAsync(connection, cancellationToken);
         trace.HeadersReceived();
         return answer;
     }
 
-    /// <summary>What HttpClient would send for this probe: the request line, Host, User-Agent, the probe's own headers, Connection: close.</summary>
-    private static byte[] Head(Uri url, ProbeRequest request, string userAgent)
+    /// <summary>
+    /// Sends the <see cref="RequestHead"/>, written straight into a pooled buffer and given back as soon as it is sent
+    /// (at once, on a fresh connection): thousands of probes share a few buffers instead of each building a string and its bytes.
+    /// </summary>
+    private static async Task WriteHeadAsync(Stream connection, Uri url, ProbeRequest request, string userAgent, CancellationToken cancellationToken)
     {
-        var head = new StringBuilder(256)
-            .Append(request.Method.Method).Append(' ').Append(url.PathAndQuery).Append(" HTTP/1.1\r\n")
-            .Append("Host: ").Append(request.Host ?? HostHeader(url)).Append("\r\n")
-            .Append("User-Agent: ").Append(userAgent).Append("\r\n");
-        foreach (var (name, value) in request.Headers)
+        for (var size = 1024; ; size *= 2)
         {
-            head.Append(name).Append(": ").Append(value.Reveal()).Append("\r\n");
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                if (RequestHead.Write(buffer, url, request, userAgent) is var length and > 0)
+                {
+                    await connection.WriteAsync(buffer.AsMemory(0, length), cancellationToken);
+                    return;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-
-        if (request.Authorization is { } authorization)
-        {
-            head.Append("Authorization: ").Append(authorization.Reveal()).Append("\r\n");
-        }
-
-        return Encoding.ASCII.GetBytes(head.Append("Connection: close\r\n\r\n").ToString());
     }
 
-    /// <summary>The URL's host as the Host header writes it: an IPv6 literal in brackets, the port unless it is the default.</summary>
-    private static string HostHeader(Uri url)
-    {
-        var host = url.HostNameType == UriHostNameType.IPv6 ? $"[{url.IdnHost.Trim('[', ']')}]" : url.IdnHost;
-        return url.IsDefaultPort ? host : $"{host}:{url.Port}";
-    }
-
-    /// <summary>Reads past any 1xx interim answer to the final one's headers, in a pooled buffer that grows as they need.</summary>
+    /// <summary>
+    /// Reads past any 1xx interim answer to the final one's headers, in a pooled buffer that grows as they need. It
+    /// starts at 1 KiB, which holds a usual answer's headers: it is held while the server thinks, by thousands of
+    /// probes at once, more than the pool keeps, so each one the pool lacks is a new array.
+    /// </summary>
     /// <returns>Its status code and Location header.</returns>
     private static async Task<(int Code, string? Location)> ReadHeadersAsync(Stream connection, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var buffer = ArrayPool<byte>.Shared.Rent(1024);
         try
         {
             var filled = 0;

@@ -52,6 +52,41 @@ public sealed class PlainHttpTests
     }
 
     [Fact]
+    public async Task Both_paths_send_the_same_request_however_long_its_headers()
+    {
+        using var server = Loopback.StartWireMock();
+        server.Given(WireMock.RequestBuilders.Request.Create().UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBody("ok"));
+        var settings = ProberFactory.Settings(ProberFactory.Patient);
+        using var services = ProberFactory.Services(settings);
+        var prober = services.GetRequiredService<HttpProber>();
+        var url = new Uri($"{server.Url}/live/stream-7?quality=hd&x=%20y");
+        // Past the 1 KiB the plain path first writes into: it must grow, not cut the request short.
+        var request = ProbeRequest.Default with
+        {
+            Headers = new Dictionary<string, Secret> { ["X-Edge-Key"] = new(new string('k', 3000), mask: false), ["X-Region"] = new("eu-west", mask: false) },
+            Authorization = new Secret("Bearer probe-secret", mask: false),
+        };
+        PlainHttp.Serves(url, request, settings.UserAgent).Should().BeTrue();
+
+        (await prober.ProbeAsync(url, verifyTls: true, request, CancellationToken.None)).StatusCode.Should().Be(200);
+        (await prober.ProbeAsync(url, verifyTls: true, request with { MaxBodyBytes = 1 }, CancellationToken.None)).StatusCode.Should().Be(200);
+
+        var sent = server.LogEntries.Select(entry => entry.RequestMessage).ToList();
+        sent.Should().HaveCount(2);
+        string[] compared = ["Host", "User-Agent", "X-Edge-Key", "X-Region", "Authorization", "Connection"];
+        foreach (var name in compared)
+        {
+            sent[0].Headers![name].Should().Equal(sent[1].Headers![name], $"both paths send {name} alike");
+        }
+
+        sent[0].Headers!["Host"].Single().Should().Be($"127.0.0.1:{new Uri(server.Url!).Port}");
+        sent[0].Headers!["X-Edge-Key"].Single().Should().HaveLength(3000);
+        (sent[0].Method, sent[0].Path, sent[0].RawQuery).Should().Be((sent[1].Method, sent[1].Path, sent[1].RawQuery));
+        sent[0].RawQuery.Should().Be("?quality=hd&x=%20y");
+    }
+
+    [Fact]
     public void Https_a_body_to_read_or_a_header_that_is_not_ASCII_goes_through_HttpClient()
     {
         var url = new Uri("http://127.0.0.1:8080/health");
