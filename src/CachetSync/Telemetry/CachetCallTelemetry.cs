@@ -107,7 +107,13 @@ public sealed class CachetCallTelemetry : IDisposable
     /// <summary>The handler that measures each call; added before the resilience handler so it wraps all attempts.</summary>
     public sealed class Handler(CachetCallTelemetry telemetry) : DelegatingHandler
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            telemetry._duration.Enabled || CycleTelemetry.Tracing.HasListeners()
+                ? MeasuredAsync(request, cancellationToken)
+                // Nothing listens (no OpenTelemetry export configured): a first cycle's thousands of writes pay for no route template, tags or span.
+                : base.SendAsync(request, cancellationToken);
+
+        private async Task<HttpResponseMessage> MeasuredAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var method = request.Method.Method;
             var template = request.RequestUri is { } uri ? Template(uri) : "/";

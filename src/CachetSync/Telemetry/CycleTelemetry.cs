@@ -76,7 +76,9 @@ public sealed class CycleTelemetry : IDisposable
     public void Record(CycleSummary summary)
     {
         _cycleDuration.Record(summary.Duration.TotalSeconds, new KeyValuePair<string, object?>("exit_code", summary.ExitCode));
-        foreach (var server in summary.Servers)
+        // Per server only when something listens: labels for ten thousand servers are not made to be thrown away.
+        var perServer = _probes.Enabled || _writes.Enabled || _probeDuration.Enabled || _throughput.Enabled;
+        foreach (var server in perServer ? summary.Servers : [])
         {
             var name = new KeyValuePair<string, object?>("server", server.Server);
             _probes.Add(1, new KeyValuePair<string, object?>("probe.kind", server.Probe.Kind.ToString()));
