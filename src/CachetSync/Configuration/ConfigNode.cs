@@ -95,10 +95,11 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         return text.Any(char.IsControl) ? (null, "contains a control character (a line break?); a header value cannot carry one") : (secret, null);
     });
 
-    public int? Int(string key, int min, int max) => Noted(key, "int", min, max).Parsed<int>(key, text =>
+    // Read without a parse closure or boxed bounds: every server has ids, and 10 000 servers are read at each start.
+    public int? Int(string key, int min, int max) => Noted<int>(key, "int", min, max).Text(key) is { } text ? Recorded(key,
         !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a whole number")
         : value < min || value > max ? (null, $"{value} is out of range ({min} to {max})")
-        : (value, null));
+        : ((int?)value, (string?)null)) : null;
 
     public bool? Bool(string key) => Noted(key, "bool").Parsed<bool>(key, text =>
         bool.TryParse(text, out var value) ? (value, null) : (null, $"\"{text}\" is not true or false"));
@@ -113,7 +114,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     public TimeSpan? Duration(string key, TimeSpan? min = null, TimeSpan? max = null)
     {
         var (lowest, highest) = (min ?? TimeSpan.Zero, max ?? DefaultMaxDuration);
-        return Noted(key, "duration", lowest, highest).Parsed<TimeSpan>(key, text =>
+        return Noted<TimeSpan>(key, "duration", lowest, highest).Parsed<TimeSpan>(key, text =>
             !DurationText.TryParse(text, out var value) ? (null, $"\"{text}\" is not a duration (use \"00:00:05\", \"5s\" or \"1500ms\")")
             : value <= TimeSpan.Zero ? (null, $"must be positive, got \"{text}\"")
             : value < lowest || value > highest ? (null, $"\"{text}\" is out of range ({DurationText.Format(lowest)} to {DurationText.Format(highest)})")
@@ -121,7 +122,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     }
 
     /// <summary>A duration, or "off" for none: <paramref name="inherited"/> when the key is absent.</summary>
-    public TimeSpan? DurationOrOff(string key, TimeSpan? inherited, TimeSpan? max = null) => Noted(key, "durationOrOff", TimeSpan.Zero, max ?? DefaultMaxDuration).Text(key) switch
+    public TimeSpan? DurationOrOff(string key, TimeSpan? inherited, TimeSpan? max = null) => Noted<TimeSpan>(key, "durationOrOff", TimeSpan.Zero, max ?? DefaultMaxDuration).Text(key) switch
     {
         null => inherited,
         var text when string.Equals(text, "off", StringComparison.OrdinalIgnoreCase) => null,
@@ -129,7 +130,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     };
 
     /// <summary>A size in bytes within bounds: "1MiB", "256KiB", "1048576".</summary>
-    public long? ByteSize(string key, long min, long max) => Noted(key, "size", min, max).Parsed<long>(key, text =>
+    public long? ByteSize(string key, long min, long max) => Noted<long>(key, "size", min, max).Parsed<long>(key, text =>
         !ByteSizeText.TryParse(text, out var bytes) ? (null, $"\"{text}\" is not a size (use \"1MiB\", \"256KiB\" or a number of bytes)")
         : bytes < min || bytes > max ? (null, $"\"{text}\" is out of range ({ByteSizeText.Format(min)} to {ByteSizeText.Format(max)})")
         : ((long)bytes, null));
@@ -160,7 +161,12 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
         Text(key) is { } text ? Recorded(key, parse(text)) : null;
 
     /// <summary>This node, once <paramref name="key"/> is known declared and told to the catalog as read as <paramref name="kind"/>.</summary>
-    private ConfigNode Noted(string key, string kind, object? min = null, object? max = null, IReadOnlyList<string>? values = null)
+    private ConfigNode Noted(string key, string kind, IReadOnlyList<string>? values = null) => Noted<int>(key, kind, null, null, values);
+
+    /// <inheritdoc cref="Noted(string, string, IReadOnlyList{string}?)"/>
+    /// <remarks>Generic so the bounds are boxed only for a catalog: without one (every run but the schema tests) nothing is.</remarks>
+    private ConfigNode Noted<TBound>(string key, string kind, TBound? min, TBound? max, IReadOnlyList<string>? values = null)
+        where TBound : struct
     {
         Declared(key);
         catalog?.Add(path, key, new KeyCatalog.KeyUse(kind, Bound(min), Bound(max), values));
@@ -187,13 +193,13 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     }
 
     /// <summary>Reports per 1 000 of audience: more than 0, at most 1 000 000 (a viewer may report many times).</summary>
-    public decimal? PerThousand(string key) => Noted(key, "perThousand", 0, 1_000_000).Parsed<decimal>(key, text =>
+    public decimal? PerThousand(string key) => Noted<int>(key, "perThousand", 0, 1_000_000).Parsed<decimal>(key, text =>
         !decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a number (reports per 1 000, such as 5 or 0.5)")
         : value is <= 0 or > 1_000_000 ? (null, $"{text} is out of range (more than 0, at most 1000000)")
         : (value, null));
 
     /// <summary>A share from 0 (exclusive) to 1: 0.5 is half.</summary>
-    public double? Share(string key) => Noted(key, "share", 0, 1).Parsed<double>(key, text =>
+    public double? Share(string key) => Noted<int>(key, "share", 0, 1).Parsed<double>(key, text =>
         !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? (null, $"\"{text}\" is not a number (a share such as 0.5)")
         : value is <= 0 or > 1 || double.IsNaN(value) ? (null, $"{text} is out of range (more than 0, at most 1)")
         : (value, null));

@@ -11,15 +11,18 @@ namespace CachetSync.Configuration;
 /// </summary>
 public sealed class ConfigTree
 {
-    private readonly Dictionary<string, ConfigTree> _children = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, ConfigTree> NoChildren = [];
+
+    /// <summary>Made with the first child: most nodes are values, and 10 000 servers make a hundred thousand of them.</summary>
+    private Dictionary<string, ConfigTree>? _children;
 
     public string? Value { get; private set; }
 
-    public IReadOnlyDictionary<string, ConfigTree> Children => _children;
+    public IReadOnlyDictionary<string, ConfigTree> Children => _children ?? NoChildren;
 
-    public bool Exists => Value is not null || _children.Count > 0;
+    public bool Exists => Value is not null || _children is { Count: > 0 };
 
-    public ConfigTree? Child(string key) => _children.GetValueOrDefault(key);
+    public ConfigTree? Child(string key) => _children?.GetValueOrDefault(key);
 
     /// <exception cref="JsonException">The text is not JSON.</exception>
     public static ConfigTree Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
@@ -38,7 +41,7 @@ public sealed class ConfigTree
 
         var tree = new ConfigTree();
         var repeated = new List<string>();
-        tree.Merge(document.RootElement, "", repeated);
+        tree.Merge(document.RootElement, [], repeated);
         return repeated.Count == 0
             ? tree
             : throw new FormatException(
@@ -99,7 +102,7 @@ public sealed class ConfigTree
             yield return KeyValuePair.Create(path, (string?)Value);
         }
 
-        foreach (var (key, child) in _children)
+        foreach (var (key, child) in Children)
         {
             foreach (var entry in child.Flatten($"{path}:{key}"))
             {
@@ -121,6 +124,7 @@ public sealed class ConfigTree
 
     private ConfigTree GetOrAdd(string key)
     {
+        _children ??= new Dictionary<string, ConfigTree>(StringComparer.OrdinalIgnoreCase);
         if (!_children.TryGetValue(key, out var child))
         {
             child = new ConfigTree();
@@ -130,22 +134,26 @@ public sealed class ConfigTree
         return child;
     }
 
+    /// <summary>Fills this new node from <paramref name="element"/>.</summary>
+    /// <param name="path">The keys down to this node, written out only for a key given twice.</param>
     /// <param name="repeated">Collects the paths of keys given twice in one object.</param>
-    private void Merge(JsonElement element, string path, List<string> repeated)
+    private void Merge(JsonElement element, List<(string Key, bool Index)> path, List<string> repeated)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 foreach (var property in element.EnumerateObject())
                 {
-                    var child = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
-                    if (!seen.Add(property.Name) && repeated.Count < 20)
+                    var name = property.Name;
+                    path.Add((name, false));
+                    // The node is new, so a child it already has came from this same object: the key is repeated.
+                    if (_children is not null && _children.ContainsKey(name) && repeated.Count < 20)
                     {
-                        repeated.Add(Clipped.After(child, 200));
+                        repeated.Add(Clipped.After(Written(path), 200));
                     }
 
-                    GetOrAdd(property.Name).Merge(property.Value, child, repeated);
+                    GetOrAdd(name).Merge(property.Value, path, repeated);
+                    path.RemoveAt(path.Count - 1);
                 }
 
                 break;
@@ -153,7 +161,10 @@ public sealed class ConfigTree
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    GetOrAdd(index.ToString(CultureInfo.InvariantCulture)).Merge(item, $"{path}[{index}]", repeated);
+                    var key = index.ToString(CultureInfo.InvariantCulture);
+                    path.Add((key, true));
+                    GetOrAdd(key).Merge(item, path, repeated);
+                    path.RemoveAt(path.Count - 1);
                     index++;
                 }
 
@@ -168,4 +179,8 @@ public sealed class ConfigTree
                 break;
         }
     }
+
+    /// <summary>A path as the error names it: <c>Servers[3].Name</c>.</summary>
+    private static string Written(List<(string Key, bool Index)> path) =>
+        string.Concat(path.Select((part, at) => part.Index ? $"[{part.Key}]" : at == 0 ? part.Key : $".{part.Key}"));
 }

@@ -34,6 +34,9 @@ public sealed record ServerSettings
     public static readonly string[] Keys =
         ["Name", "Url", "ComponentId", "Component", "Group", "ReportKey", "VerifyTls", "Enabled", "MetricId", "Thresholds", "Probe"];
 
+    /// <summary>A server in <c>Servers</c> names no <c>Group</c>: that key belongs to a group's server template.</summary>
+    private static readonly string[] ListedKeys = Keys.Except(["Group"]).ToArray();
+
     public bool IsTcp => Url.Scheme == "tcp";
 
     public bool IsIcmp => Url.Scheme == "icmp";
@@ -43,7 +46,7 @@ public sealed record ServerSettings
     /// <returns>The server, or null when it is too broken to probe (the problems are recorded).</returns>
     public static ServerSettings? Read(ConfigNode node, ThresholdSettings defaults, ProbeRequest probeDefaults)
     {
-        node.RejectUnknownKeys(Keys.Except(["Group"]).ToArray());
+        node.RejectUnknownKeys(ListedKeys);
         node.Require("Name");
         var name = node.String("Name");
         // A name is a table cell, a log field and a metric label: Cachet's own component names stop at 255.
