@@ -10,13 +10,15 @@ namespace CachetSync.Bench;
 
 /// <summary>
 /// A Cachet 2.x API on 127.0.0.1 with the envelope and pagination of the real one (shared/cachet-api): paged
-/// component list honouring per_page, PUT {"status": n} answering the component. Counts requests by method.
+/// component list honouring per_page, PUT {"status": n} answering the component. Counts requests by method and
+/// remembers which components were written.
 /// </summary>
 public sealed class FakeCachet : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<int, int> _statuses;
     private readonly ConcurrentDictionary<string, int> _requests = new();
+    private readonly ConcurrentDictionary<int, bool> _written = new();
 
     private FakeCachet(WebApplication app, ConcurrentDictionary<int, int> statuses)
     {
@@ -30,7 +32,14 @@ public sealed class FakeCachet : IAsyncDisposable
 
     public int Requests(string method) => _requests.GetValueOrDefault(method);
 
-    public void ResetCounts() => _requests.Clear();
+    /// <summary>The components a PUT changed or repeated since the last <see cref="ResetCounts"/>.</summary>
+    public IReadOnlyCollection<int> Written => [.. _written.Keys];
+
+    public void ResetCounts()
+    {
+        _requests.Clear();
+        _written.Clear();
+    }
 
     public static async Task<FakeCachet> StartAsync(int components)
     {
@@ -64,6 +73,7 @@ public sealed class FakeCachet : IAsyncDisposable
             if (body?["status"]?.GetValue<int>() is { } status)
             {
                 statuses[id] = status;
+                cachet._written[id] = true;
             }
 
             return Json(new JsonObject { ["data"] = Component(id, statuses[id]) });

@@ -47,7 +47,8 @@ foreach (var scenario in scenarios)
             // A worker's run already held both cycles.
             var second = scenario.Worker ? first : await runner.RunAsync(config, $"{label}-cycle2");
             var secondRequests = cachet.Requests("GET") + cachet.Requests("PUT");
-            var measurement = new Measurement(scenario.Name, size, first, firstRequests, second, secondRequests, wrong);
+            var rewrites = cachet.Written.Count(id => !first.NotJudged.Contains($"stream-{id}"));
+            var measurement = new Measurement(scenario.Name, size, first, firstRequests, second, secondRequests, wrong, rewrites);
             measurements.Add(measurement);
             Console.Error.WriteLine($"{label}: {measurement}");
         }
