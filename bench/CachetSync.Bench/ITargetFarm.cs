@@ -7,4 +7,7 @@ public interface ITargetFarm : IAsyncDisposable
 
     /// <summary>The same paths behind TLS, with a self-signed certificate (probed with <c>VerifyTls: false</c>).</summary>
     int HttpsPort { get; }
+
+    /// <summary>The farm's longest stall since the last call (see <see cref="StallMeter"/>).</summary>
+    TimeSpan TakeWorstStall();
 }

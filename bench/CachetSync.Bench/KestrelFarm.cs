@@ -11,10 +11,15 @@ public sealed class KestrelFarm : ITargetFarm
 {
     private readonly WebApplication _app;
 
+    // Kestrel's work runs on the thread pool: a stall there is the farm's.
+    private readonly StallMeter _stalls = new(work => ThreadPool.UnsafeQueueUserWorkItem(_ => work(), null));
+
     private KestrelFarm(WebApplication app)
     {
         _app = app;
     }
+
+    public TimeSpan TakeWorstStall() => _stalls.TakeWorst();
 
     public int HttpPort => Port("http://");
 
@@ -59,6 +64,7 @@ public sealed class KestrelFarm : ITargetFarm
 
     public async ValueTask DisposeAsync()
     {
+        _stalls.Dispose();
         await _app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
         await _app.DisposeAsync();
     }

@@ -32,7 +32,9 @@ foreach (var scenario in scenarios)
             await using var cachet = await FakeCachet.StartAsync(size);
             var config = AppRun.Config(cachet.BaseUrl, farm, scenario, mix, ClosedPort(), timings);
             var label = $"{scenario.Name}-n{size}-r{repetition}";
+            farm.TakeWorstStall();
             var first = await runner.RunAsync(config, $"{label}-cycle1", scenario.Worker, scenario.ScrapeSeconds);
+            var farmStall = farm.TakeWorstStall();
             var firstRequests = cachet.Requests("GET") + cachet.Requests("PUT");
             // A server the app said it could not judge kept its status, which is no claim about the server.
             var wrongOnes = Enumerable.Range(0, size)
@@ -48,7 +50,7 @@ foreach (var scenario in scenarios)
             var second = scenario.Worker ? first : await runner.RunAsync(config, $"{label}-cycle2");
             var secondRequests = cachet.Requests("GET") + cachet.Requests("PUT");
             var rewrites = cachet.Written.Count(id => !first.NotJudged.Contains($"stream-{id}"));
-            var measurement = new Measurement(scenario.Name, size, first, firstRequests, second, secondRequests, wrong, rewrites);
+            var measurement = new Measurement(scenario.Name, size, first, firstRequests, second, secondRequests, wrong, rewrites, farmStall);
             measurements.Add(measurement);
             Console.Error.WriteLine($"{label}: {measurement}");
         }

@@ -21,10 +21,11 @@ public static class ResultsTable
         text.AppendLine("`app's cycle`: the first cycle as the app timed it (no process start). `wrong statuses`: summed over the repetitions, statuses unlike the");
         text.AppendLine("mix's after the first cycle, of servers the app judged; `not judged`: servers it said it could not probe fairly (its own CPU or lag), left as they were.");
         text.AppendLine("`2nd cycle rewrites`: summed, components the second cycle wrote although the first had judged their servers (a flap, or a wrong status");
-        text.AppendLine("mended); the second cycle's other writes are the first say on servers the first cycle left not judged.");
+        text.AppendLine("mended); the second cycle's other writes are the first say on servers the first cycle left not judged. `farm stall`: the longest the");
+        text.AppendLine("farm (its thread, or Kestrel's pool) was late to run its own work during a first cycle, worst of the repetitions: an answer it made that late is the farm's.");
         text.AppendLine();
-        text.AppendLine("| scenario | N | reps | cycle wall (s) | CPU (s) | peak RSS (MiB) | GC committed at end (MiB) | Cachet requests, 1st cycle | Cachet requests, 2nd cycle | 2nd cycle rewrites | 2nd cycle wall (s) | 2nd cycle RSS (MiB) | app's cycle (s) | wrong statuses | not judged | exit codes |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| scenario | N | reps | cycle wall (s) | CPU (s) | peak RSS (MiB) | GC committed at end (MiB) | Cachet requests, 1st cycle | Cachet requests, 2nd cycle | 2nd cycle rewrites | 2nd cycle wall (s) | 2nd cycle RSS (MiB) | app's cycle (s) | wrong statuses | not judged | farm stall (s) | exit codes |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var group in measurements.GroupBy(m => (m.Scenario, m.Servers)))
         {
             var runs = group.ToList();
@@ -32,7 +33,7 @@ public static class ResultsTable
                 $"| {group.Key.Scenario} | {group.Key.Servers:N0} | {runs.Count} | {Median(runs, m => m.First.WallSeconds):0.00} | {Median(runs, m => m.First.CpuSeconds):0.00} | " +
                 $"{Median(runs, m => m.First.PeakRssMiB):0} | {Median(runs, m => m.First.GcCommittedMiB):0} | {Median(runs, m => m.FirstCachetRequests):0} | {Median(runs, m => m.SecondCachetRequests):0} | " +
                 $"{runs.Sum(m => m.SecondCycleRewrites)} | {Median(runs, m => m.Second.WallSeconds):0.00} | {Median(runs, m => m.Second.PeakRssMiB):0} | {Median(runs, m => m.First.CycleSeconds):0.00} | " +
-                $"{runs.Sum(m => m.WrongStatuses)} | {runs.Sum(m => m.First.NotJudged.Count)} | " +
+                $"{runs.Sum(m => m.WrongStatuses)} | {runs.Sum(m => m.First.NotJudged.Count)} | {runs.Max(m => m.FarmStall.TotalSeconds):0.00} | " +
                 $"{string.Join(" ", runs.Select(m => $"{m.First.ExitCode}/{m.Second.ExitCode}"))} |");
         }
 

@@ -32,11 +32,13 @@ public sealed class SingleThreadFarm : ITargetFarm
     private readonly Socket _https = Listen();
     private readonly SingleThreadLoop _loop = new("single-thread-farm");
     private readonly CancellationTokenSource _stop = new();
+    private readonly StallMeter _stalls;
 
     public SingleThreadFarm(Behaviour[] mix, X509Certificate2 certificate)
     {
         _mix = mix;
         _certificate = certificate;
+        _stalls = new StallMeter(work => _loop.Post(_ => work(), null));
         _loop.Start(() => AcceptLoopAsync(_http, tls: false));
         _loop.Start(() => AcceptLoopAsync(_https, tls: true));
     }
@@ -44,6 +46,8 @@ public sealed class SingleThreadFarm : ITargetFarm
     public int HttpPort => ((IPEndPoint)_http.LocalEndPoint!).Port;
 
     public int HttpsPort => ((IPEndPoint)_https.LocalEndPoint!).Port;
+
+    public TimeSpan TakeWorstStall() => _stalls.TakeWorst();
 
     private static Socket Listen()
     {
@@ -159,6 +163,7 @@ public sealed class SingleThreadFarm : ITargetFarm
 
     public ValueTask DisposeAsync()
     {
+        _stalls.Dispose();
         _stop.Cancel();
         _http.Dispose();
         _https.Dispose();
