@@ -98,14 +98,25 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             var stalled = reading.Stalled(giveUpAfter);
-            if (trace.ConnectedAfter is { } connected && connected >= SynRetransmission && trace.HeadersAfter is null)
+            if (trace.RequestWaiting && trace.ConnectedAfter is { } waited)
+            {
+                stalled = $"the server had not taken the request in {(trace.Elapsed - waited).TotalSeconds:0.#} s after a connect that took "
+                    + $"{waited.TotalMilliseconds:0} ms (its listen queue full)";
+            }
+            else if (trace.RequestTakenAfter is { } taken && trace.ConnectedAfter is { } late && trace.HeadersAfter is null)
+            {
+                stalled = $"no answer in {(trace.Elapsed - taken).TotalSeconds:0.#} s after the server took the request in, "
+                    + $"{(taken - late).TotalMilliseconds:0} ms after a connect that took {late.TotalMilliseconds:0} ms (its listen queue full)";
+            }
+            else if (trace.ConnectedAfter is { } connected && connected >= SynRetransmission && trace.HeadersAfter is null)
             {
                 stalled = $"no answer in {(trace.Elapsed - connected).TotalSeconds:0.#} s after a connect that took {connected.TotalMilliseconds:0} ms (a SYN retransmission)";
             }
 
             var timedOut = ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, stalled) with
             {
-                ConnectedAfter = trace.ConnectedAfter,
+                // Made on the server's side only when it took the request in: not yet, if it still waits.
+                ConnectedAfter = trace.RequestWaiting ? trace.Elapsed : trace.RequestTakenAfter ?? trace.ConnectedAfter,
             };
             return WithTrace(timedOut, trace);
         }

@@ -18,7 +18,10 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
     /// <summary>Where the time went, with <c>Probe.Timings</c>.</summary>
     public ProbeTimings? Timings { get; init; }
 
-    /// <summary>For an HTTP probe that timed out: how long its connection took to be made (null: it never was).</summary>
+    /// <summary>
+    /// For an HTTP probe that timed out: how long its connection took to be made (null: it never was) — on the
+    /// server's side, so when the server took the request in, if that came later (<see cref="ProbeTrace.RequestTakenAfter"/>).
+    /// </summary>
     public TimeSpan? ConnectedAfter { get; init; }
 
     /// <summary>Not probed fairly, for a reason of this machine's own (<see cref="NotJudged"/>).</summary>

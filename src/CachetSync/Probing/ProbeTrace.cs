@@ -17,6 +17,7 @@ public sealed class ProbeTrace(TimeProvider time)
     private readonly long _started = time.GetTimestamp();
     private long? _resolved;
     private long? _connected;
+    private long? _requestTaken;
     private long? _tlsDone;
     private long? _headers;
     private long? _bodyDone;
@@ -30,7 +31,10 @@ public sealed class ProbeTrace(TimeProvider time)
     /// <summary>The probe's turn at the lookup and handshake, given back by the handler once they are done.</summary>
     public SetupGate.Turn? Turn { get; init; }
 
-    /// <summary>Told how long the connection took, as soon as it is made (the prober moves its deadline after a late one).</summary>
+    /// <summary>
+    /// Told how long the connection took, as soon as it is made (the prober moves its deadline after a late one), and
+    /// again if the server's side of it was made later still (<see cref="RequestTaken"/>).
+    /// </summary>
     public Action<TimeSpan>? WhenConnected { get; init; }
 
     public TimeSpan Elapsed => time.GetElapsedTime(_started);
@@ -38,6 +42,16 @@ public sealed class ProbeTrace(TimeProvider time)
     public TimeSpan? HeadersAfter => _headers is { } at ? time.GetElapsedTime(_started, at) : null;
 
     public TimeSpan? ConnectedAfter => _connected is { } at ? time.GetElapsedTime(_started, at) : null;
+
+    /// <summary>
+    /// When the server's kernel took the request in, if that was not at once: after a late connect whose last
+    /// handshake packet, and the request with it, met a full listen queue (see <see cref="TcpInfo"/>). Only then is
+    /// the connection made on the server's side; the server had no request to answer before it.
+    /// </summary>
+    public TimeSpan? RequestTakenAfter => _requestTaken is { } at ? time.GetElapsedTime(_started, at) : null;
+
+    /// <summary>Whether the server's kernel had not yet taken the request in when last looked at (see <see cref="RequestTakenAfter"/>).</summary>
+    public bool RequestWaiting { get; private set; }
 
     public void Resolved() => _resolved = time.GetTimestamp();
 
@@ -64,6 +78,25 @@ public sealed class ProbeTrace(TimeProvider time)
     {
         var at = time.GetTimestamp();
         _connected = at;
+        WhenConnected?.Invoke(time.GetElapsedTime(_started, at));
+    }
+
+    /// <summary>The server's kernel took the request in, late (see <see cref="RequestTakenAfter"/>): the prober moves its deadline as after a late connect.</summary>
+    /// <summary>
+    /// The server's kernel has not taken the request in: its side of the connection is not made yet, so the prober
+    /// moves its deadline as after a late connect, to a whole timeout from now.
+    /// </summary>
+    public void RequestWaits()
+    {
+        RequestWaiting = true;
+        WhenConnected?.Invoke(Elapsed);
+    }
+
+    public void RequestTaken()
+    {
+        RequestWaiting = false;
+        var at = time.GetTimestamp();
+        _requestTaken = at;
         WhenConnected?.Invoke(time.GetElapsedTime(_started, at));
     }
 

@@ -165,6 +165,37 @@ public sealed class OwnLoadTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_the_server_took_in_only_after_its_connect_gets_a_whole_timeout_from_then_or_is_not_judged()
+    {
+        using var queue = FullListenQueue.Start();
+        // Bound 6 s. The connects come after ~1 s or later; one request waits in the queue, and of the others, those
+        // whose SYN got through together with it are dropped with their handshake's last packet: they reach the server
+        // only at a retransmission after the 2.5 s hold. (Which of the four does which is the kernel's timing; each
+        // kind of server is held to its own rule.)
+        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(4));
+        using var services = ProberFactory.Services(settings);
+        ServerSettings[] servers = [queue.ServerAt("/edge-a", 1), queue.ServerAt("/edge-b", 2), queue.ServerAt("/edge-c", 3), queue.ServerAt("/edge-d", 4)];
+
+        var probing = Prober(services, settings).ProbeAllAsync(servers, CancellationToken.None);
+        var arrived = await queue.HoldThenNeverAnswerAsync(probing, TimeSpan.FromMilliseconds(2500));
+        var results = await probing;
+
+        for (var i = 0; i < servers.Length; i++)
+        {
+            var path = servers[i].Url.AbsolutePath;
+            var result = results[i];
+            if (result.Kind == ProbeKind.Timeout && arrived.TryGetValue(path, out var request) && request.TakenLate)
+            {
+                // Not in the queue when the hold ended, so the kernel had not taken it in: the server had it from its arrival only.
+                (result.Latency - (request.At - TimeSpan.FromMilliseconds(150))).Should().BeGreaterThanOrEqualTo(settings.Timeout,
+                    $"{path} is judged a timeout only after a whole timeout with its request ({result.Detail}; its request came at {request.At.TotalMilliseconds:0} ms)");
+            }
+
+            (result.Kind == ProbeKind.Timeout || result.IsNotJudged).Should().BeTrue($"{path}: the server never answers ({result.Kind}: {result.Detail})");
+        }
+    }
+
+    [Fact]
     public async Task A_connect_too_late_for_a_whole_timeout_within_the_cycle_s_bound_is_not_judged()
     {
         using var queue = FullListenQueue.Start();
