@@ -38,7 +38,8 @@ public sealed class SingleThreadFarm : ITargetFarm
     {
         _mix = mix;
         _certificate = certificate;
-        _stalls = new StallMeter(work => _loop.Post(_ => work(), null));
+        // A socket's completion comes through the thread pool, then the loop: both are measured.
+        _stalls = new StallMeter(work => ThreadPool.UnsafeQueueUserWorkItem(_ => _loop.Post(_ => work(), null), null));
         _loop.Start(() => AcceptLoopAsync(_http, tls: false));
         _loop.Start(() => AcceptLoopAsync(_https, tls: true));
     }
