@@ -31,7 +31,7 @@ public sealed class StallMeter : IDisposable
         _stamper.Start();
     }
 
-    /// <summary>The longest wait since the last call (less the tick itself), and a fresh start.</summary>
+    /// <summary>The longest wait since the last call, and a fresh start.</summary>
     public TimeSpan TakeWorst() => TimeSpan.FromTicks(Interlocked.Exchange(ref _worstTicks, 0));
 
     private void Stamp()
