@@ -115,8 +115,7 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
 
             var timedOut = ProbeResult.Failed(ProbeKind.Timeout, trace.HeadersAfter ?? trace.Elapsed, stalled) with
             {
-                // Made on the server's side only when it took the request in: not yet, if it still waits.
-                ConnectedAfter = trace.RequestWaiting ? trace.Elapsed : trace.RequestTakenAfter ?? trace.ConnectedAfter,
+                ConnectedAfter = trace.ServerConnectedAfter,
             };
             return WithTrace(timedOut, trace);
         }

@@ -20,7 +20,7 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
 
     /// <summary>
     /// For an HTTP probe that timed out: how long its connection took to be made (null: it never was) — on the
-    /// server's side, so when the server took the request in, if that came later (<see cref="ProbeTrace.RequestTakenAfter"/>).
+    /// server's side (<see cref="ProbeTrace.ServerConnectedAfter"/>): when the server took the request in, if that came later.
     /// </summary>
     public TimeSpan? ConnectedAfter { get; init; }
 

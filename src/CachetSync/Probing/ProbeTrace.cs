@@ -53,6 +53,12 @@ public sealed class ProbeTrace(TimeProvider time)
     /// <summary>Whether the server's kernel had not yet taken the request in when last looked at (see <see cref="RequestTakenAfter"/>).</summary>
     public bool RequestWaiting { get; private set; }
 
+    /// <summary>
+    /// When the connection was made on the server's side: when the server took the request in, if that came after
+    /// the connect; now, while the request still waits.
+    /// </summary>
+    public TimeSpan? ServerConnectedAfter => RequestWaiting ? Elapsed : RequestTakenAfter ?? ConnectedAfter;
+
     public void Resolved() => _resolved = time.GetTimestamp();
 
     public void Resolved(string host, IPAddress[] addresses)
@@ -74,14 +80,8 @@ public sealed class ProbeTrace(TimeProvider time)
         }
     }
 
-    public void Connected()
-    {
-        var at = time.GetTimestamp();
-        _connected = at;
-        WhenConnected?.Invoke(time.GetElapsedTime(_started, at));
-    }
+    public void Connected() => MarkConnected(ref _connected);
 
-    /// <summary>The server's kernel took the request in, late (see <see cref="RequestTakenAfter"/>): the prober moves its deadline as after a late connect.</summary>
     /// <summary>
     /// The server's kernel has not taken the request in: its side of the connection is not made yet, so the prober
     /// moves its deadline as after a late connect, to a whole timeout from now.
@@ -92,11 +92,18 @@ public sealed class ProbeTrace(TimeProvider time)
         WhenConnected?.Invoke(Elapsed);
     }
 
+    /// <summary>The server's kernel took the request in, late (see <see cref="RequestTakenAfter"/>): the prober moves its deadline as after a late connect.</summary>
     public void RequestTaken()
     {
         RequestWaiting = false;
+        MarkConnected(ref _requestTaken);
+    }
+
+    /// <summary>Marks now as the moment a side of the connection was made, and tells <see cref="WhenConnected"/>.</summary>
+    private void MarkConnected(ref long? moment)
+    {
         var at = time.GetTimestamp();
-        _requestTaken = at;
+        moment = at;
         WhenConnected?.Invoke(time.GetElapsedTime(_started, at));
     }
 
