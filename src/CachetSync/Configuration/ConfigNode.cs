@@ -54,6 +54,7 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
     /// <summary>Names the key as missing when it is absent (or blank): "is required", or what <paramref name="message"/> says.</summary>
     public void Require(string key, string message = "is required")
     {
+        Declared(key);
         if (Text(key) is null)
         {
             Problem(key, message);
@@ -62,9 +63,9 @@ public sealed class ConfigNode(ConfigTree? tree, string path, List<ConfigProblem
 
     public string? String(string key) => Noted(key, KeyCatalog.Text).Text(key);
 
+    /// <summary>The key's trimmed value; every caller has checked the key is declared (<see cref="Noted(string, string, IReadOnlyList{string}?)"/>, <see cref="Require"/>).</summary>
     private string? Text(string key)
     {
-        Declared(key);
         var value = tree?.Child(key)?.Value;
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
