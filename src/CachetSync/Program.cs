@@ -11,6 +11,7 @@ using CachetSync.Scheduling;
 using CachetSync.State;
 using CachetSync.Sync;
 using CachetSync.Telemetry;
+using CachetSync.Witness;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,6 +71,11 @@ public static class Program
             return await ComponentListing.RunAsync(host.Services.GetRequiredService<CachetVersion>(), commandLine.Output, environment, stopping);
         }
 
+        if (commandLine.Witness)
+        {
+            return await RunWitnessAsync(host, settings, environment, stopping);
+        }
+
         if (settings.Cachet.SendsTokenInClear)
         {
             host.Services.GetRequiredService<ILogger<CachetSyncSettings>>().LogWarning(
@@ -102,6 +108,21 @@ public static class Program
         return onceExit;
     }
 
+    /// <summary>A witness serves until stopped; a listen address it cannot bind is a configuration error.</summary>
+    private static async Task<int> RunWitnessAsync(IHost host, CachetSyncSettings settings, RunEnvironment environment, CancellationToken stopping)
+    {
+        try
+        {
+            await host.RunAsync(stopping);
+            return CycleSummary.ExitApplied;
+        }
+        catch (Exception ex) when (HealthEndpoint.ListenFailure(ex) is { } failure)
+        {
+            await environment.Error.WriteLineAsync($"cachetsync: cannot listen on {settings.Witness.Listen} (Witness.Listen): {failure.Message}");
+            return CycleSummary.ExitInvalidConfiguration;
+        }
+    }
+
     /// <summary>
     /// Reads and validates the configuration, and builds the host from it. Its own method so the configuration tree
     /// (at 10 000 servers, megabytes of dictionaries and strings) is garbage once the settings are read, instead of
@@ -123,7 +144,8 @@ public static class Program
         // Validate everything before any network call: a half-valid configuration never touches Cachet.
         // Listing components only reads, so like a dry run it needs no token.
         var (settings, problems) = SettingsReader.Read(
-            configuration.Tree, commandLine.DryRun || commandLine.ListComponents, commandLine.Once, requireServers: !commandLine.ListComponents);
+            configuration.Tree, commandLine.DryRun || commandLine.ListComponents, commandLine.Once, requireServers: !commandLine.ListComponents,
+            witness: commandLine.Witness);
         // The OTEL_* variables configure CachetSync too: their problems are named in the same list, in the same run.
         var allProblems = problems.Concat((environment.Otlp ?? OtlpVariables.None).Problems()).ToList();
         if (settings is null || allProblems.Count > 0)
@@ -217,13 +239,18 @@ public static class Program
             .Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout)
             .AddSingleton(settings)
             .AddSingleton(environment.Time ?? TimeProvider.System)
-            .AddTelemetry(settings, otlp, worker: !commandLine.Once, Version)
+            .AddTelemetry(settings, otlp, worker: !commandLine.Once && !commandLine.Witness, Version)
             .AddProbing(settings.Probe)
             .AddReports(settings.Reports)
             .AddCachet(settings.Cachet)
             .AddSync(settings);
 
-        if (!commandLine.Once)
+        if (commandLine.Witness)
+        {
+            builder.Services.AddHostedService(provider => new WitnessServer(
+                settings, provider.GetRequiredService<ServerProber>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<WitnessServer>>()));
+        }
+        else if (!commandLine.Once)
         {
             var exit = new WorkerExit();
             builder.Services.AddSingleton(exit);

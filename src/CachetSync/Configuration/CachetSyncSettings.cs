@@ -29,4 +29,7 @@ public sealed record CachetSyncSettings(
     public GuardSettings Guard { get; init; } = GuardSettings.Default;
 
     public HeartbeatSettings Heartbeat { get; init; } = HeartbeatSettings.Off;
+
+    /// <summary>What a <c>--witness</c> instance serves; a writer ignores it.</summary>
+    public WitnessSettings Witness { get; init; } = WitnessSettings.None;
 }

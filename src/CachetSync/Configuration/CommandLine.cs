@@ -10,7 +10,7 @@ namespace CachetSync.Configuration;
 /// </summary>
 public sealed record CommandLine(
     string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version, OutputFormat Output = OutputFormat.Table, bool ListComponents = false,
-    Sync.Shard? Shard = null)
+    Sync.Shard? Shard = null, bool Witness = false)
 {
     /// <summary>The help text: the usage line and each option's description are the options' own.</summary>
     public static string Usage => BuildUsage();
@@ -35,6 +35,9 @@ public sealed record CommandLine(
 
     private static readonly Option<bool> ListComponentsOption = Flag("--list-components",
         "print every Cachet component (id, name, group, status) and exit: a help for\nwriting Servers; needs Cachet.BaseUrl, not the token");
+
+    private static readonly Option<bool> WitnessOption = Flag("--witness",
+        "be a witness: answer writers' signed questions about the configured servers\n(Witness.Listen, Witness.Token); writes nothing to Cachet");
 
     private static readonly RootCommand Root = CreateRoot();
 
@@ -62,6 +65,11 @@ public sealed record CommandLine(
             return (null, result.Errors[0].Message, null);
         }
 
+        if (result.GetValue(WitnessOption) && (result.GetValue(OnceOption) || result.GetValue(DryRunOption) || result.GetValue(ListComponentsOption)))
+        {
+            return (null, "--witness serves until stopped and writes nothing: it takes no --once, --dry-run or --list-components", null);
+        }
+
         return (new CommandLine(
             result.GetValue(ConfigOption),
             result.GetValue(OnceOption),
@@ -70,7 +78,8 @@ public sealed record CommandLine(
             Given<VersionOption>(result),
             result.GetValue(OutputOption) ?? OutputFormat.Table,
             result.GetValue(ListComponentsOption),
-            result.GetValue(ShardOption)), null, null);
+            result.GetValue(ShardOption),
+            result.GetValue(WitnessOption)), null, null);
     }
 
     /// <summary>
@@ -124,7 +133,7 @@ public sealed record CommandLine(
         // The values as written in the docs, not the enum's names.
         OutputOption.CompletionSources.Clear();
         OutputOption.CompletionSources.Add("table", "json");
-        return new RootCommand("cachetsync") { ConfigOption, OnceOption, DryRunOption, OutputOption, ShardOption, ListComponentsOption };
+        return new RootCommand("cachetsync") { ConfigOption, OnceOption, DryRunOption, OutputOption, ShardOption, ListComponentsOption, WitnessOption };
     }
 
     private static Option<bool> Flag(string name, string description) => new(name) { Arity = ArgumentArity.Zero, Description = description };

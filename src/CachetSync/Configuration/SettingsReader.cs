@@ -9,7 +9,7 @@ public static class SettingsReader
     public static readonly string[] ForeignSections = ["Logging", "$schema"];
 
     public static readonly string[] Sections =
-        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics", "Shards", "Telemetry", "Guard", "Heartbeat"];
+        ["Cachet", "Schedule", "Probe", "Reports", "Thresholds", "Servers", "ShutdownTimeout", "Damping", "State", "Incidents", "Metrics", "Shards", "Telemetry", "Guard", "Heartbeat", "Witness"];
 
     /// <summary>The keys an environment variable may name without a "__" (e.g. CACHETSYNC_ShutdownTimeout).</summary>
     public static IReadOnlyCollection<string> TopLevelKeys { get; } = [.. Sections, .. ForeignSections];
@@ -18,8 +18,9 @@ public static class SettingsReader
     /// <param name="once">One cycle per process (--once): whatever must be remembered between cycles needs a state file.</param>
     /// <param name="requireServers">A cycle will run (not --list-components): without a server it would do nothing.</param>
     /// <param name="catalog">Told every key read, with its kind and bounds (see <see cref="KeyCatalog"/>).</param>
+    /// <param name="witness">Run as a witness (--witness): Witness.Listen and Witness.Token needed, Cachet not.</param>
     public static (CachetSyncSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(
-        ConfigTree configuration, bool dryRun, bool once = false, bool requireServers = false, KeyCatalog? catalog = null)
+        ConfigTree configuration, bool dryRun, bool once = false, bool requireServers = false, KeyCatalog? catalog = null, bool witness = false)
     {
         var problems = new List<ConfigProblem>();
         var root = new ConfigNode(configuration, "", problems, catalog);
@@ -41,6 +42,7 @@ public static class SettingsReader
         var telemetry = TelemetrySettings.Read(root.Child("Telemetry"));
         var guard = GuardSettings.Read(root.Child("Guard"));
         var heartbeat = HeartbeatSettings.Read(root.Child("Heartbeat"));
+        var witnessSettings = WitnessSettings.Read(root.Child("Witness"));
 
         var shards = root.Int("Shards", 1, Sync.Shard.MaxCount) ?? 1;
         var settings = new CachetSyncSettings(cachet, schedule, probe, reports, servers, shutdownTimeout, damping, state, incidents, metrics, templates, shards)
@@ -48,8 +50,14 @@ public static class SettingsReader
             Telemetry = telemetry,
             Guard = guard,
             Heartbeat = heartbeat,
+            Witness = witnessSettings,
         };
-        RunRequirements.Check(settings, root, dryRun, once, requireServers);
+        RunRequirements.Check(settings, root, dryRun || witness, once, requireServers);
+        if (witness)
+        {
+            root.Child("Witness").Require("Listen", "is required with --witness: where writers ask, e.g. 0.0.0.0:9470");
+            root.Child("Witness").Require("Token", "is required with --witness (set CACHETSYNC_Witness__Token): the writers' Guard.WitnessToken");
+        }
 
         return problems.Count == 0 ? (settings, problems) : (null, problems);
     }

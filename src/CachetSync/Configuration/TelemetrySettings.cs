@@ -33,7 +33,7 @@ public sealed record TelemetrySettings(TelemetrySettings.ListenAddress? Promethe
         return new TelemetrySettings(prometheus.Read<ListenAddress>("Listen", ParseListen));
     }
 
-    private static (ListenAddress?, string?) ParseListen(string text)
+    public static (ListenAddress?, string?) ParseListen(string text)
     {
         var colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)

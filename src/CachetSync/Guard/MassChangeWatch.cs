@@ -7,7 +7,9 @@ namespace CachetSync.Guard;
 /// <summary>
 /// One cycle's plans passing the mass-change guard on their way to the writer. Every plan goes on at once, except,
 /// while the guard watches, a write to a worse status: it waits until the share still to come cannot make a mass
-/// change, or until the last probe is in and <see cref="MassChangeGuard.DecideAsync"/> has weighed them all.
+/// change, or until the last probe is in and <see cref="MassChangeGuard.DecideAsync"/> has weighed them all. A write a
+/// witness vantage point confirmed (<see cref="PlannedServer.Confirmed"/>) is no longer this machine's word alone: it
+/// goes on at once and counts for the judged only.
 /// </summary>
 public sealed class MassChangeWatch(
     MassChangeGuard guard, bool watches, IReadOnlyList<ServerSettings> servers, CyclePlanner planner, ReportCounts? counts, bool dryRun,
@@ -21,19 +23,21 @@ public sealed class MassChangeWatch(
         var enabled = servers.Count(server => server.Enabled);
         var watching = watches;
         var held = new List<PlannedServer>();
-        var (seen, judged) = (0, 0);
+        var (seen, judged, recent) = (0, 0, 0);
         await foreach (var planned in plans)
         {
             seen++;
             judged += planned.Plan.HasDesired && planned.Plan.Action != SyncAction.Disabled ? 1 : 0;
-            if (!watching || !MassChangeGuard.Worsens(planned.Plan))
+            var worsens = watching && MassChangeGuard.Worsens(planned.Plan) && !planned.Confirmed;
+            recent += watching && !worsens && guard.WorsenedRecently(planned.Plan) ? 1 : 0;
+            if (!worsens)
             {
                 yield return planned;
                 continue;
             }
 
             held.Add(planned);
-            if (guard.CannotTrip(held.Count, seen, servers.Count, enabled))
+            if (guard.CannotTrip(held.Count + recent, seen, servers.Count, enabled))
             {
                 watching = false;
                 foreach (var released in held)
@@ -51,7 +55,7 @@ public sealed class MassChangeWatch(
             yield break;
         }
 
-        var (report, decided) = await guard.DecideAsync(held, judged, servers, planner, counts, dryRun, stopping);
+        var (report, decided) = await guard.DecideAsync(held, recent, judged, servers, planner, counts, dryRun, stopping);
         Report = report;
         foreach (var planned in decided)
         {

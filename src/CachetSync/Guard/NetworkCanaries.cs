@@ -5,8 +5,11 @@ namespace CachetSync.Guard;
 
 /// <summary>
 /// <c>Guard.Canaries</c>: a few targets outside the fleet (the gateway, the Cachet host, a public resolver), probed
-/// with the fleet's own prober. Any answer at all — an HTTP error included — proves this machine can reach the
-/// network; none answering means the prober itself is cut off, and nothing it saw says anything about the servers.
+/// with the fleet's own prober. Any answer at all proves this machine can reach the network: an HTTP error, a TLS
+/// handshake that fails on the certificate, a refused connection or a reset all came back from the canary's host.
+/// Only nothing coming back (a timeout, an unreachable network, a dead resolver) means the prober itself is cut off,
+/// and then nothing it saw says anything about the servers. An answering canary proves only that: it says nothing
+/// about this machine's path to the fleet, so it never confirms a mass change (<see cref="MassChangeGuard"/>).
 /// </summary>
 public sealed class NetworkCanaries(GuardSettings settings, ServerProber prober)
 {
@@ -24,13 +27,13 @@ public sealed class NetworkCanaries(GuardSettings settings, ServerProber prober)
         using var answered = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var results = await prober.ProbeAllAsync(settings.Canaries, answered.Token, (_, result) =>
         {
-            if (result.Kind == ProbeKind.Ok)
+            if (Answered(result))
             {
                 answered.Cancel();
             }
         });
 
-        if (stopping.IsCancellationRequested || results.Any(result => result.Kind == ProbeKind.Ok))
+        if (stopping.IsCancellationRequested || results.Any(Answered))
         {
             return null;
         }
@@ -38,4 +41,8 @@ public sealed class NetworkCanaries(GuardSettings settings, ServerProber prober)
         var failures = settings.Canaries.Zip(results, (canary, result) => $"`{canary.Name}` {result.Kind} ({result.Detail})");
         return $"this machine cannot reach the network: canary {string.Join(", ", failures)}";
     }
+
+    /// <summary>Something came back from the canary's host: the network carried a packet there and back.</summary>
+    public static bool Answered(ProbeResult result) =>
+        result.Kind is ProbeKind.Ok or ProbeKind.TlsFailure or ProbeKind.ConnectionRefused or ProbeKind.ConnectionReset or ProbeKind.ProtocolError;
 }

@@ -19,7 +19,8 @@ public sealed record SummaryDocument(
     SummaryTotals Totals,
     IReadOnlyList<ServerDocument> Servers,
     GuardDocument? Guard,
-    string? ReportsUnavailable);
+    string? ReportsUnavailable,
+    string? Witnesses);
 
 /// <summary>What the guard did, when it acted: <c>held</c> statuses, the <c>cause</c> and <c>reason</c>, the <c>witness</c> that let a mass change through.</summary>
 public sealed record GuardDocument(bool Held, string Cause, string Reason, string? Witness);
@@ -30,7 +31,7 @@ public sealed record GuardDocument(bool Held, string Cause, string Reason, strin
 /// </summary>
 public sealed record SummaryTotals(
     int Servers, int ProbesFailed, int Unchanged, int Updated, int DryRun, int Failed, int Skipped, int Damped, int Held, int Disabled, int Maintenance, int Guarded,
-    int NotJudged);
+    int Unconfirmed, int NotJudged);
 
 /// <summary>One server's row of the JSON summary.</summary>
 public sealed record ServerDocument(

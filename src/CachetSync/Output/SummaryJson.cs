@@ -30,10 +30,12 @@ public static class SummaryJson
             summary.Count(SyncAction.Disabled),
             summary.Count(SyncAction.Maintenance),
             summary.Count(SyncAction.Guarded),
+            summary.Count(SyncAction.Unconfirmed),
             summary.NotJudged),
         [.. summary.Servers.Select(Server)],
         summary.Guard is { } guard ? new GuardDocument(guard.Held, guard.Cause.ToString(), guard.Reason, guard.Witness) : null,
-        summary.ReportsUnavailable);
+        summary.ReportsUnavailable,
+        summary.Witnesses);
 
     private static ServerDocument Server(ServerOutcome server) => new(
         server.Server,

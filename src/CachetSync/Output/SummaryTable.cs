@@ -14,7 +14,7 @@ public static class SummaryTable
 
     /// <summary>What needs attention first: writes made and failed, then what was left as it was.</summary>
     private static readonly SyncAction[] TotalsOrder =
-        [SyncAction.Updated, SyncAction.Failed, SyncAction.Guarded, SyncAction.DryRun, SyncAction.Skipped, SyncAction.Maintenance, SyncAction.Held, SyncAction.Damped, SyncAction.Unchanged, SyncAction.Disabled];
+        [SyncAction.Updated, SyncAction.Failed, SyncAction.Guarded, SyncAction.Unconfirmed, SyncAction.DryRun, SyncAction.Skipped, SyncAction.Maintenance, SyncAction.Held, SyncAction.Damped, SyncAction.Unchanged, SyncAction.Disabled];
 
     public static void Write(TextWriter output, CycleSummary summary)
     {
@@ -26,6 +26,11 @@ public static class SummaryTable
             output.WriteLine(guard.Held
                 ? $"Guard held this cycle: {guard.Reason}. Statuses stay as they are; see \"When CachetSync cannot see\" in docs/failure-behaviour.md."
                 : $"Guard: {guard.Reason}; written, confirmed by {guard.Witness}.");
+        }
+
+        if (summary.Witnesses is { } witnesses)
+        {
+            output.WriteLine($"Witnesses: {witnesses}.");
         }
 
         if (summary.NotJudged > 0)

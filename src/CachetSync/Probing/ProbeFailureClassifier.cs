@@ -29,6 +29,8 @@ public static class ProbeFailureClassifier
         {
             switch (inner)
             {
+                case OwnRouteRefusedException own:
+                    return (ProbeKind.NotProbed, own.Message);
                 case SocketException socket:
                     return FromSocketError(socket.SocketErrorCode);
                 case AuthenticationException tls:
@@ -48,6 +50,10 @@ public static class ProbeFailureClassifier
         SocketError.TooManyOpenSockets => (ProbeKind.NotProbed, "not probed: this machine has too many open files (EMFILE)"),
         SocketError.NoBufferSpaceAvailable => (ProbeKind.NotProbed, "not probed: this machine has no socket buffer space left (ENOBUFS)"),
         SocketError.AddressNotAvailable => (ProbeKind.NotProbed, "not probed: this machine has no local address or port left (EADDRNOTAVAIL)"),
+        // EACCES/EPERM (a prohibit route, a local firewall's drop), EINVAL (a blackhole route): no network sends these
+        // back, only this machine's own kernel refuses so, before a packet leaves.
+        SocketError.AccessDenied => (ProbeKind.NotProbed, "not probed: this machine's own kernel refused to send (EACCES/EPERM: a prohibit route or a local firewall)"),
+        SocketError.InvalidArgument => (ProbeKind.NotProbed, "not probed: this machine's own kernel refused to send (EINVAL: a blackhole route)"),
         SocketError.ConnectionRefused => (ProbeKind.ConnectionRefused, "connection refused"),
         SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
             => (ProbeKind.ConnectionReset, "connection reset"),

@@ -113,6 +113,11 @@ public static class ProbeHandler
             trace?.Connected();
             return new NetworkStream(socket, ownsSocket: true);
         }
+        catch (SocketException ex) when (OwnRoute.Refusal(ex, addresses) is { } own)
+        {
+            socket.Dispose();
+            throw own;
+        }
         catch
         {
             socket.Dispose();

@@ -254,10 +254,20 @@ public sealed class ServerProber(
 
     private static ProbeResult Stopped() => ProbeResult.Failed(ProbeKind.Stopped, TimeSpan.Zero, "stopped before the probe finished");
 
+    /// <summary>How the details of probes this machine's own kernel refused begin (<see cref="OwnRoute"/>, <see cref="ProbeFailureClassifier"/>).</summary>
+    private const string OwnKernel = "not probed: this machine's own";
+
     private void LogLocalFailures(ProbeResult[] results)
     {
         // ICMP that may not be sent, and probes measured only under lag, have messages of their own.
-        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted && !result.IsNotJudged);
+        var own = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail.StartsWith(OwnKernel, StringComparison.Ordinal));
+        if (own > 0)
+        {
+            logger.LogWarning("{Count} probes were refused by this machine's own routing or firewall before a packet left. Their statuses are left as they are", own);
+        }
+
+        var local = results.Count(result => result.Kind == ProbeKind.NotProbed && result.Detail != IcmpProber.NotPermitted && !result.IsNotJudged
+                                            && !result.Detail.StartsWith(OwnKernel, StringComparison.Ordinal));
         if (local > 0)
         {
             logger.LogWarning(

@@ -15,10 +15,12 @@ public sealed class TcpProber(ProbeSettings settings, TimeProvider time, SetupGa
         deadline.CancelAfter(giveUpAfter);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         var started = time.GetTimestamp();
+        System.Net.IPAddress[] addresses = [];
         try
         {
             // Looked up apart from the connect, so that a silent resolver is told from a silent server.
-            await socket.ConnectAsync(await gate.Lookups.AddressesOfAsync(url.IdnHost, deadline.Token), url.Port, deadline.Token);
+            addresses = await gate.Lookups.AddressesOfAsync(url.IdnHost, deadline.Token);
+            await socket.ConnectAsync(addresses, url.Port, deadline.Token);
             return ProbeResult.Answered(null, time.GetElapsedTime(started));
         }
         catch (LookupAbandonedException) when (!cancellationToken.IsCancellationRequested)
@@ -28,6 +30,10 @@ public sealed class TcpProber(ProbeSettings settings, TimeProvider time, SetupGa
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return ProbeResult.Failed(ProbeKind.Timeout, time.GetElapsedTime(started), $"no connect within {giveUpAfter.TotalSeconds:0.###} s");
+        }
+        catch (SocketException ex) when (OwnRoute.Refusal(ex, addresses) is { } own)
+        {
+            return ProbeResult.Failed(ProbeKind.NotProbed, time.GetElapsedTime(started), own.Message);
         }
         catch (SocketException ex)
         {

@@ -9,6 +9,7 @@ namespace CachetSync.State;
 /// <param name="OpenIncident">The id of the incident CachetSync opened for the component's outage, until it is Fixed.</param>
 /// <param name="SeenBeforeWrite">The component's change stamp (<c>updated_at</c>) as read just before the last write.</param>
 /// <param name="WritesNotKept">Cycles in a row that found the last write confirmed but not kept (see <see cref="Sync.ChangeGate"/>).</param>
+/// <param name="WorsenedAt">When CachetSync last wrote the component worse, until it writes it better: the mass-change guard's window.</param>
 public sealed record ComponentMemory(
     ComponentStatus? LastWritten = null,
     ComponentStatus? Pending = null,
@@ -16,7 +17,8 @@ public sealed record ComponentMemory(
     DateTimeOffset? HeldUntil = null,
     int? OpenIncident = null,
     string? SeenBeforeWrite = null,
-    int WritesNotKept = 0)
+    int WritesNotKept = 0,
+    DateTimeOffset? WorsenedAt = null)
 {
     public static ComponentMemory Empty { get; } = new();
 }

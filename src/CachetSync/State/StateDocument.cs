@@ -8,7 +8,7 @@ public sealed record StateDocument(int Version, Dictionary<string, StateEntry> C
 
 public sealed record StateEntry(
     ComponentStatus? LastWritten, ComponentStatus? Pending, int PendingCycles, DateTimeOffset? HeldUntil, int? OpenIncident,
-    string? SeenBeforeWrite = null, int WritesNotKept = 0);
+    string? SeenBeforeWrite = null, int WritesNotKept = 0, DateTimeOffset? WorsenedAt = null);
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,

@@ -24,6 +24,9 @@ public sealed record CycleSummary(
     /// <summary>Why the report source could not be read this cycle (statuses then rest on the probes alone); null when it was.</summary>
     public string? ReportsUnavailable { get; init; }
 
+    /// <summary>What the witnesses said this cycle (who answered, who could not be asked); null when none was asked.</summary>
+    public string? Witnesses { get; init; }
+
     public const int ExitApplied = 0;
     public const int ExitInvalidConfiguration = 1;
     public const int ExitCachetFailed = 2;
@@ -33,7 +36,8 @@ public sealed record CycleSummary(
     /// since then the page may no longer say what the servers do.
     /// </summary>
     public int ExitCode =>
-        CachetError is not null || (Stopped && !Worker) || Count(SyncAction.Failed) > 0 || Count(SyncAction.Guarded) > 0 ? ExitCachetFailed : ExitApplied;
+        CachetError is not null || (Stopped && !Worker) || Count(SyncAction.Failed) > 0 || Count(SyncAction.Guarded) > 0 || Count(SyncAction.Unconfirmed) > 0
+            ? ExitCachetFailed : ExitApplied;
 
     public int Count(SyncAction action) => Servers.Count(server => server.Action == action);
 

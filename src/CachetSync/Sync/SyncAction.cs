@@ -35,6 +35,12 @@ public enum SyncAction
     /// too many servers would get worse at once with no second witness.
     /// </summary>
     Guarded,
+
+    /// <summary>
+    /// Left as it is because a witness vantage point (<c>Guard.Witnesses</c>) saw the server healthy: this machine's
+    /// path to it is cut, the server is not down.
+    /// </summary>
+    Unconfirmed,
 }
 
 public static class SyncActions

@@ -37,6 +37,7 @@ public sealed class SyncCycle(
     Telemetry.CycleTelemetry telemetry,
     NetworkCanaries canaries,
     MassChangeGuard guard,
+    WitnessCheck witnesses,
     SelfComponent self,
     CachetVersion? cachet = null)
 {
@@ -77,9 +78,11 @@ public sealed class SyncCycle(
         var planner = new CyclePlanner(servers, _planner, counts, cachetRead.Components, cachetRead.Error, dryRun, startedAt);
         var plans = planner.PlanAsProbedAsync(probes.ResultsAsync(), () => _cachetReader.ReadMaintenanceAsync(cachetRead.Client!, stopping));
 
-        // 4. The guard: blind, nothing is written; watching, worsening writes wait and may need a witness.
+        // 4. The guard: blind, nothing is written; else the witnesses settle what only this machine saw worse, and the
+        //    mass-change guard holds the rest of a worsening too large to be the servers' own.
+        var witnessed = blind is null && witnesses.Asks ? witnesses.Pass(servers, stopping) : null;
         var watch = blind is null ? guard.Watch(servers, planner, counts, dryRun, stopping) : null;
-        var guarded = watch?.PassAsync(plans) ?? AllHeldAsync(plans, blind!);
+        var guarded = watch?.PassAsync(witnessed?.PassAsync(plans) ?? plans) ?? AllHeldAsync(plans, blind!);
 
         // 5. Write only what changed (nothing while another run holds the state).
         var done = await WriteAsync(cachetRead.Client, lockError is null ? guarded : NotWrittenAsync(guarded, lockError), servers.Count, stopping);
@@ -89,7 +92,7 @@ public sealed class SyncCycle(
         var plansDone = outcomes.ConvertAll(planned => planned.Plan);
         if (!dryRun && lockError is null)
         {
-            Remember(outcomes);
+            Remember(outcomes, startedAt);
             if (!stopping.IsCancellationRequested)
             {
                 await metrics.PostAsync(servers, plansDone, stopping);
@@ -98,7 +101,10 @@ public sealed class SyncCycle(
 
         var guardReport = blind is null ? watch!.Report : new GuardReport(true, GuardCause.Canaries, blind);
         await self.UpdateAsync(plansDone, guardReport, counts?.Unavailable, cachetRead, dryRun || lockError is not null, stopping);
-        return Summarize(plansDone, cachetRead.Error, guardReport, counts, startedAt, time.GetElapsedTime(started), dryRun, stopping);
+        return Summarize(plansDone, cachetRead.Error, guardReport, counts, startedAt, time.GetElapsedTime(started), dryRun, stopping) with
+        {
+            Witnesses = witnessed?.Said,
+        };
     }
 
     /// <summary>Cachet's components as read, each server's claim on them weighed (a component two servers claim is refused).</summary>
@@ -164,9 +170,9 @@ public sealed class SyncCycle(
             : planned;
 
     /// <summary>Keeps what the gate decided, and what Cachet confirmed, for the next cycle; then saves the state.</summary>
-    private void Remember(IReadOnlyList<PlannedServer> outcomes)
+    private void Remember(IReadOnlyList<PlannedServer> outcomes, DateTimeOffset now)
     {
-        foreach (var (_, outcome, memory) in outcomes)
+        foreach (var (_, outcome, memory, _) in outcomes)
         {
             if (memory is null || outcome.ComponentId is not { } id)
             {
@@ -176,7 +182,8 @@ public sealed class SyncCycle(
             switch (outcome.Action)
             {
                 case SyncAction.Updated:
-                    state.Current.Set(id, ChangeGate.Written(memory, outcome.Desired.Status));
+                    var worsened = MassChangeGuard.IsWorse(outcome) ? now : (DateTimeOffset?)null;
+                    state.Current.Set(id, ChangeGate.Written(memory, outcome.Desired.Status) with { WorsenedAt = worsened });
                     break;
                 case SyncAction.Unchanged or SyncAction.Damped or SyncAction.Held:
                     state.Current.Set(id, memory);

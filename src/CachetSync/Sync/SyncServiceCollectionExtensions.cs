@@ -5,6 +5,7 @@ using CachetSync.Probing;
 using CachetSync.Reports;
 using CachetSync.State;
 using CachetSync.Telemetry;
+using CachetSync.Witness;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -30,16 +31,29 @@ public static class SyncServiceCollectionExtensions
         .AddSingleton(provider => new MassChangeGuard(
             settings.Guard,
             provider.GetRequiredService<ServerProber>(),
-            provider.GetRequiredService<NetworkCanaries>(),
             provider.GetRequiredService<ReportReader>(),
             provider.GetRequiredService<StateStore>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<MassChangeGuard>>()))
+        .AddSingleton(provider => new WitnessClient(
+            settings.Guard, settings.Probe, provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<WitnessClient>>()))
+        .AddSingleton(provider => new WitnessCheck(settings.Guard, provider.GetRequiredService<WitnessClient>(), provider.GetRequiredService<ILogger<WitnessCheck>>()))
         .AddSingleton(provider => new SelfComponent(settings.Guard, provider.GetRequiredService<ILogger<SelfComponent>>()))
         .AddSingleton(provider => new Heartbeat(
             settings.Heartbeat, provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<CycleTelemetry>(), provider.GetRequiredService<ILogger<Heartbeat>>()))
         .AddSingleton<SyncCycle>()
-        .AddHeartbeatClient(settings.Heartbeat);
+        .AddHeartbeatClient(settings.Heartbeat)
+        .AddWitnessClient();
+
+    /// <summary>The witnesses' client: no redirects (a signed question goes where it was sent), no logged URLs or headers.</summary>
+    private static IServiceCollection AddWitnessClient(this IServiceCollection services)
+    {
+        services.AddHttpClient(WitnessClient.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllLoggers();
+        return services;
+    }
 
     /// <summary>The heartbeat's own client: its own timeout, no redirects (the URL is the check's key), no logged URL.</summary>
     private static IServiceCollection AddHeartbeatClient(this IServiceCollection services, HeartbeatSettings heartbeat)
