@@ -26,7 +26,7 @@ public sealed class WitnessClient(GuardSettings guard, ProbeSettings probe, IHtt
 
     private async Task<WitnessReply> AskOneAsync(Uri witness, byte[] body, CancellationToken stopping)
     {
-        var label = witness.Host;
+        var label = witness.Authority;
         var token = guard.WitnessToken!.Reveal();
         var signature = WitnessSignature.SignQuestion(token, time.GetUtcNow(), body);
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(stopping);

@@ -42,7 +42,9 @@ public sealed class GuardSettingsTests
         var (_, problems) = Read("""
             {
               "Guard": { "Canaries": ["ftp://x.example", "tcp://no-port.example", { "Url": "x" }], "MaxWorseningShare": 1.5, "MinServers": 0,
-                         "ConfirmAfter": "1h", "WriteHeldAfter": 0, "SelfComponentId": 1, "Canary": [] },
+                         "ConfirmAfter": "1h", "WriteHeldAfter": 0, "SelfComponentId": 1, "Canary": [],
+                         "Window": "2d", "Witnesses": ["ftp://w.example", "https://user:pw@w.example"] },
+              "Witness": { "Listen": "w.example:9470", "Token": "short" },
               "Heartbeat": { "Url": "hc-ping.com/abc", "Style": "Cronitor", "Timeout": "5m" },
               "Servers": [ { "Name": "a", "Url": "http://a.example", "ComponentId": 1 } ]
             }
@@ -57,7 +59,12 @@ public sealed class GuardSettingsTests
             "Guard.ConfirmAfter: \"1h\" is out of range (0s to 10m)",
             "Guard.WriteHeldAfter: 0 is out of range (1 to 1000)",
             "Guard.SelfComponentId: 1 is also the component of server \"a\": CachetSync's own health needs a component of its own",
-            "Guard.Canary: unknown key (known keys: Enabled, Canaries, MaxWorseningShare, MinServers, ConfirmAfter, WriteHeldAfter, SelfComponentId)",
+            "Guard.Canary: unknown key (known keys: Enabled, Canaries, MaxWorseningShare, MinServers, ConfirmAfter, WriteHeldAfter, SelfComponentId, Window, Witnesses, WitnessToken)",
+            "Guard.Window: \"2d\" is out of range (0s to 1d)",
+            "Guard.Witnesses[0]: \"ftp://w.example\" is not an http or https URL (e.g. https://witness-us.example.net:9470)",
+            "Guard.Witnesses[1]: must not hold credentials: the witness token goes in Guard.WitnessToken",
+            "Witness.Listen: \"w.example\" is not an IP address: use one (e.g. 127.0.0.1), or 0.0.0.0 for every address",
+            "Witness.Token: must be at least 16 characters (a random secret, e.g. openssl rand -hex 32)",
             "Heartbeat.Url: is not an absolute http(s) URL (e.g. https://hc-ping.com/<uuid>)",
             "Heartbeat.Style: \"Cronitor\" is not one of Healthchecks, UptimeKumaPush, Plain",
             "Heartbeat.Timeout: \"5m\" is out of range (0s to 1m)");

@@ -13,8 +13,8 @@ public sealed class CanaryTests : GuardProgramTest
     public async Task No_canary_answering_writes_nothing_and_exits_2_naming_each_canary()
     {
         var servers = Fleet(4, _ => Closed);
-        var refusing = $"tcp://127.0.0.1:{Loopback.RefusedPort}";
-        var guard = new JsonObject { ["Canaries"] = new JsonArray(refusing, Closed + "/ping") };
+        var (first, second) = (Silent("/silent-1"), Silent("/silent-2"));
+        var guard = new JsonObject { ["Canaries"] = new JsonArray(first, second) };
 
         var (exit, summary) = await RunOnceAsync(Config(servers, guard));
 
@@ -25,10 +25,10 @@ public sealed class CanaryTests : GuardProgramTest
         held.GetProperty("held").GetBoolean().Should().BeTrue();
         held.GetProperty("cause").GetString().Should().Be("Canaries");
         held.GetProperty("reason").GetString().Should()
-            .Contain("cannot reach the network").And.Contain($"`{refusing}` ConnectionRefused").And.Contain($"`{Closed}/ping` ConnectionRefused");
+            .Contain("cannot reach the network").And.Contain($"`{first}` Timeout").And.Contain($"`{second}` Timeout");
         summary.GetProperty("servers")[0].GetProperty("probe").GetString().Should().Be("NotProbed");
         Run.Logs.Lines.Count(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("cannot reach the network")).Should().Be(1, "one warning, not one per server");
-        Targets.LogEntries.Should().BeEmpty();
+        summary.GetProperty("servers").EnumerateArray().Select(server => server.GetProperty("probe").GetString()).Should().AllBe("NotProbed", "no server was probed");
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class CanaryTests : GuardProgramTest
         // Any answer proves the network: a canary answering 404 counts.
         Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(404));
         var servers = Fleet(3, _ => Closed);
-        var guard = new JsonObject { ["Canaries"] = new JsonArray($"tcp://127.0.0.1:{Loopback.RefusedPort}", Targets.Urls[0] + "/canary") };
+        var guard = new JsonObject { ["Canaries"] = new JsonArray(Silent(), Targets.Urls[0] + "/canary") };
 
         var (exit, summary) = await RunOnceAsync(Config(servers, guard));
 
@@ -52,7 +52,7 @@ public sealed class CanaryTests : GuardProgramTest
     {
         Cachet.WithComponent(42, "CachetSync monitoring", status: 1);
         var servers = Fleet(2, _ => Closed);
-        var blind = new JsonObject { ["Canaries"] = new JsonArray(Closed + "/ping"), ["SelfComponentId"] = 42 };
+        var blind = new JsonObject { ["Canaries"] = new JsonArray(Silent()), ["SelfComponentId"] = 42 };
 
         var (exit, _) = await RunOnceAsync(Config(servers, blind));
 
@@ -70,17 +70,40 @@ public sealed class CanaryTests : GuardProgramTest
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_thousand_dark_servers_are_written_in_one_cycle_only_when_a_canary_answers(bool canaryAnswers)
+    public async Task A_thousand_dark_servers_without_a_witness_are_held_whether_or_not_a_canary_answers(bool canaryAnswers)
     {
+        // A canary answering proves this machine has a network, not that its path to the fleet is whole.
         Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
-        var canary = canaryAnswers ? Targets.Urls[0] + "/canary" : Closed + "/canary";
+        var canary = canaryAnswers ? Targets.Urls[0] + "/canary" : Silent();
         var guard = new JsonObject { ["Canaries"] = new JsonArray(canary), ["ConfirmAfter"] = "200ms" };
 
         var (exit, summary) = await RunOnceAsync(Config(Fleet(1000, _ => Closed), guard));
 
-        exit.Should().Be(canaryAnswers ? 0 : 2);
-        Cachet.Puts().Should().HaveCount(canaryAnswers ? 1000 : 0);
-        summary.GetProperty("totals").GetProperty(canaryAnswers ? "updated" : "guarded").GetInt32().Should().Be(1000);
+        exit.Should().Be(2);
+        Cachet.Puts().Should().BeEmpty();
+        summary.GetProperty("totals").GetProperty("guarded").GetInt32().Should().Be(1000);
         summary.GetProperty("guard").GetProperty("cause").GetString().Should().Be(canaryAnswers ? "MassChange" : "Canaries");
+    }
+
+    [Theory]
+    [InlineData("refused")]
+    [InlineData("certificate for another name")]
+    [InlineData("HTTP 503")]
+    public async Task Any_answer_from_a_canary_proves_the_network(string answer)
+    {
+        using var https = new SelfSignedHttpsServer();
+        Targets.Given(Request.Create().WithPath("/busy").UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        var canary = answer switch
+        {
+            "refused" => $"tcp://127.0.0.1:{Loopback.RefusedPort}",
+            "certificate for another name" => https.Url,
+            _ => Targets.Urls[0] + "/busy",
+        };
+
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(3, _ => Closed), new JsonObject { ["Canaries"] = new JsonArray(canary) }));
+
+        exit.Should().Be(0, $"a canary that answered ({answer}) shows this machine can reach the network");
+        Cachet.Puts().Select(put => put.Id).Should().BeEquivalentTo([1, 2, 3]);
+        summary.GetProperty("guard").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CachetSync.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace CachetSync.Tests.Guard;
 
@@ -15,6 +17,16 @@ public abstract class GuardProgramTest : LoopbackProgramTest
     protected static readonly string Closed = $"http://127.0.0.1:{Loopback.RefusedPort}";
 
     protected string State => Path.Combine(Run.WorkDirectory, "state.json");
+
+    /// <summary>
+    /// A canary from which nothing comes back in a probe timeout (the connection is taken, no answer follows): what a
+    /// cut-off machine sees. A refused connection would be an answer: the canary's host sent it.
+    /// </summary>
+    protected string Silent(string path = "/silent")
+    {
+        Targets.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(30)));
+        return Targets.Urls[0] + path;
+    }
 
     protected JsonArray Fleet(int count, Func<int, string> url, int status = 1)
     {

@@ -59,7 +59,7 @@ public sealed class HeartbeatTests : GuardProgramTest
     public async Task Uptime_Kuma_style_replaces_the_sample_query_with_status_message_and_ping()
     {
         var servers = Fleet(1, _ => Closed);
-        var (exit, _) = await RunOnceAsync(With(Config(servers, new JsonObject { ["Canaries"] = new JsonArray(Closed) }), "UptimeKumaPush", $"/api/push/{Key}?status=up&msg=OK&ping="));
+        var (exit, _) = await RunOnceAsync(With(Config(servers, new JsonObject { ["Canaries"] = new JsonArray(Silent()) }), "UptimeKumaPush", $"/api/push/{Key}?status=up&msg=OK&ping="));
 
         exit.Should().Be(2);
         var ping = _checks.LogEntries.Should().ContainSingle().Subject.RequestMessage;
@@ -74,7 +74,7 @@ public sealed class HeartbeatTests : GuardProgramTest
     {
         var config = Config(Fleet(1, _ => Targets.Urls[0] + "/ok"));
         (await RunOnceAsync(With(config, "Plain"))).ExitCode.Should().Be(0);
-        var blind = Config(Fleet(1, _ => Targets.Urls[0] + "/ok"), new JsonObject { ["Canaries"] = new JsonArray(Closed) });
+        var blind = Config(Fleet(1, _ => Targets.Urls[0] + "/ok"), new JsonObject { ["Canaries"] = new JsonArray(Silent()) });
         (await RunOnceAsync(With(blind, "Plain"))).ExitCode.Should().Be(2);
 
         Pings().Should().Equal($"GET /ping/{Key}");

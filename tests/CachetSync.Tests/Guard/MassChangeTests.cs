@@ -58,17 +58,84 @@ public sealed class MassChangeTests : GuardProgramTest
     }
 
     [Fact]
-    public async Task A_canary_answering_confirms_a_real_mass_outage_within_the_cycle()
+    public async Task A_canary_answering_is_no_witness_for_a_mass_change()
     {
+        // A route cut to most of the fleet leaves the gateway answering: that proves a network, not the path to the fleet.
         Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
 
         var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Closed), Guard(canaries: [Targets.Urls[0] + "/canary"])));
 
+        exit.Should().Be(2);
+        Cachet.Puts().Should().BeEmpty();
+        summary.GetProperty("guard").GetProperty("held").GetBoolean().Should().BeTrue();
+        summary.GetProperty("guard").GetProperty("reason").GetString().Should().Contain("no witness or members' reports confirm it");
+    }
+
+    [Fact]
+    public async Task With_canaries_configured_members_reports_rising_still_confirm_a_mass_outage()
+    {
+        Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WillSetStateTo("rising")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
+        var rising = new JsonObject();
+        for (var i = 1; i <= Size; i++)
+        {
+            rising[$"edge-{i}"] = 3;
+        }
+
+        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WhenStateIs("rising")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody(rising.ToJsonString()));
+        var reports = new JsonObject { ["Source"] = "Http", ["Url"] = Targets.Urls[0] + "/reports" };
+
+        var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Closed), Guard(canaries: [Targets.Urls[0] + "/canary"]), reports));
+
         exit.Should().Be(0);
         Cachet.Puts().Should().HaveCount(Size);
-        summary.GetProperty("guard").GetProperty("held").GetBoolean().Should().BeFalse();
-        summary.GetProperty("guard").GetProperty("witness").GetString().Should().Be("a canary answered");
-        summary.GetProperty("servers")[0].GetProperty("note").GetString().Should().Contain("mass change confirmed");
+        summary.GetProperty("guard").GetProperty("witness").GetString().Should().Contain("members' reports for them rose");
+    }
+
+    [Fact]
+    public async Task With_canaries_configured_a_mass_change_held_WriteHeldAfter_cycles_is_written()
+    {
+        Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var config = Config(Fleet(Size, _ => Closed), Guard(writeHeldAfter: 1, canaries: [Targets.Urls[0] + "/canary"]));
+
+        var first = await RunOnceAsync(config);
+        var second = await RunOnceAsync(config);
+
+        (first.ExitCode, second.ExitCode).Should().Be((2, 0));
+        Cachet.Puts().Should().HaveCount(Size);
+        second.Summary.GetProperty("guard").GetProperty("witness").GetString().Should().Contain("held 1 cycles in a row");
+    }
+
+    [Fact]
+    public async Task A_cut_widening_over_cycles_trips_the_guard_as_a_sudden_one_does()
+    {
+        // 40 % of the fleet goes dark (under the share: written), then 80 %: measured against the page alone, the second
+        // cycle's new 40 % would be under the share again. Over Guard.Window, it is 80 %.
+        var dark = 0;
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var servers = Fleet(Size, i => Targets.Urls[0] + $"/edge/{i}");
+        for (var i = 1; i <= Size; i++)
+        {
+            var index = i;
+            Targets.Given(Request.Create().WithPath($"/edge/{i}").UsingGet())
+                .RespondWith(Response.Create().WithCallback(_ => new WireMock.ResponseMessage { StatusCode = index <= Volatile.Read(ref dark) ? 503 : 200 }));
+        }
+
+        var (firstDark, secondDark) = (Size * 4 / 10, Size * 8 / 10);
+        var config = Config(servers, Guard());
+        Volatile.Write(ref dark, firstDark);
+        var first = await RunOnceAsync(config);
+        Volatile.Write(ref dark, secondDark);
+        var second = await RunOnceAsync(config);
+
+        first.ExitCode.Should().Be(0);
+        Cachet.Puts().Should().HaveCount(firstDark, "only the first 40 % were written");
+        second.ExitCode.Should().Be(2);
+        second.Summary.GetProperty("totals").GetProperty("guarded").GetInt32().Should().Be(secondDark - firstDark);
+        second.Summary.GetProperty("guard").GetProperty("reason").GetString().Should()
+            .Contain($"{secondDark - firstDark} of {Size} servers would get worse, and {firstDark} more were written worse within 30m");
     }
 
     [Fact]
