@@ -5,10 +5,10 @@ using CachetSync.Tests.Configuration;
 
 namespace CachetSync.Tests.Deploy;
 
-/// <summary>deploy/docker-compose.yml as shipped, read for what its worker container runs.</summary>
-public sealed partial class ComposeFile
+/// <summary>A compose file of deploy/ as shipped (the worker's by default), read for what its one container runs.</summary>
+public sealed partial class ComposeFile(string fileName = "docker-compose.yml")
 {
-    public string Text { get; } = File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "deploy", "docker-compose.yml"));
+    public string Text { get; } = File.ReadAllText(Path.Combine(SettingsReaderTests.RepositoryRoot(), "deploy", fileName));
 
     /// <summary>The service's <c>command</c>: the arguments that replace the image's <c>--once</c>.</summary>
     public string[] Command => JsonSerializer.Deserialize<string[]>(CommandLine().Match(Text).Groups["command"].Value)!;
@@ -39,7 +39,7 @@ public sealed partial class ComposeFile
     [GeneratedRegex(@"\$\{(?<variable>\w+)(:\?[^}]*)?\}")]
     private static partial Regex Substitution();
 
-    [GeneratedRegex(@"^\s+- ""(?<port>[\d.]+:\d+:\d+)""$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s+- ""(?<port>([\d.]+:)?\d+:\d+)""$", RegexOptions.Multiline)]
     private static partial Regex PortEntry();
 
     [GeneratedRegex(@"^\s+(?<name>net\.[\w.]+): ""(?<value>[^""]*)""$", RegexOptions.Multiline)]
