@@ -12,7 +12,8 @@ namespace CachetSync.Guard;
 /// is probed again from the <c>Guard.Witnesses</c> before it is written: every such server of the cycle in one
 /// question to each witness, once the last probe is in. Then, per server, over the witnesses that answered for it:
 /// <list type="bullet">
-/// <item>all see it worse too: written as mapped, this cycle, the mass-change guard passed (<see cref="PlannedServer.Confirmed"/>);</item>
+/// <item>all see it worse too: written this cycle, the mass-change guard passed (<see cref="PlannedServer.Confirmed"/>), as
+/// mapped or as the mildest witness saw it, whichever is milder;</item>
 /// <item>all see it healthy: not written (<see cref="SyncAction.Unconfirmed"/>): this machine's path to it is cut;</item>
 /// <item>some see it worse, some healthy: at most Partial Outage — a server part of the world cannot reach is a
 /// partial outage for its members;</item>
@@ -67,8 +68,16 @@ public sealed class WitnessCheck(GuardSettings settings, WitnessClient client, I
         var worse = seen.Where(view => view.Worse).ToList();
         if (healthy.Count == 0)
         {
+            // What every vantage point agrees on: a timeout here and a slow answer there is a slow server, not a dead one.
+            var agreed = (ComponentStatus)Math.Min((int)planned.Plan.Desired.Status, worse.Min(view => view.Probe.Status!.Value));
             var confirmed = $"confirmed by {string.Join(", ", worse.Select(view => $"{view.Witness} ({Described(view.Probe)})"))}";
-            return planned with { Confirmed = true, Plan = planned.Plan with { Note = Joined(planned.Plan.Note, confirmed) } };
+            var seenAlike = planned.Plan with { Note = Joined(planned.Plan.Note, confirmed) };
+            if (agreed < seenAlike.Desired.Status)
+            {
+                seenAlike = seenAlike with { Desired = new StatusDecision(agreed, $"{seenAlike.Desired.Reason}; {agreed} as the witnesses see it") };
+            }
+
+            return planned with { Confirmed = true, Plan = seenAlike };
         }
 
         if (worse.Count == 0)

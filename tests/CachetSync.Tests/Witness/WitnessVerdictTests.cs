@@ -64,6 +64,21 @@ public sealed class WitnessVerdictTests : GuardProgramTest
     }
 
     [Fact]
+    public async Task Dead_from_here_and_slow_from_the_witness_is_written_as_slow()
+    {
+        Targets.Given(Request.Create().WithPath("/slow").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(600)));
+        var witnessServers = WitnessHost.Fleet(1, _ => Targets.Urls[0] + "/slow");
+        witnessServers[0]!["Thresholds"] = new JsonObject { ["SlowAfter"] = "300ms" };
+        await using var witness = await WitnessHost.StartAsync(witnessServers);
+
+        var (exit, summary) = await RunOnceAsync(WithWitnesses(Fleet(1, _ => Closed), witness.Url));
+
+        exit.Should().Be(0);
+        Cachet.Puts().Should().ContainSingle().Which.Body.Should().Contain("\"status\":2", "every vantage point agrees on Performance Issues, not on an outage");
+        summary.GetProperty("servers")[0].GetProperty("reason").GetString().Should().EndWith("PerformanceIssues as the witnesses see it");
+    }
+
+    [Fact]
     public async Task Worse_from_one_witness_and_healthy_from_another_is_a_partial_outage()
     {
         await using var down = await WitnessHost.StartAsync(WitnessHost.Fleet(3, _ => Closed));
