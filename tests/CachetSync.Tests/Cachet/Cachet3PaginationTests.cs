@@ -20,7 +20,7 @@ public sealed class Cachet3PaginationTests : Cachet3ProgramTest
     {
         ["Cachet"] = new JsonObject
         {
-            ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = Cachet3Stub.Token, ["ApiVersion"] = 3, ["Timeout"] = "2s",
+            ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = Cachet3Stub.Token, ["ApiVersion"] = 3, ["Timeout"] = "10s",
             ["RespectMaintenance"] = false, ["Resilience"] = new JsonObject { ["MaxRetries"] = 0, ["BreakAfter"] = 0 },
         },
         ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "web-1", ["Url"] = Targets.Urls[0] + "/down", ["ComponentId"] = 1 }),
