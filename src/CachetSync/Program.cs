@@ -239,7 +239,7 @@ public static class Program
             .Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout)
             .AddSingleton(settings)
             .AddSingleton(environment.Time ?? TimeProvider.System)
-            .AddTelemetry(settings, otlp, worker: !commandLine.Once && !commandLine.Witness, Version)
+            .AddTelemetry(settings, otlp, worker: !commandLine.Once && !commandLine.Witness, Version, witness: commandLine.Witness)
             .AddProbing(settings.Probe)
             .AddReports(settings.Reports)
             .AddCachet(settings.Cachet)
@@ -248,7 +248,8 @@ public static class Program
         if (commandLine.Witness)
         {
             builder.Services.AddHostedService(provider => new WitnessServer(
-                settings, provider.GetRequiredService<ServerProber>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<WitnessServer>>()));
+                settings, provider.GetRequiredService<ServerProber>(), provider.GetRequiredService<CycleTelemetry>(), provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<WitnessServer>>()));
         }
         else if (!commandLine.Once)
         {

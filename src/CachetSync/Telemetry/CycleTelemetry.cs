@@ -28,6 +28,7 @@ public sealed class CycleTelemetry : IDisposable
     private readonly Counter<long> _heartbeatFailures;
     private readonly Counter<long> _notJudged;
     private readonly Counter<long> _writesNotKept;
+    private readonly Counter<long> _witnessQuestions;
     private readonly Lock _gate = new();
     private IReadOnlyList<ServerOutcome> _last = [];
     private long? _lastCompleted;
@@ -54,6 +55,8 @@ public sealed class CycleTelemetry : IDisposable
             "Servers this machine could not probe fairly (its CPU busy, its own scheduler lag): left as they were, never written.");
         _writesNotKept = _meter.CreateCounter<long>("cachetsync.writes.not_kept", "{write}",
             "Writes Cachet confirmed but did not keep (found the next cycle as before, the component untouched since).");
+        _witnessQuestions = _meter.CreateCounter<long>("cachetsync.witness.questions", "{question}",
+            "A witness's questions from writers, by outcome: answered, unauthorized, refused (malformed, too large), busy.");
         // At zero from the start, so a dashboard's increase() sees the first hold instead of a series that appears.
         foreach (var cause in Enum.GetValues<GuardCause>())
         {
@@ -119,6 +122,9 @@ public sealed class CycleTelemetry : IDisposable
         new("cause", cause == GuardCause.Canaries ? "canaries" : "mass_change");
 
     public void RecordHeartbeatFailure() => _heartbeatFailures.Add(1);
+
+    /// <param name="outcome"><c>answered</c>, <c>unauthorized</c>, <c>refused</c> or <c>busy</c>.</param>
+    public void RecordWitnessQuestion(string outcome) => _witnessQuestions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     private IEnumerable<Measurement<int>> Statuses(bool desired)
     {

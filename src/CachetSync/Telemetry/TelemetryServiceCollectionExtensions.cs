@@ -16,7 +16,7 @@ public static class TelemetryServiceCollectionExtensions
     /// exports: the Prometheus listener (worker mode), OTLP (the <c>OTEL_EXPORTER_OTLP_*</c> variables).
     /// </summary>
     public static IServiceCollection AddTelemetry(
-        this IServiceCollection services, CachetSyncSettings settings, OtlpVariables otlp, bool worker, string version)
+        this IServiceCollection services, CachetSyncSettings settings, OtlpVariables otlp, bool worker, string version, bool witness = false)
     {
         services.AddSingleton<CycleTelemetry>();
         foreach (var value in otlp.HeaderValues)
@@ -24,8 +24,9 @@ public static class TelemetryServiceCollectionExtensions
             Output.Redaction.Register(value);
         }
 
-        var listen = worker ? settings.Telemetry.PrometheusListen : null;
-        if (listen is not null)
+        // A witness exports its metrics too; its health is answered on its own port (WitnessServer), not from cycles.
+        var listen = worker || witness ? settings.Telemetry.PrometheusListen : null;
+        if (listen is not null && worker)
         {
             services.AddSingleton(provider => new WorkerHealth(settings.Schedule, provider.GetRequiredService<TimeProvider>()));
             services.AddHostedService(provider => new HealthEndpoint(

@@ -13,9 +13,11 @@ namespace CachetSync.Witness;
 /// by probing, now, the servers of its <b>own</b> configuration that the question names — never an address the
 /// question brings, so a witness is no open proxy — with its own probe settings and thresholds. Bounded every way a
 /// caller could push: the body's size, the names in it, the questions at once, and the time (one probe timeout and
-/// <see cref="Margin"/>). It writes nothing to Cachet. <c>/healthz</c> on the same port answers 200 while it serves.
+/// <see cref="Margin"/>). It writes nothing to Cachet. <c>/healthz</c> on the same port answers 200 while it serves;
+/// with <c>Telemetry.Prometheus.Listen</c>, <c>/metrics</c> there counts its questions by outcome.
 /// </summary>
-public sealed class WitnessServer(CachetSyncSettings settings, ServerProber prober, TimeProvider time, ILogger<WitnessServer> logger)
+public sealed class WitnessServer(
+    CachetSyncSettings settings, ServerProber prober, Telemetry.CycleTelemetry telemetry, TimeProvider time, ILogger<WitnessServer> logger)
     : IHostedService, IDisposable
 {
     public const string ProbePath = "/probe";
@@ -143,6 +145,7 @@ public sealed class WitnessServer(CachetSyncSettings settings, ServerProber prob
         {
             var answer = await ProbeAsync(names.Distinct(StringComparer.Ordinal).ToList()).ConfigureAwait(false);
             var json = JsonSerializer.SerializeToUtf8Bytes(answer, WitnessJsonContext.Default.WitnessAnswer);
+            telemetry.RecordWitnessQuestion("answered");
             return (200, json, WitnessSignature.SignAnswer(_token, header!, json));
         }
         finally
@@ -195,6 +198,7 @@ public sealed class WitnessServer(CachetSyncSettings settings, ServerProber prob
         if (remote is not null)
         {
             logger.LogWarning("Witness: refused a question from {Remote} ({Status}): {Why}", remote, status, why);
+            telemetry.RecordWitnessQuestion(status switch { 401 => "unauthorized", 429 => "busy", _ => "refused" });
         }
 
         return (status, System.Text.Encoding.UTF8.GetBytes(why + "\n"), null);

@@ -15,7 +15,7 @@ public sealed class WitnessHost : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<int> _running;
 
-    private WitnessHost(JsonArray servers, string token)
+    private WitnessHost(JsonArray servers, string token, int? metricsPort)
     {
         Port = Loopback.PortForTheProgram();
         var config = new JsonObject
@@ -25,6 +25,11 @@ public sealed class WitnessHost : IAsyncDisposable
             ["Witness"] = new JsonObject { ["Listen"] = $"127.0.0.1:{Port}", ["Token"] = token },
             ["Servers"] = servers,
         };
+        if (metricsPort is { } metrics)
+        {
+            config["Telemetry"] = new JsonObject { ["Prometheus"] = new JsonObject { ["Listen"] = $"127.0.0.1:{metrics}" } };
+        }
+
         _running = Run.RunAsync(_stop.Token, "--witness", "--config", Run.WriteConfig(config.ToJsonString()));
     }
 
@@ -35,9 +40,10 @@ public sealed class WitnessHost : IAsyncDisposable
     public TestRun Run { get; } = new();
 
     /// <summary>Started, and answering <c>/healthz</c>.</summary>
-    public static async Task<WitnessHost> StartAsync(JsonArray servers, string token = Token)
+    /// <param name="metricsPort">Where it serves /metrics (Telemetry.Prometheus.Listen); none by default.</param>
+    public static async Task<WitnessHost> StartAsync(JsonArray servers, string token = Token, int? metricsPort = null)
     {
-        var host = new WitnessHost(servers, token);
+        var host = new WitnessHost(servers, token, metricsPort);
         using var client = new HttpClient();
         await Eventually.Until(() =>
         {

@@ -95,6 +95,25 @@ public sealed class WitnessRefusalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Its_metrics_count_the_questions_by_outcome_where_Telemetry_says()
+    {
+        var port = Loopback.PortForTheProgram();
+        await using var witness = await WitnessHost.StartAsync(WitnessHost.Fleet(1, _ => _servers.Urls[0] + "/edge/1"), metricsPort: port);
+        var bytes = Encoding.UTF8.GetBytes("""{"servers":["edge-1"]}""");
+        foreach (var token in new[] { WitnessHost.Token, "a-wrong-token-0123456789abcdef" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, witness.Url + "/probe") { Content = new ByteArrayContent(bytes) };
+            request.Headers.Add(WitnessSignature.Header, WitnessSignature.SignQuestion(token, DateTimeOffset.UtcNow, bytes));
+            using var _ = await _client.SendAsync(request);
+        }
+
+        var metrics = await _client.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+
+        metrics.Should().MatchRegex(@"cachetsync_witness_questions_total\{[^}]*outcome=""answered""[^}]*\} 1")
+            .And.MatchRegex(@"cachetsync_witness_questions_total\{[^}]*outcome=""unauthorized""[^}]*\} 1");
+    }
+
+    [Fact]
     public async Task An_oversized_question_gets_413_and_too_many_names_400()
     {
         var huge = $$"""{"servers":["{{new string('x', WitnessServer.MaxBodyBytes)}}"]}""";
