@@ -64,7 +64,8 @@ public sealed class DeploymentManifestTests(PublishedApp app) : IDisposable
         process.ExitCode.Should().Be(0, await error);
     }
 
-    private static HttpStatusCode Status(string url)
+    /// <summary>The status a GET of <paramref name="url"/> answers; 0 when nothing answers (not listening yet).</summary>
+    internal static HttpStatusCode Status(string url)
     {
         try
         {

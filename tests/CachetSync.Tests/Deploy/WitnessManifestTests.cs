@@ -46,7 +46,7 @@ public sealed class WitnessManifestTests(PublishedApp app) : IDisposable
         _ = process.StandardOutput.ReadToEndAsync();
         try
         {
-            await Eventually.Until(() => Status(address + Witness.HttpProbe("livenessProbe").Path) == HttpStatusCode.OK,
+            await Eventually.Until(() => DeploymentManifestTests.Status(address + Witness.HttpProbe("livenessProbe").Path) == HttpStatusCode.OK,
                 "the witness to answer its liveness probe", TimeSpan.FromSeconds(60));
             var body = Encoding.UTF8.GetBytes("""{"servers":["stream-eu-1","stream-eu-2"]}""");
             using var request = new HttpRequestMessage(HttpMethod.Post, address + "/probe") { Content = new ByteArrayContent(body) };
@@ -71,19 +71,6 @@ public sealed class WitnessManifestTests(PublishedApp app) : IDisposable
 
         process.ExitCode.Should().Be(0, await error);
         (await error).Should().NotContain(token);
-    }
-
-    private static HttpStatusCode Status(string url)
-    {
-        try
-        {
-            using var response = Http.GetAsync(url).GetAwaiter().GetResult();
-            return response.StatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return 0;
-        }
     }
 
     public void Dispose() => _pod.Dispose();

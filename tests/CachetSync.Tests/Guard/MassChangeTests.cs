@@ -25,6 +25,23 @@ public sealed class MassChangeTests : GuardProgramTest
         return guard;
     }
 
+    /// <summary>A report source whose first read has nobody reporting, and every later one members reporting every server.</summary>
+    private JsonObject RisingReports()
+    {
+        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WillSetStateTo("rising")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
+        var rising = new JsonObject();
+        for (var i = 1; i <= Size; i++)
+        {
+            rising[$"edge-{i}"] = 3;
+        }
+
+        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WhenStateIs("rising")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody(rising.ToJsonString()));
+        var reports = new JsonObject { ["Source"] = "Http", ["Url"] = Targets.Urls[0] + "/reports" };
+        return reports;
+    }
+
     [Fact]
     public async Task A_whole_fleet_going_dark_without_a_witness_is_held_and_exits_2()
     {
@@ -75,17 +92,7 @@ public sealed class MassChangeTests : GuardProgramTest
     public async Task With_canaries_configured_members_reports_rising_still_confirm_a_mass_outage()
     {
         Targets.Given(Request.Create().WithPath("/canary").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
-        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WillSetStateTo("rising")
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
-        var rising = new JsonObject();
-        for (var i = 1; i <= Size; i++)
-        {
-            rising[$"edge-{i}"] = 3;
-        }
-
-        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WhenStateIs("rising")
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody(rising.ToJsonString()));
-        var reports = new JsonObject { ["Source"] = "Http", ["Url"] = Targets.Urls[0] + "/reports" };
+        var reports = RisingReports();
 
         var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Closed), Guard(canaries: [Targets.Urls[0] + "/canary"]), reports));
 
@@ -142,17 +149,7 @@ public sealed class MassChangeTests : GuardProgramTest
     public async Task Members_reports_rising_between_the_two_reads_confirm_it()
     {
         // First read: nobody reports; the confirming read: members report every server.
-        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WillSetStateTo("rising")
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
-        var rising = new JsonObject();
-        for (var i = 1; i <= Size; i++)
-        {
-            rising[$"edge-{i}"] = 3;
-        }
-
-        Targets.Given(Request.Create().WithPath("/reports").UsingGet()).InScenario("reports").WhenStateIs("rising")
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody(rising.ToJsonString()));
-        var reports = new JsonObject { ["Source"] = "Http", ["Url"] = Targets.Urls[0] + "/reports" };
+        var reports = RisingReports();
 
         var (exit, summary) = await RunOnceAsync(Config(Fleet(Size, _ => Closed), Guard(), reports));
 
