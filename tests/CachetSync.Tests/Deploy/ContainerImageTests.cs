@@ -146,6 +146,42 @@ public sealed class ContainerImageTests : IDisposable
 
     /// <remarks>Exit 1, the contract's code for an invalid configuration (2 is Cachet's failure).</remarks>
     [ImageFact]
+    public async Task As_witness_yaml_runs_it_the_witness_tells_a_CronJob_writer_a_server_it_cannot_reach_is_healthy()
+    {
+        using var fleet = new ExampleFleet();
+        var witnessManifest = new KubernetesManifest("witness.yaml");
+        const string token = "image-test-witness-token-0123456789";
+        var witnessEnvironment = fleet.Into(witnessManifest.Environment());
+        witnessEnvironment["CACHETSYNC_Witness__Token"] = token;
+        var port = witnessManifest.ContainerPort("witness");
+        var witness = Started(
+            [.. SandboxFlags, "--network", "host", .. AsKubernetesRunsIt, "-v", ConfigMount, .. EnvironmentFlags(witnessEnvironment), Name!,
+                .. witnessManifest.ArgumentList]);
+        await Eventually.Until(() => Status($"http://127.0.0.1:{port}{witnessManifest.HttpProbe("livenessProbe").Path}") == HttpStatusCode.OK,
+            "the witness to answer its probe", TimeSpan.FromSeconds(60));
+
+        // The writer, as the CronJob runs it, whose path to stream-eu-2 is cut (a closed port from here); the witness reaches it.
+        var writer = fleet.Into(CronJob.Environment());
+        writer["CACHETSYNC_Servers__1__Url"] = $"http://127.0.0.1:{Loopback.RefusedPort}/ok";
+        writer["CACHETSYNC_Guard__Witnesses__0"] = $"http://127.0.0.1:{port}";
+        writer["CACHETSYNC_Guard__WitnessToken"] = token;
+        PodmanOk("volume", "create", _volume);
+        var (exitCode, output, error) = Podman(
+            TimeSpan.FromMinutes(2),
+            ["run", "--rm", .. SandboxFlags, "--network", "host", .. AsKubernetesRunsIt, "-v", ConfigMount, "-v", $"{_volume}:/state",
+                .. EnvironmentFlags(writer), Name!, .. CronJob.ArgumentList]);
+
+        exitCode.Should().Be(2, "a server held as healthy from the witness is not applied");
+        var servers = JsonNode.Parse(output)!["servers"]!.AsArray();
+        servers[1]!["action"]!.GetValue<string>().Should().Be("unconfirmed", error);
+        servers[1]!["note"]!.GetValue<string>().Should().StartWith($"held: healthy from 127.0.0.1:{port} (HTTP 200 in ");
+        servers[0]!["action"]!.GetValue<string>().Should().Be("updated", "stream-eu-1 answers 503 from both places: written");
+        fleet.Cachet.Puts().Should().NotContain(put => put.Id == 2);
+        PodmanOk("logs", witness).Should().NotContain(token);
+        error.Should().NotContain(token);
+    }
+
+    [ImageFact]
     public void A_bad_configuration_is_a_clear_error_and_exit_1_without_a_stack_trace()
     {
         var environment = CronJob.Environment();
