@@ -52,6 +52,8 @@ public sealed class SelfComponent(GuardSettings settings, ILogger<SelfComponent>
     public static (ComponentStatus Status, string Reason) Health(IReadOnlyList<ServerOutcome> plans, GuardReport? guard, string? reportsUnavailable) =>
         guard is { Held: true, Cause: GuardCause.Canaries } ? (ComponentStatus.MajorOutage, "no canary answered: CachetSync cannot see the servers")
         : guard is { Held: true } ? (ComponentStatus.PerformanceIssues, "a mass change is held until it is confirmed")
+        : plans.Any(plan => plan.Action == SyncAction.Unconfirmed)
+            ? (ComponentStatus.PerformanceIssues, "this machine's path to some servers is cut (a witness sees them healthy)")
         : reportsUnavailable is not null ? (ComponentStatus.PerformanceIssues, "the report source could not be read")
         : plans.Any(plan => plan.Action == SyncAction.Failed) ? (ComponentStatus.PerformanceIssues, "some statuses could not be written")
         : (ComponentStatus.Operational, "the cycle succeeded");

@@ -51,6 +51,20 @@ public sealed class WitnessVerdictTests : GuardProgramTest
     }
 
     [Fact]
+    public async Task A_cut_path_shows_on_the_self_component_as_monitoring_degraded()
+    {
+        await using var witness = await WitnessHost.StartAsync(WitnessHost.Fleet(2, _ => Healthy()));
+        Cachet.WithComponent(42, "CachetSync monitoring", status: 1);
+        var config = WithWitnesses(Fleet(2, _ => Closed), witness.Url);
+        config["Guard"]!["SelfComponentId"] = 42;
+
+        var (exit, _) = await RunOnceAsync(config);
+
+        exit.Should().Be(2);
+        Cachet.Puts().Should().ContainSingle().Which.Should().Be((42, "{\"status\":2}"), "only the self component is written: Performance Issues");
+    }
+
+    [Fact]
     public async Task A_whole_fleet_down_from_the_witness_too_is_written_in_the_first_cycle()
     {
         await using var witness = await WitnessHost.StartAsync(WitnessHost.Fleet(Size, _ => Closed));
