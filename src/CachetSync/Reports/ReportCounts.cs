@@ -32,6 +32,13 @@ public sealed record ReportCounts(IReadOnlyDictionary<string, int> Counts, IRead
         : Rejected.ContainsKey(reportKey) ? null
         : 0;
 
+    /// <summary>
+    /// Why no count is known for a server, though the source may know of it: the source could not be read, or its value
+    /// for this key was unusable. Null when the count is known (0 for a key the source does not mention).
+    /// </summary>
+    public string? Missing(string reportKey) =>
+        Unavailable ?? (Rejected.TryGetValue(reportKey, out var why) ? $"its report count unusable ({why})" : null);
+
     /// <summary>The count for a server with its audience (null when the source gave none); null as <see cref="For"/>.</summary>
     public ServerReports? Tally(string reportKey) =>
         For(reportKey) is { } count

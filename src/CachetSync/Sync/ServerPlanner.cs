@@ -26,9 +26,10 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
                 ? new StatusDecision(ComponentStatus.Unknown, probe.Detail)
                 : ThresholdMapper.Map(probe, reports, server.Thresholds);
             var plan = AgainstCachet(server, probe, reports, desired, components, cachetError, dryRun);
-            if (counts?.Unavailable is not null && server.Thresholds.JudgesReports && plan.HasDesired)
+            // Per key, not only for the whole source: one series in two, or a NaN, is no evidence of "no reports".
+            if (counts?.Missing(server.ReportKey) is { } missing && server.Thresholds.JudgesReports && plan.HasDesired)
             {
-                plan = WithoutReports(plan);
+                plan = WithoutReports(plan, counts.Unavailable is null ? missing : "reports unavailable");
             }
 
             return ThroughChangeGate(plan, dryRun, now);
@@ -43,12 +44,13 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
     }
 
     /// <summary>
-    /// The report source could not be read: the decision rests on the probe alone, and says so. A missing count is
-    /// no evidence either way, so it never improves a status the counts may have set: that waits for the counts.
+    /// The report source could not be read, or not for this server: the decision rests on the probe alone, and says so.
+    /// A missing count is no evidence either way, so it never improves a status the counts may have set: that waits for
+    /// the counts.
     /// </summary>
-    private static ServerOutcome WithoutReports(ServerOutcome plan)
+    private static ServerOutcome WithoutReports(ServerOutcome plan, string missing)
     {
-        var reason = $"{plan.Desired.Reason}; reports unavailable";
+        var reason = $"{plan.Desired.Reason}; {missing}";
         if (plan is { Current: { } current and not ComponentStatus.Unknown, Action: SyncAction.Updated or SyncAction.DryRun } && plan.Desired.Status < current)
         {
             return plan with
