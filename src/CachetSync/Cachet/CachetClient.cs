@@ -66,6 +66,27 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
         return answer?.Data ?? throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
     }
 
+    public async Task<CachetIncident?> ReadIncidentAsync(int incidentId, CancellationToken cancellationToken)
+    {
+        var operation = $"GET /incidents/{incidentId}";
+        try
+        {
+            var answer = await CachetErrorTranslator.CallAsync(() => api.GetIncidentAsync(incidentId, cancellationToken), operation, cancellationToken);
+            return answer?.Data ?? throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
+        }
+        catch (CachetException ex) when (IsNotFound(ex))
+        {
+            return null;
+        }
+    }
+
+    public async Task<CachetComponent> ReadComponentAsync(int componentId, CancellationToken cancellationToken)
+    {
+        var operation = $"GET /components/{componentId}";
+        var answer = await CachetErrorTranslator.CallAsync(() => api.GetComponentAsync(componentId, cancellationToken), operation, cancellationToken);
+        return answer?.Data ?? throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
+    }
+
     /// <summary>Opens an incident (never retried: a POST is not idempotent); returns its id.</summary>
     public async Task<int> CreateIncidentAsync(NewIncident incident, CancellationToken cancellationToken)
     {

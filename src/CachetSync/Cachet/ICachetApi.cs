@@ -38,6 +38,9 @@ public interface ICachetApi
         [AliasAs("per_page")] int perPage,
         CancellationToken cancellationToken);
 
+    [Get("/incidents/{id}")]
+    Task<CachetItem<CachetIncident>> GetIncidentAsync(int id, CancellationToken cancellationToken);
+
     [Post("/incidents")]
     Task<CachetItem<CachetIncident>> CreateIncidentAsync([Body] NewIncident incident, CancellationToken cancellationToken);
 

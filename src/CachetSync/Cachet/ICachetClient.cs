@@ -29,6 +29,12 @@ public interface ICachetClient
     /// <summary>Incidents that may concern the component (2.x filters by component; 3.x lists all).</summary>
     Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken);
 
+    /// <summary>One incident as Cachet has it now; null when Cachet has no such incident (deleted, or never there).</summary>
+    Task<CachetIncident?> ReadIncidentAsync(int incidentId, CancellationToken cancellationToken);
+
+    /// <summary>One component as Cachet has it now (the read-back of a write).</summary>
+    Task<CachetComponent> ReadComponentAsync(int componentId, CancellationToken cancellationToken);
+
     /// <summary>Opens an incident (never retried: a POST is not idempotent); returns its id.</summary>
     Task<int> CreateIncidentAsync(NewIncident incident, CancellationToken cancellationToken);
 

@@ -113,7 +113,7 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
 
         if (plan.Current == ComponentStatus.Operational && IsOutage(desired))
         {
-            openIncident ??= await FindOpenIncidentAsync(componentId, cancellationToken);
+            openIncident = await StillOpenAsync(plan, openIncident, cancellationToken) ?? await FindOpenIncidentAsync(componentId, cancellationToken);
             if (openIncident is null)
             {
                 var opened = await cachet.CreateIncidentAsync(
@@ -135,13 +135,43 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
         }
 
         await cachet.SetStatusAsync(componentId, desired, cancellationToken);
-        if (desired == ComponentStatus.Operational && (openIncident ?? await FindOpenIncidentAsync(componentId, cancellationToken)) is { } incident)
+        if (desired != ComponentStatus.Operational)
+        {
+            return openIncident;
+        }
+
+        if ((await StillOpenAsync(plan, openIncident, cancellationToken) ?? await FindOpenIncidentAsync(componentId, cancellationToken)) is { } incident)
         {
             await cachet.UpdateIncidentAsync(incident, new NewIncidentUpdate(CachetIncident.Fixed, IncidentText.Fill(incidents.FixedMessage, plan)), cancellationToken);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The incident the state remembers, if Cachet still has it open for this component. A human may have deleted or
+    /// closed it, and a state file from another configuration names incidents of other components: such an id is
+    /// dropped, never updated, so the outage gets an incident of its own and nobody else's is marked Fixed.
+    /// </summary>
+    private async Task<int?> StillOpenAsync(ServerOutcome plan, int? remembered, CancellationToken cancellationToken)
+    {
+        if (remembered is not { } id)
+        {
             return null;
         }
 
-        return openIncident;
+        var incident = await cachet.ReadIncidentAsync(id, cancellationToken);
+        var why = incident is null ? "Cachet has no such incident (deleted?)"
+            : incident.ComponentId != plan.ComponentId ? $"it is about component #{incident.ComponentId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}"
+            : incident.Status == CachetIncident.Fixed ? "it is already Fixed"
+            : null;
+        if (why is null)
+        {
+            return id;
+        }
+
+        logger.LogInformation("{Server}: the remembered incident #{Incident} is not used: {Why}", plan.Server, id, why);
+        return null;
     }
 
     private static bool IsOutage(ComponentStatus status) => status is ComponentStatus.PartialOutage or ComponentStatus.MajorOutage;

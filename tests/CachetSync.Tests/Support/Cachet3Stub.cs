@@ -36,6 +36,20 @@ public sealed class Cachet3Stub : IDisposable
         Serve("GET", "/api/components", ComponentPage);
         Serve("GET", "/api/component-groups", GroupPage);
         Serve("PUT", @"^/api/components/\d+$", Put);
+        Serve("GET", @"^/api/components/\d+$", request =>
+            _components.ContainsKey(int.Parse(request.Path.Split('/')[^1], CultureInfo.InvariantCulture))
+                ? Resource(200, new JsonObject { ["data"] = ComponentResource(int.Parse(request.Path.Split('/')[^1], CultureInfo.InvariantCulture), withGroup: false) })
+                : Json(404, """{"message":"Not found."}"""));
+        Serve("GET", @"^/api/incidents/\d+$", request =>
+        {
+            lock (Incidents)
+            {
+                var id = int.Parse(request.Path.Split('/')[^1], CultureInfo.InvariantCulture);
+                return Incidents.FirstOrDefault(incident => incident["id"]!.GetValue<int>() == id) is { } incident
+                    ? Resource(200, new JsonObject { ["data"] = IncidentResource(incident) })
+                    : Json(404, """{"message":"Not found."}""");
+            }
+        });
         Serve("GET", "/api/incidents", IncidentPage);
         Serve("POST", "/api/incidents", CreateIncident);
         Serve("POST", @"^/api/incidents/\d+/updates$", UpdateIncident);

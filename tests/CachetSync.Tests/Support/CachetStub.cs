@@ -98,7 +98,7 @@ public sealed class CachetStub : IDisposable
                 {
                     incident = new JsonObject
                     {
-                        ["id"] = Incidents.Count + 1, ["component_id"] = body["component_id"]?.DeepClone() ?? 0, ["name"] = body["name"]?.DeepClone(),
+                        ["id"] = NextIncidentId(), ["component_id"] = body["component_id"]?.DeepClone() ?? 0, ["name"] = body["name"]?.DeepClone(),
                         ["status"] = body["status"]?.DeepClone(), ["message"] = body["message"]?.DeepClone(),
                         ["created_at"] = "2026-11-26 14:47:59", ["updated_at"] = "2026-11-26 14:47:59", ["deleted_at"] = null,
                         ["visible"] = body["visible"]?.DeepClone(), ["stickied"] = false, ["occurred_at"] = "2026-11-26 14:47:59", ["user_id"] = 1,
@@ -124,6 +124,16 @@ public sealed class CachetStub : IDisposable
                     return Message(200, ListAs24(Incidents, request));
                 }
             }));
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/incidents/\d+$")).UsingGet()).AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                lock (Incidents)
+                {
+                    return IncidentById(int.Parse(request.Path.Split('/')[^1])) is { } incident
+                        ? Message(200, new JsonObject { ["data"] = incident.DeepClone() }.ToJsonString())
+                        : Message(404, IncidentNotFound);
+                }
+            }));
         Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/incidents/\d+/updates$")).UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithCallback(request =>
             {
@@ -131,7 +141,12 @@ public sealed class CachetStub : IDisposable
                 JsonObject incident;
                 lock (Incidents)
                 {
-                    incident = Incidents[int.Parse(request.Path.Split('/')[^2]) - 1];
+                    if (IncidentById(int.Parse(request.Path.Split('/')[^2])) is not { } found)
+                    {
+                        return Message(404, IncidentNotFound);
+                    }
+
+                    incident = found;
                     incident["status"] = status;
                     incident["is_resolved"] = status == 4;
                 }
@@ -140,6 +155,42 @@ public sealed class CachetStub : IDisposable
             }));
         return this;
     }
+
+    /// <summary>What a human does on the dashboard: deletes an incident (Cachet then answers 404 for it).</summary>
+    public void DeleteIncident(int id)
+    {
+        lock (Incidents)
+        {
+            Incidents.RemoveAll(incident => incident["id"]!.GetValue<int>() == id);
+        }
+    }
+
+    /// <summary>A human's incident, on the dashboard: open (Investigating), about the component, without CachetSync's marker.</summary>
+    public int OpenIncidentByHand(int componentId, string name)
+    {
+        lock (Incidents)
+        {
+            var id = NextIncidentId();
+            Incidents.Add(new JsonObject
+            {
+                ["id"] = id, ["component_id"] = componentId, ["name"] = name, ["status"] = 1, ["message"] = "We are looking into it.",
+                ["created_at"] = "2026-11-26 14:40:00", ["updated_at"] = "2026-11-26 14:40:00", ["deleted_at"] = null, ["visible"] = 1,
+                ["stickied"] = false, ["occurred_at"] = "2026-11-26 14:40:00", ["user_id"] = 1, ["notifications"] = false, ["is_resolved"] = false,
+                ["meta"] = new JsonArray(), ["updates"] = new JsonArray(), ["human_status"] = "Investigating",
+            });
+            return id;
+        }
+    }
+
+    /// <summary>Ids are never reused, as in a database: a deleted incident's id stays gone.</summary>
+    private int NextIncidentId() => ++_lastIncidentId;
+
+    private int _lastIncidentId;
+
+    private JsonObject? IncidentById(int id) => Incidents.FirstOrDefault(incident => incident["id"]!.GetValue<int>() == id);
+
+    private const string IncidentNotFound =
+        """{"errors":[{"id":"0c1f7f6e-3c53-4a55-9d4b-6f3f7a0d8b21","status":404,"title":"Not Found","detail":"No query results for model [CachetHQ\\Cachet\\Models\\Incident]."}]}""";
 
     /// <summary>Columns of an incident row that 2.4 filters on (its searchable columns).</summary>
     private static readonly string[] IncidentColumns = ["id", "component_id", "name", "status", "visible", "stickied", "user_id"];

@@ -120,6 +120,40 @@ public sealed class IncidentCycleTests : LoopbackProgramTest
             .Should().NotBeEmpty().And.OnlyContain(entry => !entry.RequestMessage.Query!.ContainsKey("page"), "2.4 would filter on a column \"page\"");
     }
 
+    [Fact]
+    public async Task An_incident_a_human_deleted_is_not_updated_and_the_next_outage_opens_one_of_its_own()
+    {
+        await CycleAsync();
+        Cachet.DeleteIncident(1);
+        _answer = 200;
+
+        await CycleAsync();
+        _answer = 503;
+        await CycleAsync();
+
+        Cachet.Puts().Should().Equal((7, """{"status":1}"""));
+        Cachet.Requests("POST", "/api/v1/incidents/1/updates").Should().BeEmpty("Cachet no longer has incident #1");
+        Cachet.Requests("POST", "/api/v1/incidents").Should().HaveCount(2, "the second outage gets an incident of its own");
+        Cachet.Incidents.Should().ContainSingle().Which["id"]!.GetValue<int>().Should().Be(2);
+        Run.Logs.Lines.Should().Contain(line => line.Contains("the remembered incident #1 is not used: Cachet has no such incident"));
+    }
+
+    [Fact]
+    public async Task A_state_file_naming_a_human_s_incident_on_another_component_opens_an_incident_of_its_own_and_never_closes_theirs()
+    {
+        var humans = Cachet.OpenIncidentByHand(componentId: 9, "Payments degraded");
+        await File.WriteAllTextAsync(_state, """{"version":1,"components":{"7":{"pendingCycles":0,"openIncident":""" + humans + "}}}");
+
+        await CycleAsync();
+        _answer = 200;
+        await CycleAsync();
+
+        Cachet.Requests("POST", "/api/v1/incidents").Should().ContainSingle("the outage of edge-7 gets its own incident");
+        Cachet.Requests("POST", $"/api/v1/incidents/{humans}/updates").Should().BeEmpty("the human's incident is about another component");
+        Cachet.Requests("POST", "/api/v1/incidents/2/updates").Should().ContainSingle("edge-7's own incident is marked Fixed");
+        Cachet.Incidents.Single(incident => incident["id"]!.GetValue<int>() == humans)["status"]!.GetValue<int>().Should().Be(1);
+    }
+
     public override void Dispose()
     {
         File.Delete(_state);

@@ -72,6 +72,29 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
             .ToList();
     }
 
+    public async Task<CachetIncident?> ReadIncidentAsync(int incidentId, CancellationToken cancellationToken)
+    {
+        var operation = $"GET /incidents/{incidentId}";
+        try
+        {
+            var answer = await CachetErrorTranslator.CallAsync(() => api.GetIncidentAsync(incidentId, cancellationToken), operation, cancellationToken);
+            return answer?.Data?.Attributes is { } incident
+                ? new CachetIncident(incident.Id, incident.Name, incident.Status, incident.ComponentId, incident.Message)
+                : throw new CachetException($"{operation}: Cachet answered without the incident's \"attributes\"");
+        }
+        catch (CachetException ex) when (CachetClient.IsNotFound(ex))
+        {
+            return null;
+        }
+    }
+
+    public async Task<CachetComponent> ReadComponentAsync(int componentId, CancellationToken cancellationToken)
+    {
+        var operation = $"GET /components/{componentId}";
+        var answer = await CachetErrorTranslator.CallAsync(() => api.GetComponentAsync(componentId, cancellationToken), operation, cancellationToken);
+        return answer?.Data is { } resource ? ToComponent(resource) : throw new CachetException($"{operation}: Cachet answered JSON without \"data\"");
+    }
+
     public async Task<int> CreateIncidentAsync(NewIncident incident, CancellationToken cancellationToken)
     {
         const string operation = "POST /incidents";

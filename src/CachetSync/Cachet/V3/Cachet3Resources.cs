@@ -80,6 +80,7 @@ public sealed record NewMetric3(string Name, string Suffix, string Description, 
 [JsonSerializable(typeof(ComponentStatusUpdate))]
 [JsonSerializable(typeof(Cachet3List<Cachet3Incident>))]
 [JsonSerializable(typeof(Cachet3Item<Cachet3Incident>))]
+[JsonSerializable(typeof(Cachet3Item<Cachet3Component>))]
 [JsonSerializable(typeof(NewIncident3))]
 [JsonSerializable(typeof(NewIncidentUpdate))]
 [JsonSerializable(typeof(Cachet3List<Cachet3Metric>))]

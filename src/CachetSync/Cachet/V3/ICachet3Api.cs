@@ -25,6 +25,12 @@ public interface ICachet3Api
     [Get("/schedules?filter[status]=1&include=components")]
     Task<Cachet3List<Cachet3Schedule>> GetSchedulesInProgressAsync([AliasAs("per_page")] int perPage, int page, CancellationToken cancellationToken);
 
+    [Get("/incidents/{id}")]
+    Task<Cachet3Item<Cachet3Incident>> GetIncidentAsync(int id, CancellationToken cancellationToken);
+
+    [Get("/components/{id}")]
+    Task<Cachet3Item<Cachet3Component>> GetComponentAsync(int id, CancellationToken cancellationToken);
+
     [Post("/incidents")]
     Task<Cachet3Item<Cachet3Incident>> CreateIncidentAsync([Body] NewIncident3 incident, CancellationToken cancellationToken);
 
