@@ -44,25 +44,50 @@ public static class StateRequirement
             return;
         }
 
-        if (WhyNotWritable(path) is { } reason)
+        if (WhyNotWritable(path, RealisticBytes(path, settings.Servers.Count + (settings.Templates ?? []).Count)) is { } reason)
         {
             state.Problem("Path", $"\"{path}\" cannot be written ({reason}), and with --once {why} across runs needs it");
         }
     }
 
-    /// <summary>Tries what saving will do (create a file beside the state file), without touching the state file.</summary>
-    private static string? WhyNotWritable(string path)
+    /// <summary>
+    /// A component's entry takes about 300 bytes of JSON with every field set; twice that, for each server or template
+    /// (a template's group may hold many, so the present file's size counts too), and at least a page of the disk.
+    /// </summary>
+    private const int BytesPerEntry = 600;
+
+    private static long RealisticBytes(string path, int entries)
+    {
+        var present = File.Exists(path) ? new FileInfo(path).Length : 0;
+        return Math.Max(4096, Math.Max(present * 2, (long)entries * BytesPerEntry));
+    }
+
+    /// <summary>
+    /// Does what saving will do — write a file of that size beside the state file and flush it to the disk — without
+    /// touching the state file. An empty file would prove nothing: a full disk still creates one.
+    /// </summary>
+    private static string? WhyNotWritable(string path, long bytes)
     {
         try
         {
+            if (Directory.Exists(path))
+            {
+                return "it is a directory";
+            }
+
             var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
             Directory.CreateDirectory(directory);
             var probe = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.probe");
-            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            using var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.DeleteOnClose);
+            var block = new byte[4096];
+            Array.Fill(block, (byte)' ');
+            for (var written = 0L; written < bytes; written += block.Length)
             {
+                file.Write(block);
             }
 
-            return Directory.Exists(path) ? "it is a directory" : null;
+            file.Flush(flushToDisk: true);
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -20,7 +20,8 @@ public sealed record SummaryDocument(
     IReadOnlyList<ServerDocument> Servers,
     GuardDocument? Guard,
     string? ReportsUnavailable,
-    string? Witnesses);
+    string? Witnesses,
+    string? StateError);
 
 /// <summary>What the guard did, when it acted: <c>held</c> statuses, the <c>cause</c> and <c>reason</c>, the <c>witness</c> that let a mass change through.</summary>
 public sealed record GuardDocument(bool Held, string Cause, string Reason, string? Witness);

@@ -35,7 +35,8 @@ public static class SummaryJson
         [.. summary.Servers.Select(Server)],
         summary.Guard is { } guard ? new GuardDocument(guard.Held, guard.Cause.ToString(), guard.Reason, guard.Witness) : null,
         summary.ReportsUnavailable,
-        summary.Witnesses);
+        summary.Witnesses,
+        summary.StateError);
 
     private static ServerDocument Server(ServerOutcome server) => new(
         server.Server,

@@ -7,7 +7,8 @@ namespace CachetSync.State;
 /// <summary>
 /// Loads and saves <see cref="SyncState"/> as JSON. Saving writes a temp file of its own beside the target, flushes
 /// it to the disk and renames it over, so a crash or a power cut never leaves half a file; a missing, corrupt or
-/// oversized file is logged and read as empty, and a bad entry costs only itself.
+/// oversized file is logged and read as empty, and a bad entry costs only itself. A save that fails fails the run: a
+/// full disk would otherwise lose every count silently, and with <c>--once</c> a damped recovery is never written.
 /// </summary>
 public sealed class StateFile(string path, ILogger<StateFile> logger)
 {
@@ -62,7 +63,8 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
         return components;
     }
 
-    public void Save(SyncState state)
+    /// <returns>Null when saved; else why not, naming the file (the run then fails: what it counted and held is lost).</returns>
+    public string? Save(SyncState state)
     {
         var document = new StateDocument(
             CurrentVersion,
@@ -86,14 +88,21 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
             }
 
             File.Move(temporary, path, overwrite: true);
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            logger.LogWarning("State file {Path} could not be written ({Reason}); damping and manual holds restart next run", path, ex.Message);
-            if (File.Exists(temporary))
+            logger.LogError("State file {Path} could not be written ({Reason}): what this run counted and held (damping, manual holds, incidents) is lost", path, ex.Message);
+            try
             {
                 File.Delete(temporary);
             }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                logger.LogDebug("{File} not removed: {Reason}", temporary, cleanup.Message);
+            }
+
+            return $"state file {path} could not be written ({ex.Message})";
         }
     }
 

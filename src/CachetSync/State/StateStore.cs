@@ -31,13 +31,8 @@ public sealed class StateStore(StateSettings settings, ILoggerFactory loggers) :
         return refused;
     }
 
-    public void Save()
-    {
-        if (_state is not null)
-        {
-            _file?.Save(_state);
-        }
-    }
+    /// <returns>Null when saved (or there is nothing to save to); else why not.</returns>
+    public string? Save() => _state is not null ? _file?.Save(_state) : null;
 
     public void Dispose() => _lock?.Dispose();
 }

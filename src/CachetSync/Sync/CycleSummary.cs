@@ -27,16 +27,19 @@ public sealed record CycleSummary(
     /// <summary>What the witnesses said this cycle (who answered, who could not be asked); null when none was asked.</summary>
     public string? Witnesses { get; init; }
 
+    /// <summary>Why the state file could not be saved after this cycle (its counts and holds are lost); null when it was.</summary>
+    public string? StateError { get; init; }
+
     public const int ExitApplied = 0;
     public const int ExitInvalidConfiguration = 1;
     public const int ExitCachetFailed = 2;
 
     /// <summary>
     /// Probe failures are results, not errors: only Cachet trouble makes a cycle fail — and a cycle the guard held,
-    /// since then the page may no longer say what the servers do.
+    /// since then the page may no longer say what the servers do, and a state that could not be saved.
     /// </summary>
     public int ExitCode =>
-        CachetError is not null || (Stopped && !Worker) || Count(SyncAction.Failed) > 0 || Count(SyncAction.Guarded) > 0 || Count(SyncAction.Unconfirmed) > 0
+        CachetError is not null || StateError is not null || (Stopped && !Worker) || Count(SyncAction.Failed) > 0 || Count(SyncAction.Guarded) > 0 || Count(SyncAction.Unconfirmed) > 0
             ? ExitCachetFailed : ExitApplied;
 
     public int Count(SyncAction action) => Servers.Count(server => server.Action == action);

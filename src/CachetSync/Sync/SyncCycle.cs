@@ -90,9 +90,10 @@ public sealed class SyncCycle(
 
         // 6. Remember, post the latencies, tell the self component, and report.
         var plansDone = outcomes.ConvertAll(planned => planned.Plan);
+        string? stateError = null;
         if (!dryRun && lockError is null)
         {
-            Remember(outcomes, startedAt);
+            stateError = Remember(outcomes, startedAt);
             if (!stopping.IsCancellationRequested)
             {
                 await metrics.PostAsync(servers, plansDone, stopping);
@@ -104,6 +105,7 @@ public sealed class SyncCycle(
         return Summarize(plansDone, cachetRead.Error, guardReport, counts, startedAt, time.GetElapsedTime(started), dryRun, stopping) with
         {
             Witnesses = witnessed?.Said,
+            StateError = stateError,
         };
     }
 
@@ -170,7 +172,8 @@ public sealed class SyncCycle(
             : planned;
 
     /// <summary>Keeps what the gate decided, and what Cachet confirmed, for the next cycle; then saves the state.</summary>
-    private void Remember(IReadOnlyList<PlannedServer> outcomes, DateTimeOffset now)
+    /// <returns>Why the state could not be saved; null when it was.</returns>
+    private string? Remember(IReadOnlyList<PlannedServer> outcomes, DateTimeOffset now)
     {
         foreach (var (_, outcome, memory, _) in outcomes)
         {
@@ -191,7 +194,7 @@ public sealed class SyncCycle(
             }
         }
 
-        state.Save();
+        return state.Save();
     }
 
     private CycleSummary Summarize(

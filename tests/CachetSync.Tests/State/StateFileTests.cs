@@ -115,13 +115,14 @@ public sealed class StateFileTests : IDisposable
     }
 
     [Fact]
-    public void Unwritable_place_is_a_warning_not_a_crash()
+    public void Unwritable_place_is_an_error_naming_the_file_not_a_crash()
     {
         var blocker = Path.Combine(_directory, "not-a-directory");
         System.IO.File.WriteAllText(blocker, "");
 
-        new StateFile(Path.Combine(blocker, "state.json"), _loggers.CreateLogger<StateFile>()).Save(new SyncState());
+        var error = new StateFile(Path.Combine(blocker, "state.json"), _loggers.CreateLogger<StateFile>()).Save(new SyncState());
 
+        error.Should().StartWith($"state file {Path.Combine(blocker, "state.json")} could not be written (");
         _logs.Lines.Should().ContainSingle(line => line.Contains("could not be written"));
     }
 
