@@ -9,6 +9,11 @@ namespace CachetSync.Scheduling;
 /// (Cronos handles DST gaps and overlaps). Never two cycles at once: an occurrence that finds the previous
 /// cycle still running is skipped and logged. On stop, the cycle in flight winds down before the worker ends.
 /// </summary>
+/// <remarks>
+/// The wall clock names the occurrences; the wait until the next one runs on the monotonic clock (the timer), so a
+/// wall clock stepped while waiting (NTP, a VM restored) costs at most one cycle late or early, never a wait as long
+/// as the step: a one-hour step back once held a 10-second schedule for an hour, and its health check turned 503.
+/// </remarks>
 public sealed class CronWorker(
     ScheduleSettings schedule,
     Func<CancellationToken, Task> runCycle,
@@ -36,9 +41,8 @@ public sealed class CronWorker(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            // From the later of now and the last occurrence, so a timer firing a hair early never runs one twice.
             var now = time.GetUtcNow();
-            if (Next(now > lastDue ? now : lastDue) is not { } due)
+            if (Next(From(now, lastDue)) is not { } due)
             {
                 logger.LogWarning("Schedule \"{Cron}\" has no further occurrence; the worker stops", schedule.CronText);
                 break;
@@ -67,6 +71,15 @@ public sealed class CronWorker(
         await running.ConfigureAwait(false);
     }
 
+    /// <summary>A timer fires on time to within this; a wall clock further behind the last occurrence was stepped back.</summary>
+    private static readonly TimeSpan StepBack = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Where the next occurrence is looked for: after the last one, so a timer firing a hair early never runs one
+    /// twice — unless the wall clock is well behind it, stepped back: then from now, or the schedule would wait out the step.
+    /// </summary>
+    private static DateTimeOffset From(DateTimeOffset now, DateTimeOffset lastDue) => now >= lastDue || lastDue - now > StepBack ? now : lastDue;
+
     private DateTimeOffset? Next(DateTimeOffset from) => schedule.Cron.GetNextOccurrence(from, schedule.TimeZone);
 
     private async Task RunCycleAsync(DateTimeOffset due, CancellationToken stoppingToken)
@@ -86,7 +99,7 @@ public sealed class CronWorker(
 
         if (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogInformation("Next cycle at {Next:u}", Next(time.GetUtcNow() > due ? time.GetUtcNow() : due));
+            logger.LogInformation("Next cycle at {Next:u}", Next(From(time.GetUtcNow(), due)));
         }
     }
 }

@@ -27,7 +27,8 @@ public sealed class StateLock(string statePath, ILogger logger) : IDisposable
             return null;
         }
 
-        var deadline = DateTime.UtcNow + Wait;
+        // Measured on the monotonic clock: a wall clock stepped back while waiting must not stretch the wait.
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             try
@@ -37,7 +38,7 @@ public sealed class StateLock(string statePath, ILogger logger) : IDisposable
                 _held = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 return null;
             }
-            catch (IOException) when (File.Exists(Path) && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            catch (IOException) when (File.Exists(Path) && waiting.Elapsed < Wait && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
             }

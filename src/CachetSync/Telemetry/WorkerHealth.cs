@@ -8,19 +8,27 @@ namespace CachetSync.Telemetry;
 /// intervals (the second occurrence after the last finish, or after start, has not passed) — a worker whose cycle
 /// hangs is restarted. Ready: a cycle has finished, so its metrics describe the fleet, and the worker is not stopping.
 /// A cycle that found Cachet down still counts as finished: restarting the pod would not bring Cachet back.
+/// The two intervals are named by the wall clock at the finish and measured on the monotonic one: a wall clock stepped
+/// forward (NTP, a VM restored) must not make a working worker look stuck and get it restarted.
 /// </summary>
 public sealed class WorkerHealth(ScheduleSettings schedule, TimeProvider time)
 {
-    private readonly DateTimeOffset _started = time.GetUtcNow();
+    private readonly Moment _started = Moment.Now(time);
     private readonly Lock _gate = new();
-    private DateTimeOffset? _lastFinished;
+    private Moment? _lastFinished;
     private bool _stopping;
+
+    /// <summary>A point in time on both clocks: the wall clock's to name it, the monotonic one's to measure from it.</summary>
+    private readonly record struct Moment(DateTimeOffset At, long Timestamp)
+    {
+        public static Moment Now(TimeProvider time) => new(time.GetUtcNow(), time.GetTimestamp());
+    }
 
     public void CycleFinished()
     {
         lock (_gate)
         {
-            _lastFinished = time.GetUtcNow();
+            _lastFinished = Moment.Now(time);
         }
     }
 
@@ -34,20 +42,20 @@ public sealed class WorkerHealth(ScheduleSettings schedule, TimeProvider time)
 
     public (bool Alive, string Reason) Liveness()
     {
-        DateTimeOffset? finished;
+        Moment? finished;
         lock (_gate)
         {
             finished = _lastFinished;
         }
 
         var since = finished ?? _started;
-        var what = finished is null ? $"started {Text(since)}, no cycle finished yet" : $"last cycle finished {Text(since)}";
-        if (Next(since) is not { } first || Next(first) is not { } second)
+        var what = finished is null ? $"started {Text(since.At)}, no cycle finished yet" : $"last cycle finished {Text(since.At)}";
+        if (Next(since.At) is not { } first || Next(first) is not { } second)
         {
             return (true, $"{what}; the schedule has no further occurrence");
         }
 
-        return time.GetUtcNow() <= second
+        return time.GetElapsedTime(since.Timestamp) <= second - since.At
             ? (true, what)
             : (false, $"{what}; cycles were due {Text(first)} and {Text(second)}: the worker is stuck");
     }
@@ -57,7 +65,7 @@ public sealed class WorkerHealth(ScheduleSettings schedule, TimeProvider time)
         lock (_gate)
         {
             return _stopping ? (false, "stopping")
-                : _lastFinished is { } finished ? (true, $"last cycle finished {Text(finished)}")
+                : _lastFinished is { } finished ? (true, $"last cycle finished {Text(finished.At)}")
                 : (false, "no cycle finished yet: the metrics describe nothing");
         }
     }

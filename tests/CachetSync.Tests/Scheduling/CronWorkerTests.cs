@@ -18,6 +18,7 @@ public sealed class CronWorkerTests : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<DateTimeOffset> _cycleTimes = [];
     private FakeClock _clock = new(DateTimeOffset.UnixEpoch);
+    private SteppedClock _wall = new(new FakeClock(DateTimeOffset.UnixEpoch));
 
     public CronWorkerTests()
     {
@@ -27,14 +28,15 @@ public sealed class CronWorkerTests : IDisposable
     private Task Start(string cron, string timeZone, DateTimeOffset startAt, Func<CancellationToken, Task>? cycle = null, bool runAtStart = false)
     {
         _clock = new FakeClock(startAt);
+        _wall = new SteppedClock(_clock);
         var seconds = cron.Split(' ').Length == 6;
         var schedule = new ScheduleSettings(
             CronExpression.Parse(cron, seconds ? CronFormat.IncludeSeconds : CronFormat.Standard), cron, TimeZoneInfo.FindSystemTimeZoneById(timeZone), runAtStart);
         var worker = new CronWorker(schedule, token =>
         {
-            _cycleTimes.Add(_clock.GetUtcNow());
+            _cycleTimes.Add(_wall.GetUtcNow());
             return cycle?.Invoke(token) ?? Task.CompletedTask;
-        }, _clock, _loggerFactory.CreateLogger<CronWorker>());
+        }, _wall, _loggerFactory.CreateLogger<CronWorker>());
         return worker.RunAsync(_stop.Token);
     }
 
@@ -179,6 +181,34 @@ public sealed class CronWorkerTests : IDisposable
 
         _cycleTimes.Should().HaveCount(2);
         _logs.Lines.Should().Contain(line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains("boom"));
+    }
+
+    [Fact]
+    public void A_wall_clock_stepped_back_an_hour_costs_a_ten_second_schedule_no_more_than_one_cycle()
+    {
+        _ = Start("*/10 * * * * *", "UTC", Utc("2026-11-26T10:00:05"));
+        _clock.Pass(TimeSpan.FromSeconds(20));
+        _cycleTimes.Should().Equal(Utc("2026-11-26T10:00:10"), Utc("2026-11-26T10:00:20"));
+
+        _wall.Step(TimeSpan.FromHours(-1));
+        _clock.Pass(TimeSpan.FromSeconds(30));
+
+        _cycleTimes.Should().HaveCount(5, "the schedule goes on every 10 s of real time; it does not wait out the hour");
+        _cycleTimes.Skip(2).Should().Equal(Utc("2026-11-26T09:00:30"), Utc("2026-11-26T09:00:40"), Utc("2026-11-26T09:00:50"));
+    }
+
+    [Fact]
+    public void A_wall_clock_stepped_forward_an_hour_runs_the_next_cycle_once_not_once_per_missed_occurrence()
+    {
+        _ = Start("*/10 * * * * *", "UTC", Utc("2026-11-26T10:00:05"));
+        _clock.Pass(TimeSpan.FromSeconds(10));
+
+        _wall.Step(TimeSpan.FromHours(1));
+        _clock.Pass(TimeSpan.FromSeconds(20));
+
+        _cycleTimes.Should().HaveCount(3, "one cycle when the wait ends, then the schedule from the new time: not 360 at once");
+        _cycleTimes[0].Should().Be(Utc("2026-11-26T10:00:10"));
+        (_cycleTimes[2] - _cycleTimes[1]).Should().Be(TimeSpan.FromSeconds(10));
     }
 
     public void Dispose()

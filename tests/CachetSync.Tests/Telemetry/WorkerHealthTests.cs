@@ -40,6 +40,24 @@ public sealed class WorkerHealthTests
     }
 
     [Fact]
+    public void A_wall_clock_stepped_forward_an_hour_does_not_make_a_working_worker_look_stuck()
+    {
+        var monotonic = new FakeClock(DateTimeOffset.Parse("2026-11-26T10:00:30Z", CultureInfo.InvariantCulture));
+        var wall = new SteppedClock(monotonic);
+        var health = new WorkerHealth(new ScheduleSettings(CronExpression.Parse("*/5 * * * *"), "*/5 * * * *", TimeZoneInfo.Utc), wall);
+        monotonic.Advance(TimeSpan.FromMinutes(5));
+        health.CycleFinished();
+
+        wall.Step(TimeSpan.FromHours(1));
+        monotonic.Advance(TimeSpan.FromMinutes(1));
+        health.Liveness().Alive.Should().BeTrue("a minute has passed since the last cycle, whatever the wall clock says");
+        wall.Step(TimeSpan.FromHours(-2));
+        health.Liveness().Alive.Should().BeTrue();
+        monotonic.Advance(TimeSpan.FromMinutes(9));
+        health.Liveness().Alive.Should().BeFalse("ten minutes without a cycle is stuck on any wall clock");
+    }
+
+    [Fact]
     public void Ready_once_a_cycle_finished_and_until_the_worker_stops()
     {
         _health.Readiness().Ready.Should().BeFalse("metrics describe nothing before the first cycle");
