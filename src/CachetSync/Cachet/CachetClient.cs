@@ -31,14 +31,16 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
     /// 2.4 sets the component from the incident's component_status, and answers the incident, not the component: one
     /// read says whether it did. If not (a Cachet that ignored it), the status is written and verified like any other.
     /// </summary>
-    public async Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
+    public async Task<CachetComponent?> ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
     {
-        var operation = $"GET /components/{componentId}";
-        var answer = await CachetErrorTranslator.CallAsync(() => api.GetComponentAsync(componentId, cancellationToken), operation, cancellationToken);
-        if (answer?.Data?.Status != (int)status)
+        var shown = await ReadComponentAsync(componentId, cancellationToken);
+        if (shown.Status == (int)status)
         {
-            await SetStatusAsync(componentId, status, cancellationToken);
+            return shown;
         }
+
+        await SetStatusAsync(componentId, status, cancellationToken);
+        return null;
     }
 
     public async Task<IReadOnlyList<CachetComponent>> ReadAllComponentsAsync(CancellationToken cancellationToken)

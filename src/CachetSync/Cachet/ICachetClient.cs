@@ -24,7 +24,8 @@ public interface ICachetClient
     /// After an incident that names the component and a status: makes sure the component has that status. Cachet 2.4
     /// sets it from the incident — read back, and written only if it did not; Cachet 3 never does — written.
     /// </summary>
-    Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken);
+    /// <returns>The component as read back when it had the status (that read is the write's read-back); else null.</returns>
+    Task<CachetComponent?> ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken);
 
     /// <summary>Incidents that may concern the component (2.x filters by component; 3.x lists all).</summary>
     Task<IReadOnlyList<CachetIncident>> ReadIncidentsAsync(int componentId, CancellationToken cancellationToken);

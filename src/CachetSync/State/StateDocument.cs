@@ -1,19 +1,14 @@
 using System.Text.Json.Serialization;
-using CachetSync.Thresholds;
 
 namespace CachetSync.State;
 
-/// <summary>The state file's JSON: <c>{"version":1,"components":{"12":{…}}}</c>.</summary>
-public sealed record StateDocument(int Version, Dictionary<string, StateEntry> Components, int? GuardHeldCycles = null);
-
-public sealed record StateEntry(
-    ComponentStatus? LastWritten, ComponentStatus? Pending, int PendingCycles, DateTimeOffset? HeldUntil, int? OpenIncident,
-    string? SeenBeforeWrite = null, int WritesNotKept = 0, DateTimeOffset? WorsenedAt = null);
+/// <summary>The state file's JSON: <c>{"version":1,"components":{"12":{…}}}</c>, each component's memory as it is.</summary>
+public sealed record StateDocument(int Version, Dictionary<string, ComponentMemory> Components, int? GuardHeldCycles = null);
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(StateDocument))]
 public sealed partial class StateJsonContext : JsonSerializerContext;

@@ -54,7 +54,7 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
             {
                 logger.LogWarning("State file {Path}: entry \"{Key}\" is not a component's; ignored", path, key);
             }
-            else if (!components.TryAdd(id, new ComponentMemory(entry.LastWritten, entry.Pending, entry.PendingCycles, entry.HeldUntil, entry.OpenIncident, entry.SeenBeforeWrite, entry.WritesNotKept, entry.WorsenedAt)))
+            else if (!components.TryAdd(id, entry))
             {
                 logger.LogWarning("State file {Path}: component {Id} has a second entry \"{Key}\"; the first is kept", path, id, key);
             }
@@ -68,11 +68,7 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
     {
         var document = new StateDocument(
             CurrentVersion,
-            state.Components.ToDictionary(
-                pair => pair.Key.ToString(CultureInfo.InvariantCulture),
-                pair => new StateEntry(
-                    pair.Value.LastWritten, pair.Value.Pending, pair.Value.PendingCycles, pair.Value.HeldUntil, pair.Value.OpenIncident, pair.Value.SeenBeforeWrite,
-                    pair.Value.WritesNotKept, pair.Value.WorsenedAt)),
+            state.Components.ToDictionary(pair => pair.Key.ToString(CultureInfo.InvariantCulture), pair => pair.Value),
             state.GuardHeldCycles > 0 ? state.GuardHeldCycles : null);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         // Unique per save: every container's process is PID 1, so a PID would not tell two runs on one volume apart.

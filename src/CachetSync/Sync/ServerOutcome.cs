@@ -24,6 +24,9 @@ public sealed record ServerOutcome(
     /// <summary>Cachet confirmed the last write to this component but did not keep it.</summary>
     public bool WriteNotKept { get; init; }
 
+    /// <summary>Another writer drives this component (see <see cref="ChangeGate"/>): nothing was written to it.</summary>
+    public bool OtherWriter { get; init; }
+
     /// <summary>A server that was not probed (disabled, stopped, no socket to spare) has no desired status.</summary>
     public bool HasDesired => Probe.Kind is not (ProbeKind.Stopped or ProbeKind.NotProbed);
 }

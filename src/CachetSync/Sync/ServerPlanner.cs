@@ -73,12 +73,18 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
 
         var decision = gate.Decide(current, plan.Desired.Status, state.Current.For(id), now, plan.UpdatedAt);
         var action = decision.Action == SyncAction.Updated && dryRun ? SyncAction.DryRun : decision.Action;
-        if (decision.WriteNotKept)
+        if (decision.WriteNotKept || decision.OtherWriter)
         {
             logger.LogWarning("{Server}: {Note}", plan.Server, decision.Note);
         }
 
-        return (plan with { Action = action, Note = decision.Note, WriteNotKept = decision.WriteNotKept }, decision.Memory);
+        // A decision not to write that fails the cycle (a write Cachet keeps losing, another writer) says why as its error.
+        var failed = decision.Action == SyncAction.Failed;
+        return (plan with
+        {
+            Action = action, Error = failed ? decision.Note : plan.Error, Note = failed ? null : decision.Note,
+            WriteNotKept = decision.WriteNotKept, OtherWriter = decision.OtherWriter,
+        }, decision.Memory);
     }
 
     /// <summary>The plan before the change gate: what the desired status asks of the server's component as Cachet has it.</summary>

@@ -13,7 +13,17 @@ namespace CachetSync.Sync;
 /// that incident Fixed. Never two open incidents for a component: the one CachetSync opened is remembered, and
 /// found again by its marker if not.
 /// </summary>
-public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, IncidentSettings incidents, ILogger logger)
+/// <remarks>
+/// Every write is read back (one GET): Cachet's answer to a write says what it did with the request, not what it keeps
+/// — a cache or replica behind, a plugin reverting, a proxy answering for it. A write the read-back does not show was
+/// not kept: failed, and tried again with a back-off. One read back as kept and changed later is someone else's doing,
+/// never a lost write. Cachet's change stamp alone could not tell these apart: one seen moving on every read, one
+/// never moving on a write (2.4 stamps whole seconds), each made a lost write look like a human's edit or the reverse.
+/// </remarks>
+/// <param name="now">When the cycle started: the back-off of a write not kept counts from it.</param>
+/// <param name="stampStill">Notes that a write did not move the component's change stamp; true the first time, so that is said once.</param>
+public sealed class StatusWriter(
+    ICachetClient cachet, CachetSettings settings, IncidentSettings incidents, ILogger logger, DateTimeOffset now, Func<bool> stampStill)
 {
     public const string StoppedBeforeWriting = "stopped before writing";
 
@@ -72,11 +82,31 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
         try
         {
             var memory = planned.Memory ?? ComponentMemory.Empty;
-            var incident = await WriteAsync(plan, memory.OpenIncident, budget);
+            var (incident, readBack) = await WriteAsync(plan, memory.OpenIncident, budget);
+            memory = memory with { OpenIncident = incident };
+            var shown = readBack ?? await ReadBackAsync(plan, budget);
+            if (shown is not null && shown.Status != (int)plan.Desired.Status)
+            {
+                var notKept = ChangeGate.NotKeptAgain(memory, now);
+                var error = $"Cachet confirmed writing {plan.Desired.Status} but a read right after shows {(ComponentStatus)shown.Status}: not kept ({notKept.WritesNotKept} in a row)"
+                    + (notKept.RetryAfter > now ? $"; written again after {notKept.RetryAfter:u}" : "; written again next cycle");
+                logger.LogWarning("{Server}: {Error}", plan.Server, error);
+                var failed = planned.Instead(SyncAction.Failed, error);
+                return failed with { Plan = failed.Plan with { WriteNotKept = true }, Memory = notKept };
+            }
+
+            var stampMoved = shown?.UpdatedAt is not null && plan.UpdatedAt is not null && shown.UpdatedAt != plan.UpdatedAt;
+            if (shown is not null && !stampMoved && stampStill())
+            {
+                logger.LogInformation(
+                    "Cachet's change stamp (updated_at) of component #{ComponentId} did not move with CachetSync's write (whole seconds, or none): a lost write is told from another's edit by each write's read-back alone",
+                    plan.ComponentId);
+            }
+
             logger.LogInformation(
                 "{Server}: component #{ComponentId} {Current} -> {Desired} ({Reason})",
                 plan.Server, plan.ComponentId, plan.Current, plan.Desired.Status, plan.Desired.Reason);
-            return planned with { Memory = memory with { OpenIncident = incident } };
+            return planned with { Memory = ChangeGate.Written(memory, plan.Desired.Status, stampMoved) };
         }
         catch (CachetException ex)
         {
@@ -99,16 +129,30 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
         }
     }
 
+    /// <summary>The component as Cachet shows it right after the write; null when it cannot be read (the write's own answer stands).</summary>
+    private async Task<CachetComponent?> ReadBackAsync(ServerOutcome plan, CancellationToken budget)
+    {
+        try
+        {
+            return await cachet.ReadComponentAsync(plan.ComponentId!.Value, budget);
+        }
+        catch (CachetException ex) when (!ex.TokenRejected)
+        {
+            logger.LogWarning("{Server}: the write was confirmed, but reading it back failed ({Error}): taken as kept", plan.Server, ex.Message);
+            return null;
+        }
+    }
+
     /// <summary>Writes one component's new status.</summary>
-    /// <returns>The incident open for the component after the write, if any.</returns>
-    public async Task<int?> WriteAsync(ServerOutcome plan, int? openIncident, CancellationToken cancellationToken)
+    /// <returns>The incident open for the component after the write, if any; the component as read after it, if it was.</returns>
+    private async Task<(int? Incident, CachetComponent? ReadBack)> WriteAsync(ServerOutcome plan, int? openIncident, CancellationToken cancellationToken)
     {
         var componentId = plan.ComponentId!.Value;
         var desired = plan.Desired.Status;
         if (!incidents.Enabled)
         {
             await cachet.SetStatusAsync(componentId, desired, cancellationToken);
-            return openIncident;
+            return (openIncident, null);
         }
 
         if (plan.Current == ComponentStatus.Operational && IsOutage(desired))
@@ -128,16 +172,14 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
                     cancellationToken);
 
                 // A status Cachet silently did not take would look, next cycle, like a human's change.
-                await cachet.ConfirmStatusAfterIncidentAsync(componentId, desired, cancellationToken);
-
-                return opened;
+                return (opened, await cachet.ConfirmStatusAfterIncidentAsync(componentId, desired, cancellationToken));
             }
         }
 
         await cachet.SetStatusAsync(componentId, desired, cancellationToken);
         if (desired != ComponentStatus.Operational)
         {
-            return openIncident;
+            return (openIncident, null);
         }
 
         if ((await StillOpenAsync(plan, openIncident, cancellationToken) ?? await FindOpenIncidentAsync(componentId, cancellationToken)) is { } incident)
@@ -145,7 +187,7 @@ public sealed class StatusWriter(ICachetClient cachet, CachetSettings settings, 
             await cachet.UpdateIncidentAsync(incident, new NewIncidentUpdate(CachetIncident.Fixed, IncidentText.Fill(incidents.FixedMessage, plan)), cancellationToken);
         }
 
-        return null;
+        return (null, null);
     }
 
     /// <summary>

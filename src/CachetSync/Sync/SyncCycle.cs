@@ -45,6 +45,9 @@ public sealed class SyncCycle(
     private readonly CycleServers _servers = new(settings, logger);
     private readonly CachetReader _cachetReader = new(cachet, settings, logger);
 
+    /// <summary>1 once this process said that Cachet's change stamp does not move on a write (said once, not per write).</summary>
+    private int _stampStillSaid;
+
     public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken stopping)
     {
         using var activity = Telemetry.CycleTelemetry.Tracing.StartActivity("cachetsync.cycle");
@@ -85,7 +88,7 @@ public sealed class SyncCycle(
         var guarded = watch?.PassAsync(witnessed?.PassAsync(plans) ?? plans) ?? AllHeldAsync(plans, blind!);
 
         // 5. Write only what changed (nothing while another run holds the state).
-        var done = await WriteAsync(cachetRead.Client, lockError is null ? guarded : NotWrittenAsync(guarded, lockError), servers.Count, stopping);
+        var done = await WriteAsync(cachetRead.Client, lockError is null ? guarded : NotWrittenAsync(guarded, lockError), servers.Count, startedAt, stopping);
         var outcomes = (stopping.IsCancellationRequested ? done.Select(StoppedBeforeWriting) : done).ToList();
 
         // 6. Remember, post the latencies, tell the self component, and report.
@@ -144,11 +147,13 @@ public sealed class SyncCycle(
     }
 
     /// <param name="cachet">The client of this Cachet's version; none when Cachet was not read.</param>
-    private async Task<IReadOnlyList<PlannedServer>> WriteAsync(ICachetClient? cachet, IAsyncEnumerable<PlannedServer> plans, int count, CancellationToken stopping)
+    private async Task<IReadOnlyList<PlannedServer>> WriteAsync(
+        ICachetClient? cachet, IAsyncEnumerable<PlannedServer> plans, int count, DateTimeOffset now, CancellationToken stopping)
     {
         if (cachet is not null)
         {
-            var writer = new StatusWriter(cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger);
+            var writer = new StatusWriter(
+                cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger, now, () => Interlocked.Exchange(ref _stampStillSaid, 1) == 0);
             return await writer.WriteAllAsync(plans, count, stopping);
         }
 
@@ -185,10 +190,11 @@ public sealed class SyncCycle(
             switch (outcome.Action)
             {
                 case SyncAction.Updated:
-                    var worsened = MassChangeGuard.IsWorse(outcome) ? now : (DateTimeOffset?)null;
-                    state.Current.Set(id, ChangeGate.Written(memory, outcome.Desired.Status) with { WorsenedAt = worsened });
+                    // The writer's memory: written and read back.
+                    state.Current.Set(id, memory with { WorsenedAt = MassChangeGuard.IsWorse(outcome) ? now : null });
                     break;
                 case SyncAction.Unchanged or SyncAction.Damped or SyncAction.Held:
+                case SyncAction.Failed when outcome.WriteNotKept || outcome.OtherWriter:
                     state.Current.Set(id, memory);
                     break;
             }

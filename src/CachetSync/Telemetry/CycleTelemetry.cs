@@ -29,6 +29,7 @@ public sealed class CycleTelemetry : IDisposable
     private readonly Counter<long> _notJudged;
     private readonly Counter<long> _writesNotKept;
     private readonly Counter<long> _witnessQuestions;
+    private readonly Counter<long> _otherWriter;
     private readonly Lock _gate = new();
     private IReadOnlyList<ServerOutcome> _last = [];
     private long? _lastCompleted;
@@ -54,7 +55,9 @@ public sealed class CycleTelemetry : IDisposable
         _notJudged = _meter.CreateCounter<long>("cachetsync.probes.not_judged", "{probe}",
             "Servers this machine could not probe fairly (its CPU busy, its own scheduler lag): left as they were, never written.");
         _writesNotKept = _meter.CreateCounter<long>("cachetsync.writes.not_kept", "{write}",
-            "Writes Cachet confirmed but did not keep (found the next cycle as before, the component untouched since).");
+            "Writes Cachet confirmed but did not keep (a read right after, or the next cycle, showed the component as before).");
+        _otherWriter = _meter.CreateCounter<long>("cachetsync.other_writer.components", "{component}",
+            "Components left unwritten in a cycle because another writer drives them (CachetSync's writes changed by someone else again and again).");
         _witnessQuestions = _meter.CreateCounter<long>("cachetsync.witness.questions", "{question}",
             "A witness's questions from writers, by outcome: answered, unauthorized, refused (malformed, too large), busy.");
         // At zero from the start, so a dashboard's increase() sees the first hold instead of a series that appears.
@@ -66,6 +69,7 @@ public sealed class CycleTelemetry : IDisposable
         _heartbeatFailures.Add(0);
         _notJudged.Add(0);
         _writesNotKept.Add(0);
+        _otherWriter.Add(0);
         _meter.CreateObservableGauge("cachetsync.component.status.desired", () => Statuses(desired: true), "{status}",
             "The Cachet status (1–4) the last cycle wanted per server.");
         _meter.CreateObservableGauge("cachetsync.component.status.current", () => Statuses(desired: false), "{status}",
@@ -104,6 +108,7 @@ public sealed class CycleTelemetry : IDisposable
 
         _notJudged.Add(summary.NotJudged);
         _writesNotKept.Add(summary.Servers.Count(server => server.WriteNotKept));
+        _otherWriter.Add(summary.Servers.Count(server => server.OtherWriter));
 
         var finished = (summary.StartedAt + summary.Duration).ToUnixTimeSeconds();
         lock (_gate)

@@ -41,8 +41,8 @@ public sealed class ApiVersionDetectionTests : IDisposable
         (await _run.RunAsync("--config", Config(cachet.BaseUrl, CachetStub.Token), "--once")).Should().Be(0, _run.Everything);
 
         cachet.Puts().Should().Equal((1, """{"status":4}"""));
-        cachet.Server.LogEntries.Select(entry => entry.RequestMessage.Path).Should().Equal(
-            "/api/v1/components", "/api/v1/schedules", "/api/v1/components/1");
+        cachet.Server.LogEntries.Select(entry => $"{entry.RequestMessage.Method} {entry.RequestMessage.Path}").Should().Equal(
+            "GET /api/v1/components", "GET /api/v1/schedules", "PUT /api/v1/components/1", "GET /api/v1/components/1");
         _run.Logs.Lines.Should().ContainSingle(line => line.Contains("speaks the 2.x API (/api/v1/components answered)"));
     }
 

@@ -48,10 +48,14 @@ public sealed class Cachet3Tests : Cachet3ProgramTest
 
         exitCode.Should().Be(0, Run.Everything);
         Cachet.Puts().Should().Equal((2, """{"status":4}"""), (3, """{"status":1}"""));
-        // Besides the schedules read (maintenance, on by default), every read is of components, 100 at a time, with their group.
-        var reads = Cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "GET" && entry.RequestMessage.Path != "/api/schedules")
+        // Besides the schedules read (maintenance, on by default) and each write's read-back, every read is of components,
+        // 100 at a time, with their group.
+        var gets = Cachet.Server.LogEntries.Where(entry => entry.RequestMessage.Method == "GET" && entry.RequestMessage.Path != "/api/schedules")
             .Select(entry => entry.RequestMessage).ToList();
-        reads.Should().OnlyContain(read => read.Path == "/api/components" && read.Query!["per_page"].Single() == "100" && read.Query!["include"].Single() == "group");
+        gets.Where(read => read.Path.StartsWith("/api/components/", StringComparison.Ordinal)).Select(read => read.Path)
+            .Should().BeEquivalentTo(["/api/components/2", "/api/components/3"], "each write is read back once");
+        gets.Where(read => !read.Path.StartsWith("/api/components/", StringComparison.Ordinal))
+            .Should().OnlyContain(read => read.Path == "/api/components" && read.Query!["per_page"].Single() == "100" && read.Query!["include"].Single() == "group");
         Run.Out.ToString().Should().MatchRegex(@"edge-4 .* UnderMaintenance -> MajorOutage\s+maintenance\s+under maintenance: its status is Under Maintenance");
     }
 

@@ -316,6 +316,14 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
+    /// <summary>A replica or cache behind: serves a component's row as it was, stamp and all.</summary>
+    public void RestoreRow(int id, int status, string updatedAt)
+    {
+        _components[id]["status"] = status;
+        _components[id]["status_name"] = StatusName(status);
+        _components[id]["updated_at"] = updatedAt;
+    }
+
     /// <summary>What a human does on the dashboard: sets a component's status directly (Cachet stamps the change).</summary>
     public void SetStatusByHand(int id, int status) => Change(_components[id], status);
 
@@ -329,8 +337,45 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
+    /// <summary>Cachet keeps status writes again (after <see cref="KeepNoWrites"/>).</summary>
+    public CachetStub KeepWrites()
+    {
+        _keepsWrites = true;
+        return this;
+    }
+
+    /// <summary>A change stamp that moves on every read (a proxy rewriting it, a view computing it): it says nothing.</summary>
+    public CachetStub StampsMoveOnEveryRead()
+    {
+        _stampsMoveOnRead = true;
+        return this;
+    }
+
+    /// <summary>A change stamp that never moves, whatever is written (a Cachet or proxy that sends a fixed one).</summary>
+    public CachetStub StampsNeverMove()
+    {
+        _stampsNeverMove = true;
+        return this;
+    }
+
     private bool _keepsWrites = true;
+    private bool _stampsMoveOnRead;
+    private bool _stampsNeverMove;
     private int _changes;
+
+    /// <summary>The component as a read serves it: with a new stamp on each read, when stamps move on reads.</summary>
+    private JsonObject Served(JsonObject component)
+    {
+        if (_stampsMoveOnRead)
+        {
+            component["updated_at"] = NextStamp();
+        }
+
+        return (JsonObject)component.DeepClone();
+    }
+
+    private string NextStamp() =>
+        new DateTime(2026, 11, 23, 7, 0, 0).AddSeconds(Interlocked.Increment(ref _changes)).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A status change, stamped as Cachet stamps it: <c>updated_at</c> moves on (a second a change, here).</summary>
     private void Change(JsonObject component, int status)
@@ -342,7 +387,10 @@ public sealed class CachetStub : IDisposable
 
         component["status"] = status;
         component["status_name"] = StatusName(status);
-        component["updated_at"] = new DateTime(2026, 11, 23, 7, 0, 0).AddSeconds(Interlocked.Increment(ref _changes)).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        if (!_stampsNeverMove)
+        {
+            component["updated_at"] = NextStamp();
+        }
     }
 
     /// <summary>
@@ -358,7 +406,7 @@ public sealed class CachetStub : IDisposable
             .AtPriority(10)
             .RespondWith(Response.Create().WithCallback(request =>
                 _components.TryGetValue(int.Parse(request.Path.Split('/')[^1]), out var component)
-                    ? Message(200, new JsonObject { ["data"] = component.DeepClone() }.ToJsonString())
+                    ? Message(200, new JsonObject { ["data"] = Served(component) }.ToJsonString())
                     : Message(404, NotFound)));
         return this;
     }
@@ -450,7 +498,7 @@ public sealed class CachetStub : IDisposable
                     },
                 },
             },
-            ["data"] = new JsonArray(data.Select(component => (JsonNode)component.DeepClone()).ToArray()),
+            ["data"] = new JsonArray(data.Select(component => (JsonNode)Served(component)).ToArray()),
         };
         return Message(200, body.ToJsonString());
     }

@@ -95,4 +95,73 @@ public sealed class ChangeGateTests
         gate.Decide(PerformanceIssues, MajorOutage, ChangeGate.Written(ComponentMemory.Empty, MajorOutage), Now).Action
             .Should().Be(SyncAction.Updated);
     }
+
+    [Fact]
+    public void Two_writers_holding_each_other_s_writes_as_a_human_s_are_told_apart_within_a_day()
+    {
+        var respect = new CachetSettings { ManualHoldFor = TimeSpan.FromHours(1), RespectManualStatus = true };
+        var gate = new ChangeGate(DampingSettings.Immediate, respect);
+        // CachetSync wrote Operational; the other writer sets Performance Issues again after each hold of ours ends.
+        var memory = ChangeGate.Written(ComponentMemory.Empty, Operational);
+        var actions = new List<SyncAction>();
+        var at = Now;
+        for (var round = 0; round < 3; round++)
+        {
+            var noticed = gate.Decide(PerformanceIssues, Operational, memory, at);
+            actions.Add(noticed.Action);
+            if (noticed.Action == SyncAction.Failed)
+            {
+                noticed.OtherWriter.Should().BeTrue();
+                noticed.Note.Should().StartWith("another writer: CachetSync's writes were changed by someone else 3 times within 24 h");
+                break;
+            }
+
+            var released = gate.Decide(PerformanceIssues, Operational, noticed.Memory, at.AddMinutes(61));
+            released.Action.Should().Be(SyncAction.Updated);
+            memory = ChangeGate.Written(released.Memory, Operational);
+            at = at.AddHours(2);
+        }
+
+        actions.Should().Equal(SyncAction.Held, SyncAction.Held, SyncAction.Failed);
+    }
+
+    [Fact]
+    public void A_component_another_writer_drives_is_written_again_after_an_hour_in_which_nobody_changed_it()
+    {
+        var gate = new ChangeGate(DampingSettings.Immediate, Cachet);
+        var contested = ComponentMemory.Empty with { OtherWriterUntil = Now.AddHours(1), Shown = PerformanceIssues, Undone = 3, UndoneSince = Now };
+
+        var changedAgain = gate.Decide(MajorOutage, Operational, contested, Now.AddMinutes(50));
+        changedAgain.Action.Should().Be(SyncAction.Failed);
+        changedAgain.Memory.OtherWriterUntil.Should().Be(Now.AddMinutes(110), "a change by anyone else moves the end on");
+        gate.Decide(MajorOutage, Operational, changedAgain.Memory, Now.AddMinutes(109)).Action.Should().Be(SyncAction.Failed);
+
+        var quiet = gate.Decide(MajorOutage, Operational, changedAgain.Memory, Now.AddMinutes(111));
+        quiet.Action.Should().Be(SyncAction.Updated);
+        quiet.Memory.OtherWriterUntil.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 0)]
+    [InlineData(3, 1)]
+    [InlineData(4, 2)]
+    [InlineData(6, 8)]
+    [InlineData(9, 60)]
+    [InlineData(100, 60)]
+    public void Writes_not_kept_are_retried_with_a_back_off_of_at_most_an_hour(int writesNotKept, int minutes) =>
+        ChangeGate.RetryDelay(writesNotKept).Should().Be(TimeSpan.FromMinutes(minutes));
+
+    [Fact]
+    public void A_hold_stretched_by_a_wall_clock_stepped_back_lasts_no_longer_than_a_hold_from_now()
+    {
+        var gate = new ChangeGate(DampingSettings.Immediate, new CachetSettings { ManualHoldFor = TimeSpan.FromHours(1), RespectManualStatus = true });
+        var held = ChangeGate.Written(ComponentMemory.Empty, MajorOutage) with { HeldUntil = Now.AddHours(1) };
+
+        // The clock stepped back three hours: the hold would otherwise last four.
+        var decision = gate.Decide(PerformanceIssues, MajorOutage, held, Now.AddHours(-3));
+
+        decision.Action.Should().Be(SyncAction.Held);
+        decision.Memory.HeldUntil.Should().Be(Now.AddHours(-2));
+    }
 }

@@ -125,24 +125,83 @@ public sealed class DampingAndHoldCycleTests : LoopbackProgramTest
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_write_Cachet_confirms_but_does_not_keep_is_said_retried_twice_then_refused_never_held_as_a_human_edit(bool respectManualStatus)
+    public async Task A_write_Cachet_confirms_but_does_not_keep_fails_is_retried_with_a_back_off_never_held_and_lands_once_Cachet_keeps_writes(bool respectManualStatus)
     {
         Cachet.KeepNoWrites();
         var config = Config(respectManualStatus: respectManualStatus, secondEnabled: false);
 
         var cycles = new List<(int Exit, string Output)>();
-        for (var cycle = 0; cycle < 5; cycle++)
+        for (var cycle = 0; cycle < 4; cycle++)
         {
             cycles.Add(await CycleWithExitAsync(config));
         }
 
-        cycles.Select(cycle => cycle.Exit).Should().Equal([0, 0, 0, 2, 2], "the third cycle that finds the write not kept fails, and so do the ones after");
-        cycles[1].Output.Should().MatchRegex(@"web-1 .* Operational -> MajorOutage\s+updated\s+Cachet confirmed writing MajorOutage but shows Operational again, the component untouched since: written again \(1 of 3\)");
-        cycles[2].Output.Should().Contain("written again (2 of 3)");
-        cycles[3].Output.Should().MatchRegex(@"web-1 .* failed\s+Cachet confirmed writing MajorOutage but shows Operational again, the component untouched since \(3 cycles in a row\): not written again");
+        cycles.Select(cycle => cycle.Exit).Should().Equal([2, 2, 2, 2], "the page does not show what the servers did: every such cycle fails");
+        cycles[0].Output.Should().MatchRegex(
+            @"web-1 .* Operational -> MajorOutage\s+failed\s+Cachet confirmed writing MajorOutage but a read right after shows Operational: not kept \(1 in a row\); written again next cycle");
+        cycles[1].Output.Should().Contain("not kept (2 in a row); written again next cycle");
+        cycles[2].Output.Should().MatchRegex(@"not kept \(3 in a row\); written again after \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ");
+        cycles[3].Output.Should().MatchRegex(@"web-1 .* failed\s+Cachet did not keep the last 3 writes of this component: written again after ");
         cycles.Should().NotContain(cycle => cycle.Output.Contains("held"), "nobody set the status by hand");
-        Cachet.Puts().Should().HaveCount(3, "the first write and two more, then no blind rewriting");
-        Run.Logs.Lines.Count(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("Cachet confirmed writing MajorOutage")).Should().Be(4);
+        Cachet.Puts().Should().HaveCount(3, "two writes again at once, then one waits for the back-off");
+        Run.Logs.Lines.Count(line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("not kept")).Should().Be(3);
+
+        // A minute later, Cachet keeps writes again: the back-off ends and the outage reaches the page.
+        Cachet.KeepWrites();
+        var state = JsonNode.Parse(File.ReadAllText(_state))!;
+        state["components"]!["1"]!["retryAfter"] = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O");
+        File.WriteAllText(_state, state.ToJsonString());
+        var landed = await CycleWithExitAsync(config);
+
+        landed.Exit.Should().Be(0, landed.Output);
+        landed.Output.Should().MatchRegex(@"web-1 .* Operational -> MajorOutage\s+updated");
+        (await CycleWithExitAsync(config)).Output.Should().MatchRegex(@"web-1 .* MajorOutage -> MajorOutage\s+unchanged");
+    }
+
+    [Fact]
+    public async Task A_stamp_that_moves_on_every_read_while_no_write_is_kept_is_a_write_not_kept_never_a_human()
+    {
+        Cachet.KeepNoWrites().StampsMoveOnEveryRead();
+        var config = Config(respectManualStatus: true);
+
+        var first = await CycleWithExitAsync(config);
+        var second = await CycleWithExitAsync(config);
+
+        first.Exit.Should().Be(2);
+        second.Exit.Should().Be(2);
+        first.Output.Should().MatchRegex(@"web-1 .* failed\s+Cachet confirmed writing MajorOutage but a read right after shows Operational: not kept");
+        second.Output.Should().NotContain("set by hand").And.Contain("not kept (2 in a row)");
+        Cachet.Puts().Should().HaveCount(4, "both down servers written in both cycles: never left Operational as a human's edit");
+    }
+
+    [Fact]
+    public async Task With_a_stamp_that_never_moves_a_human_s_false_alarm_edit_is_held_not_overwritten()
+    {
+        Cachet.StampsNeverMove();
+        var config = Config(respectManualStatus: true, secondEnabled: false);
+        await CycleAsync(config);
+        Cachet.SetStatusByHand(1, 1);
+
+        var second = await CycleAsync(config);
+
+        second.Should().MatchRegex(@"web-1 .* Operational -> MajorOutage\s+held\s+status set by hand \(MajorOutage -> Operational\)");
+        Cachet.Puts().Should().ContainSingle("the human's Operational stays");
+        Run.Logs.Lines.Should().ContainSingle(line => line.Contains("did not move with CachetSync's write"));
+    }
+
+    [Fact]
+    public async Task A_write_read_back_as_kept_then_the_old_row_seen_again_is_a_write_not_kept_written_again()
+    {
+        var config = Config(respectManualStatus: true, secondEnabled: false);
+        await CycleAsync(config);
+        // A replica behind serves the row from before the write: the old status with the old stamp.
+        Cachet.RestoreRow(1, status: 1, updatedAt: "2026-11-23 06:37:45");
+
+        var (exit, output) = await CycleWithExitAsync(config);
+
+        exit.Should().Be(0);
+        output.Should().MatchRegex(@"web-1 .* Operational -> MajorOutage\s+updated\s+Cachet showed Operational again after writing MajorOutage, the component untouched since: not kept \(1 in a row\); written again");
+        Cachet.Puts().Should().HaveCount(2);
     }
 
     [Fact]

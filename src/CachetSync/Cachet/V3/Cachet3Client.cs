@@ -54,8 +54,11 @@ public sealed class Cachet3Client(ICachet3Api api, int pageSize) : ICachetClient
     }
 
     /// <summary>On Cachet 3 the incident only links the component: its own status always needs the write.</summary>
-    public Task ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken) =>
-        SetStatusAsync(componentId, status, cancellationToken);
+    public async Task<CachetComponent?> ConfirmStatusAfterIncidentAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
+    {
+        await SetStatusAsync(componentId, status, cancellationToken);
+        return null;
+    }
 
     /// <summary>
     /// Candidates for the component's open incident: Investigating ones (the API's own filter), newest first, at most
