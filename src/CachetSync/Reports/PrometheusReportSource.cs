@@ -9,8 +9,10 @@ namespace CachetSync.Reports;
 /// failure of either makes the source unavailable this cycle (a rate without its audience would judge wrongly).
 /// </summary>
 /// <remarks>
-/// A value is a float: <c>increase()</c> extrapolates, so 19.6 reports are likely. It is rounded to the nearest
-/// whole number, a half away from zero (19.5 → 20). NaN, ±Inf and negative values are refused for their server.
+/// A value is a float: <c>increase()</c> extrapolates, so 19.6 reports are likely. Its whole part is taken (19.6 → 19,
+/// 0.5 → 0): <c>increase()</c> only ever extrapolates up from the whole reports its samples saw, so the whole part
+/// keeps every one of them, and rounding up would invent a report nobody sent — at an audience of 100, one invented
+/// report was 10 ‰, a Partial Outage. NaN, ±Inf and negative values are refused for their server.
 /// </remarks>
 public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSettings settings) : IReportSource
 {
@@ -37,7 +39,7 @@ public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSet
     public static string Duration(TimeSpan window) =>
         DurationText.Format(TimeSpan.FromMilliseconds(Math.Max(1, Math.Round(window.TotalMilliseconds))));
 
-    private async Task<List<(string Key, string Value)>> QueryAsync(string query, ReportWindow window, CancellationToken cancellationToken)
+    private async Task<List<(string Key, string Value, string? Refused)>> QueryAsync(string query, ReportWindow window, CancellationToken cancellationToken)
     {
         var filled = Placeholders.Fill(query, ("window", Duration(window.Until - window.Since)));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.Url!.TrimEnd('/') + "/api/v1/query"))
@@ -67,12 +69,17 @@ public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSet
     /// Hands each key's value on once, as a whole number; a key in two series (the query did not sum over the other
     /// labels) or with a value that is no count is refused for that server alone.
     /// </summary>
-    private void ForEachKeyOnce(List<(string Key, string Value)> series, string what, ReportCountsBuilder builder, Action<string, long> add)
+    private void ForEachKeyOnce(List<(string Key, string Value, string? Refused)> series, string what, ReportCountsBuilder builder, Action<string, long> add)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in series)
+        foreach (var (key, value, refused) in series)
         {
-            if (!seen.Add(key))
+            if (refused is not null)
+            {
+                seen.Add(key);
+                builder.Reject(key, $"{refused} in the {what} query");
+            }
+            else if (!seen.Add(key))
             {
                 builder.Reject(key, $"two series carry {_queries.KeyLabel}=\"{key}\" in the {what} query: sum them in it, e.g. sum by ({_queries.KeyLabel}) (...)");
             }
@@ -87,9 +94,9 @@ public sealed class PrometheusReportSource(IHttpClientFactory clients, ReportSet
         }
     }
 
-    /// <summary>A finite, non-negative value rounded half away from zero; null for NaN, ±Inf, a negative or no number.</summary>
+    /// <summary>A finite, non-negative value's whole part; null for NaN, ±Inf, a negative or no number.</summary>
     private static long? Whole(string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) && number >= 0
-            ? (long)Math.Min(Math.Round(number, MidpointRounding.AwayFromZero), long.MaxValue)
+            ? (long)Math.Min(Math.Floor(number), long.MaxValue)
             : null;
 }

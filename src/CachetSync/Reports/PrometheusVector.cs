@@ -12,9 +12,13 @@ public static class PrometheusVector
     /// <summary>How much of a query, a label set or Prometheus' reason a message quotes.</summary>
     private const int MaxQuoted = 200;
 
-    /// <summary>Each series' value of <paramref name="keyLabel"/> and its sample value, as Prometheus wrote it ("12", "NaN").</summary>
+    /// <summary>
+    /// Each series' value of <paramref name="keyLabel"/> and its sample value, as Prometheus wrote it ("12", "NaN"); a
+    /// series whose labels name the key twice ({"server": "a", "server": "b"}: no Prometheus writes that, a proxy or a
+    /// hand-made answer may) comes once per value it names, with why it cannot be counted for any of them.
+    /// </summary>
     /// <exception cref="ReportSourceException">The answer is not a successful instant vector with the label on every series.</exception>
-    public static List<(string Key, string Value)> Read(ReadOnlyMemory<byte> json, string keyLabel, string query)
+    public static List<(string Key, string Value, string? Refused)> Read(ReadOnlyMemory<byte> json, string keyLabel, string query)
     {
         JsonDocument document;
         try
@@ -53,10 +57,25 @@ public static class PrometheusVector
                 throw new ReportSourceException($"answered a vector without a \"result\" list for {Quoted(query)}");
             }
 
-            var series = new List<(string Key, string Value)>(result.GetArrayLength());
+            var series = new List<(string Key, string Value, string? Refused)>(result.GetArrayLength());
             foreach (var item in result.EnumerateArray())
             {
-                series.Add((Key(item, keyLabel, query), SampleValue(item, query)));
+                var key = Key(item, keyLabel, query);
+                var value = SampleValue(item, query);
+                var named = item.GetProperty("metric").EnumerateObject()
+                    .Where(label => label.NameEquals(keyLabel) && label.Value.ValueKind == JsonValueKind.String)
+                    .Select(label => label.Value.GetString()!)
+                    .ToList();
+                if (named.Count > 1)
+                {
+                    // JSON leaves a repeated name to the reader (the last one wins here): no count of it can be trusted.
+                    var why = $"a series names {keyLabel} {named.Count} times ({Clipped.After(string.Join(", ", named.Select(name => $"\"{name}\"")), MaxQuoted)}): it is nobody's count";
+                    series.AddRange(named.Distinct(StringComparer.OrdinalIgnoreCase).Select(name => (name, value, (string?)why)));
+                }
+                else
+                {
+                    series.Add((key, value, null));
+                }
             }
 
             return series;

@@ -61,7 +61,7 @@ public sealed class PrometheusReportSourceTests : IDisposable
     [Fact]
     public async Task Counts_and_audiences_are_asked_for_at_the_windows_end_with_the_window_filled_in()
     {
-        Answer("player_timeouts_total", Vector((Server("edge-1"), "12"), (Server("edge-2"), "19.5"), (Server("edge-3"), "0.4999")));
+        Answer("player_timeouts_total", Vector((Server("edge-1"), "12"), (Server("edge-2"), "19.6"), (Server("edge-3"), "0.5")));
         Answer("player_sessions", Vector((Server("edge-1"), "2400"), (Server("edge-4"), "150.2")));
         var settings = Settings(AudienceQuery) with
         {
@@ -71,8 +71,8 @@ public sealed class PrometheusReportSourceTests : IDisposable
         var counts = await Source(settings).ReadAsync(Window, CancellationToken.None);
 
         counts.Tally("edge-1").Should().Be(new ServerReports(12, 2400, ReportCounts.DefaultMinAudience));
-        counts.For("edge-2").Should().Be(20, "increase() extrapolates; a half is rounded away from zero");
-        counts.For("edge-3").Should().Be(0);
+        counts.For("edge-2").Should().Be(19, "increase() extrapolates up from the whole reports it saw: the whole part keeps them all");
+        counts.For("edge-3").Should().Be(0, "half a report is no report: rounding it up would invent one");
         counts.Tally("edge-4").Should().Be(new ServerReports(0, 150, ReportCounts.DefaultMinAudience), "an audience without reports is 0 reports of it");
         counts.Tally("edge-2")!.Value.Audience.Should().BeNull("the audience query does not name edge-2");
         var requests = _prometheus.LogEntries.Select(entry => entry.RequestMessage).ToList();
@@ -112,6 +112,20 @@ public sealed class PrometheusReportSourceTests : IDisposable
             ["twice"] = "two series carry server=\"TWICE\" in the count query: sum them in it, e.g. sum by (server) (...)",
         });
         counts.For("twice").Should().BeNull("1 or 2? Either could be meant, and their sum is neither");
+    }
+
+    [Fact]
+    public async Task A_series_naming_its_server_label_twice_is_refused_for_both_names_not_read_as_its_last()
+    {
+        Answer("player_timeouts_total", Vector(
+            (Server("fine"), "7"), ("""{"server":"edge-1","job":"player","server":"edge-2"}""", "60")));
+
+        var counts = await Source(Settings()).ReadAsync(Window, CancellationToken.None);
+
+        counts.For("fine").Should().Be(7);
+        counts.For("edge-1").Should().BeNull();
+        counts.For("edge-2").Should().BeNull("the last of two values is as unfounded as the first");
+        counts.Rejected["edge-2"].Should().Be("a series names server 2 times (\"edge-1\", \"edge-2\"): it is nobody's count in the count query");
     }
 
     [Fact]
