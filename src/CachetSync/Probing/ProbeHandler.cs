@@ -26,11 +26,16 @@ public static class ProbeHandler
         RevocationMode = X509RevocationMode.NoCheck,
     };
 
-    /// <summary>The handler all probes of one kind share: no cookies, no proxy surprises, a connection per probe.</summary>
+    /// <summary>
+    /// The handler all probes of one kind share: no cookies, a connection per probe, and never a proxy — every probe
+    /// (plain-http headers, bodies, https, tcp) goes to the server itself, whatever HTTP_PROXY says: through a proxy it
+    /// would measure the proxy (its 502 for a dead server, its latency). Cachet and the report source honour it.
+    /// </summary>
     /// <param name="gate">Whose <see cref="SetupGate.Lookups"/> resolve the names.</param>
     public static SocketsHttpHandler Create(ProbeSettings settings, bool verifyTls, SetupGate gate) => new()
     {
         ConnectTimeout = settings.Timeout,
+        UseProxy = false,
         // RedirectFollower follows them, keeping credentials to their origin.
         AllowAutoRedirect = false,
         UseCookies = false,
