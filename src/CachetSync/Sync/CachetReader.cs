@@ -46,6 +46,14 @@ public sealed class CachetReader(CachetVersion? cachet, CachetSyncSettings setti
             // and that call must be the one the cycle cannot do without. (Schedules come later, and only for a change.)
             var (client, components) = await cachet.ReadComponentsAsync(stopping);
             logger.LogDebug("Read {Count} components from Cachet", components.Count);
+            if (components.Count == 0)
+            {
+                // A proxy or another service at BaseUrl answering {"data": []} would otherwise plan nothing, and say nothing.
+                throw new CachetException(
+                    $"Cachet listed no components at all, though {settings.Servers.Count + (settings.Templates ?? []).Count} server entries are configured " +
+                    "(a proxy or another service answering at Cachet.BaseUrl?); nothing is written");
+            }
+
             var groups = settings.Templates is { Count: > 0 } ? await client.ReadAllGroupsAsync(stopping) : [];
             return new CachetRead(new ComponentResolver(components, groups: groups), null, client);
         }

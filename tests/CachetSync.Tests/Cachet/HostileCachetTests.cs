@@ -44,6 +44,25 @@ public sealed class HostileCachetTests : LoopbackProgramTest
     }
 
     [Fact]
+    public async Task An_empty_component_list_from_whatever_answers_is_an_error_not_a_quiet_cycle_with_nothing_to_do()
+    {
+        using var proxy = Loopback.StartWireMock();
+        proxy.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"data": []}"""));
+        var config = Run.WriteConfig(new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = proxy.Urls[0], ["ApiToken"] = CachetStub.Token },
+            // Servers found through a component group: an empty list would find none, and plan nothing.
+            ["Servers"] = new JsonArray(new JsonObject { ["Group"] = "Edge EU", ["Url"] = Targets.Urls[0] + "/s/{slug}" }),
+        }.ToJsonString());
+
+        var exitCode = await RunOnceAsync(config);
+
+        exitCode.Should().Be(2);
+        Run.Out.ToString().Should().Contain("Cachet listed no components at all, though 1 server entries are configured (a proxy or another service answering at Cachet.BaseUrl?)");
+        proxy.LogEntries.Should().OnlyContain(entry => entry.RequestMessage.Method == "GET", "nothing is written");
+    }
+
+    [Fact]
     public async Task A_redirected_component_read_is_an_error_naming_the_target()
     {
         Cachet.Server.Given(Request.Create().WithPath("/api/v1/components").UsingGet()).AtPriority(1)
