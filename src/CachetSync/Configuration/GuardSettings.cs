@@ -92,10 +92,13 @@ public sealed record GuardSettings(
                 ? (null, "must not hold credentials: the witness token goes in Guard.WitnessToken")
                 : (url, null);
 
-    /// <summary>A canary is probed like a server (same prober, same timeout); any answer at all means the network works.</summary>
+    /// <summary>
+    /// A canary is probed like a server (same prober, same timeout); any answer at all means the network works — a
+    /// slow one too, so its latency is not judged (a slow canary got the prober's second look: two probes a cycle).
+    /// </summary>
     private static ServerSettings Canary(Uri url)
     {
         var name = UrlText.Masked(url.OriginalString);
-        return new ServerSettings { Name = name, Url = url };
+        return new ServerSettings { Name = name, Url = url, Thresholds = Thresholds.ThresholdSettings.BuiltIn with { SlowAfter = null } };
     }
 }

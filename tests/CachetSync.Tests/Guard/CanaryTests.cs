@@ -48,6 +48,31 @@ public sealed class CanaryTests : GuardProgramTest
     }
 
     [Fact]
+    public async Task A_slow_canary_is_an_answer_asked_once_a_cycle()
+    {
+        // Slower than the built-in SlowAfter (1.5 s), within the probe timeout (2 s): slow, but it answered.
+        // Counted as each request arrives: WireMock logs a request only once its delayed answer is sent.
+        var asked = 0;
+        Targets.Given(Request.Create().WithPath("/slow-canary").UsingGet()).RespondWith(Response.Create()
+            .WithCallback(_ =>
+            {
+                Interlocked.Increment(ref asked);
+                return new WireMock.ResponseMessage { StatusCode = 200 };
+            })
+            .WithDelay(TimeSpan.FromMilliseconds(1700)));
+        var servers = Fleet(1, _ => Targets.Urls[0] + "/ok");
+        Targets.Given(Request.Create().WithPath("/ok").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+
+        var config = Config(servers, new JsonObject { ["Canaries"] = new JsonArray(Targets.Urls[0] + "/slow-canary") });
+        // Room for the slow answer on a loaded machine: 1.7 s is slow whatever the timeout.
+        config["Probe"]!["Timeout"] = "5s";
+        var (_, summary) = await RunOnceAsync(config);
+        summary.GetProperty("guard").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null, Run.Everything);
+
+        Volatile.Read(ref asked).Should().Be(1, "a canary's latency proves nothing either way: no second look");
+    }
+
+    [Fact]
     public async Task A_blind_cycle_sets_the_self_component_to_major_outage_and_a_seeing_one_back()
     {
         Cachet.WithComponent(42, "CachetSync monitoring", status: 1);
