@@ -21,7 +21,8 @@ public sealed record SummaryDocument(
     GuardDocument? Guard,
     string? ReportsUnavailable,
     string? Witnesses,
-    string? StateError);
+    string? StateError,
+    string? CanaryProblem);
 
 /// <summary>What the guard did, when it acted: <c>held</c> statuses, the <c>cause</c> and <c>reason</c>, the <c>witness</c> that let a mass change through.</summary>
 public sealed record GuardDocument(bool Held, string Cause, string Reason, string? Witness);

@@ -36,7 +36,8 @@ public static class SummaryJson
         summary.Guard is { } guard ? new GuardDocument(guard.Held, guard.Cause.ToString(), guard.Reason, guard.Witness) : null,
         summary.ReportsUnavailable,
         summary.Witnesses,
-        summary.StateError);
+        summary.StateError,
+        summary.CanaryProblem);
 
     private static ServerDocument Server(ServerOutcome server) => new(
         server.Server,

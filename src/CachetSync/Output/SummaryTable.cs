@@ -44,6 +44,11 @@ public static class SummaryTable
             output.WriteLine($"Reports unavailable: {reports}. Statuses rest on the probes alone; none is improved until the counts are read again.");
         }
 
+        if (summary.CanaryProblem is { } canaries)
+        {
+            output.WriteLine($"Guard: {canaries}.");
+        }
+
         if (summary.StateError is { } state)
         {
             output.WriteLine($"State not saved: {state}. The next run starts without this one's counts and holds.");

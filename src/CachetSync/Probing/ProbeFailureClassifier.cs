@@ -13,7 +13,8 @@ public static class ProbeFailureClassifier
             switch (http.HttpRequestError)
             {
                 case HttpRequestError.NameResolutionError:
-                    return (ProbeKind.DnsFailure, "DNS lookup failed");
+                    // The lookup's own error says whether the resolver answered "no such name" (below).
+                    return Innermost(http) is SocketException lookup ? FromSocketError(lookup.SocketErrorCode) : (ProbeKind.DnsFailure, "DNS lookup failed");
                 case HttpRequestError.SecureConnectionError:
                     return (ProbeKind.TlsFailure, $"TLS failed: {Innermost(http).Message}");
                 case HttpRequestError.ResponseEnded:
@@ -57,8 +58,9 @@ public static class ProbeFailureClassifier
         SocketError.ConnectionRefused => (ProbeKind.ConnectionRefused, "connection refused"),
         SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
             => (ProbeKind.ConnectionReset, "connection reset"),
-        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain
-            => (ProbeKind.DnsFailure, "DNS lookup failed"),
+        // EAI_NONAME: the resolver answered that the name does not exist (NXDOMAIN), or no source knows it.
+        SocketError.HostNotFound => (ProbeKind.DnsFailure, $"{ProbeResult.NoSuchNamePrefix} (NXDOMAIN)"),
+        SocketError.NoData or SocketError.TryAgain => (ProbeKind.DnsFailure, "DNS lookup failed"),
         SocketError.TimedOut => (ProbeKind.Timeout, "connect timed out"),
         _ => (ProbeKind.NetworkError, $"network error: {error}"),
     };

@@ -6,6 +6,12 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
     /// <summary>How the detail of a probe this machine could not make fairly starts (its own lag or CPU, never the server).</summary>
     public const string NotJudgedPrefix = "not judged: ";
 
+    /// <summary>How the detail of a lookup the resolver answered "no such name" (NXDOMAIN) starts.</summary>
+    public const string NoSuchNamePrefix = "no such name";
+
+    /// <summary>The resolver answered that the name does not exist: it was reached, and the name is wrong.</summary>
+    public bool IsNoSuchName => Kind == ProbeKind.DnsFailure && Detail.StartsWith(NoSuchNamePrefix, StringComparison.Ordinal);
+
     /// <summary>The body rate, when the server has a <c>Throughput</c> probe and it was measured.</summary>
     public BodyRate? Throughput { get; init; }
 

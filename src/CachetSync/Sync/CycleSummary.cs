@@ -30,6 +30,9 @@ public sealed record CycleSummary(
     /// <summary>Why the state file could not be saved after this cycle (its counts and holds are lost); null when it was.</summary>
     public string? StateError { get; init; }
 
+    /// <summary>Canaries that do not exist (a configuration mistake the guard cannot work with); null when there are none.</summary>
+    public string? CanaryProblem { get; init; }
+
     public const int ExitApplied = 0;
     public const int ExitInvalidConfiguration = 1;
     public const int ExitCachetFailed = 2;
@@ -39,7 +42,7 @@ public sealed record CycleSummary(
     /// since then the page may no longer say what the servers do, and a state that could not be saved.
     /// </summary>
     public int ExitCode =>
-        CachetError is not null || StateError is not null || (Stopped && !Worker) || Count(SyncAction.Failed) > 0 || Count(SyncAction.Guarded) > 0 || Count(SyncAction.Unconfirmed) > 0
+        CachetError is not null || StateError is not null || CanaryProblem is not null || (Stopped && !Worker) || Count(SyncAction.Failed) > 0 || Count(SyncAction.Guarded) > 0 || Count(SyncAction.Unconfirmed) > 0
             ? ExitCachetFailed : ExitApplied;
 
     public int Count(SyncAction action) => Servers.Count(server => server.Action == action);

@@ -70,7 +70,12 @@ public sealed class SyncCycle(
         // 1. Can this machine see? Cachet's components are read meanwhile (component groups may name the servers).
         var reading = _cachetReader.ReadComponentsAsync(stopping);
         var servers = await _servers.ListAsync(reading);
-        var blind = await canaries.WhyBlindAsync(stopping);
+        var (blind, canaryProblem) = await canaries.CheckAsync(stopping);
+        if (canaryProblem is not null)
+        {
+            logger.LogWarning("Guard: {Problem}", canaryProblem);
+        }
+
 
         // 2. Probe every server, while the report counts and Cachet's components are read.
         var probes = CycleProbes.Start(prober, servers, blind, stopping);
@@ -109,6 +114,7 @@ public sealed class SyncCycle(
         {
             Witnesses = witnessed?.Said,
             StateError = stateError,
+            CanaryProblem = canaryProblem,
         };
     }
 
