@@ -59,6 +59,13 @@ public static class Program
             return CycleSummary.ExitApplied;
         }
 
+        // The demo's stand-ins live as long as its one cycle; its configuration is theirs.
+        await using var demo = commandLine.Demo ? CachetSync.Demo.DemoRun.Start() : null;
+        if (demo is not null)
+        {
+            commandLine = commandLine with { ConfigFile = demo.ConfigFile, Once = true, DryRun = true };
+        }
+
         var (built, settings, exitCode) = await LoadAndBuildAsync(commandLine, environment);
         if (built is null || settings is null)
         {
@@ -105,6 +112,12 @@ public static class Program
         var export = OnceExport.Start(host.Services);
         var onceExit = await RunOnceAsync(host.Services, settings, commandLine, environment, stopping);
         await export.FlushAsync(settings.ShutdownTimeout);
+        if (demo is not null)
+        {
+            // Beside the table; with --output json, stdout stays one JSON object.
+            await (commandLine.Output == OutputFormat.Table ? environment.Out : environment.Error).WriteLineAsync(CachetSync.Demo.DemoRun.Next);
+        }
+
         return onceExit;
     }
 

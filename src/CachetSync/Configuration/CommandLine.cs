@@ -10,7 +10,7 @@ namespace CachetSync.Configuration;
 /// </summary>
 public sealed record CommandLine(
     string? ConfigFile, bool Once, bool DryRun, bool Help, bool Version, OutputFormat Output = OutputFormat.Table, bool ListComponents = false,
-    Sync.Shard? Shard = null, bool Witness = false)
+    Sync.Shard? Shard = null, bool Witness = false, bool Demo = false)
 {
     /// <summary>The help text: the usage line and each option's description are the options' own.</summary>
     public static string Usage => BuildUsage();
@@ -38,6 +38,9 @@ public sealed record CommandLine(
 
     private static readonly Option<bool> WitnessOption = Flag("--witness",
         "be a witness: answer writers' signed questions about the configured servers\n(Witness.Listen, Witness.Token); writes nothing to Cachet");
+
+    private static readonly Option<bool> DemoOption = Flag("--demo",
+        "one dry-run cycle against stand-ins this process starts on 127.0.0.1 (servers,\na Cachet, a report file): see it work with no network and no Cachet");
 
     private static readonly RootCommand Root = CreateRoot();
 
@@ -70,6 +73,12 @@ public sealed record CommandLine(
             return (null, "--witness serves until stopped and writes nothing: it takes no --once, --dry-run or --list-components", null);
         }
 
+        if (result.GetValue(DemoOption) && (result.GetValue(ConfigOption) is not null || result.GetValue(WitnessOption) || result.GetValue(ListComponentsOption)
+                || result.GetValue(ShardOption) is not null))
+        {
+            return (null, "--demo brings its own configuration and stand-ins: it takes no --config, --witness, --list-components or --shard", null);
+        }
+
         return (new CommandLine(
             result.GetValue(ConfigOption),
             result.GetValue(OnceOption),
@@ -79,7 +88,8 @@ public sealed record CommandLine(
             result.GetValue(OutputOption) ?? OutputFormat.Table,
             result.GetValue(ListComponentsOption),
             result.GetValue(ShardOption),
-            result.GetValue(WitnessOption)), null, null);
+            result.GetValue(WitnessOption),
+            result.GetValue(DemoOption)), null, null);
     }
 
     /// <summary>
@@ -133,7 +143,7 @@ public sealed record CommandLine(
         // The values as written in the docs, not the enum's names.
         OutputOption.CompletionSources.Clear();
         OutputOption.CompletionSources.Add("table", "json");
-        return new RootCommand("cachetsync") { ConfigOption, OnceOption, DryRunOption, OutputOption, ShardOption, ListComponentsOption, WitnessOption };
+        return new RootCommand("cachetsync") { ConfigOption, OnceOption, DryRunOption, OutputOption, ShardOption, ListComponentsOption, WitnessOption, DemoOption };
     }
 
     private static Option<bool> Flag(string name, string description) => new(name) { Arity = ArgumentArity.Zero, Description = description };
