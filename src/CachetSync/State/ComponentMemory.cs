@@ -16,7 +16,7 @@ namespace CachetSync.State;
 /// <param name="WorsenedAt">When CachetSync last wrote the component worse, until it writes it better: the mass-change guard's window.</param>
 /// <param name="Undone">How many of CachetSync's writes someone else changed since <paramref name="UndoneSince"/>.</param>
 /// <param name="OtherWriterUntil">Another writer drives the component: nothing is written until then (an hour with no change by anyone).</param>
-/// <param name="Shown">What the component showed when last looked at while another writer drives it.</param>
+/// <param name="Shown">What the component showed when CachetSync last looked at it (or wrote it), whoever set it.</param>
 public sealed record ComponentMemory(
     ComponentStatus? LastWritten = null,
     ComponentStatus? Pending = null,

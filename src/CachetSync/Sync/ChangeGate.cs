@@ -49,6 +49,14 @@ public sealed class ChangeGate(DampingSettings damping, CachetSettings cachet)
     /// <param name="updatedAt">The component's change stamp as read this cycle (null where Cachet sends none).</param>
     public Decision Decide(ComponentStatus current, ComponentStatus desired, ComponentMemory memory, DateTimeOffset now, string? updatedAt = null)
     {
+        // What the component showed, whoever set it: a change since is someone else's, on a component CachetSync never
+        // wrote too (a write's own memory comes from the writer, with what it wrote).
+        var decision = Gate(current, desired, memory, now, updatedAt);
+        return decision.Action == SyncAction.Updated ? decision : decision with { Memory = decision.Memory with { Shown = current } };
+    }
+
+    private Decision Gate(ComponentStatus current, ComponentStatus desired, ComponentMemory memory, DateTimeOffset now, string? updatedAt)
+    {
         if (memory.OtherWriterUntil is { } contested)
         {
             // Each change by anyone else while it lasts moves the end on: the other writer is still at work.
@@ -105,8 +113,10 @@ public sealed class ChangeGate(DampingSettings damping, CachetSettings cachet)
                 // The hold is over: the human's status is the new baseline, and CachetSync takes over again.
                 memory = memory with { HeldUntil = null, LastWritten = null };
             }
-            else if (memory.LastWritten is { } byHand && byHand != current)
+            else if ((memory.LastWritten ?? memory.Shown) is { } byHand && byHand != current)
             {
+                // Changed since CachetSync wrote it, or since it last looked at a component it never wrote (a healthy
+                // server's component, "unchanged" for months, set to Partial Outage for an edge's maintenance).
                 var heldUntil = now + cachet.ManualHoldFor;
                 return new Decision(
                     SyncAction.Held,
@@ -152,7 +162,7 @@ public sealed class ChangeGate(DampingSettings damping, CachetSettings cachet)
     public static ComponentMemory NotKeptAgain(ComponentMemory memory, DateTimeOffset now)
     {
         var times = memory.WritesNotKept + 1;
-        return memory with { WritesNotKept = times, RetryAfter = now + RetryDelay(times), LastWritten = null, SeenBeforeWrite = null };
+        return memory with { WritesNotKept = times, RetryAfter = now + RetryDelay(times), LastWritten = null, SeenBeforeWrite = null, Shown = null };
     }
 
     /// <summary>None for the first writes not kept (a replica a moment behind), then 1, 2, 4 … minutes, at most an hour.</summary>
@@ -169,7 +179,7 @@ public sealed class ChangeGate(DampingSettings damping, CachetSettings cachet)
     public static ComponentMemory Written(ComponentMemory memory, ComponentStatus status, bool stampMoved = false) =>
         memory with
         {
-            LastWritten = status, Pending = null, PendingCycles = 0, HeldUntil = null, WritesNotKept = 0, RetryAfter = null,
+            LastWritten = status, Shown = status, Pending = null, PendingCycles = 0, HeldUntil = null, WritesNotKept = 0, RetryAfter = null,
             SeenBeforeWrite = stampMoved ? memory.SeenBeforeWrite : null,
         };
 }

@@ -68,7 +68,7 @@ public sealed class ChangeGateTests
         var second = gate.Decide(Operational, PartialOutage, first.Memory, Now);
 
         second.Action.Should().Be(SyncAction.Damped);
-        second.Memory.Should().Be(new ComponentMemory(Pending: PartialOutage, PendingCycles: 1));
+        second.Memory.Should().Be(new ComponentMemory(Pending: PartialOutage, PendingCycles: 1, Shown: Operational));
     }
 
     [Fact]

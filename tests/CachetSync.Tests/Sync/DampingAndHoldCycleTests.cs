@@ -205,6 +205,26 @@ public sealed class DampingAndHoldCycleTests : LoopbackProgramTest
     }
 
     [Fact]
+    public async Task A_status_set_by_hand_on_a_component_CachetSync_never_wrote_is_held_too()
+    {
+        var config = Run.WriteConfig(new JsonObject
+        {
+            ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token, ["RespectManualStatus"] = true },
+            ["State"] = new JsonObject { ["Path"] = _state },
+            ["Thresholds"] = new JsonObject { ["SlowAfter"] = "off" },
+            ["Servers"] = new JsonArray(new JsonObject { ["Name"] = "web-1", ["Url"] = Targets.Urls[0] + "/ok", ["ComponentId"] = 1 }),
+        }.ToJsonString());
+        (await CycleAsync(config)).Should().MatchRegex(@"web-1 .* Operational -> Operational\s+unchanged");
+        // "CDN edge maintenance": an operator sets the healthy server's component Partial Outage.
+        Cachet.SetStatusByHand(1, 3);
+
+        var second = await CycleAsync(config);
+
+        second.Should().MatchRegex(@"web-1 .* PartialOutage -> Operational\s+held\s+status set by hand \(Operational -> PartialOutage\): left alone until ");
+        Cachet.Puts().Should().BeEmpty("the operator's status stays");
+    }
+
+    [Fact]
     public async Task A_human_who_sets_back_the_status_that_was_overwritten_is_still_a_human()
     {
         var config = Config(respectManualStatus: true, secondEnabled: false);
