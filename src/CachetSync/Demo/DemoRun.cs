@@ -133,5 +133,4 @@ public sealed class DemoRun : IAsyncDisposable
         _refusing.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
-
 }

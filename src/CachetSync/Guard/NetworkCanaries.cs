@@ -42,7 +42,7 @@ public sealed class NetworkCanaries(GuardSettings settings, ServerProber prober)
             }
         });
 
-        var missing = settings.Canaries.Zip(results).Where(pair => pair.Second?.IsNoSuchName == true).Select(pair => $"`{pair.First.Name}`").ToList();
+        var missing = settings.Canaries.Zip(results).Where(pair => pair.Second.IsNoSuchName).Select(pair => $"`{pair.First.Name}`").ToList();
         var misconfigured = missing.Count == 0 ? null
             : $"{(missing.Count == 1 ? "canary" : "canaries")} {string.Join(", ", missing)} {(missing.Count == 1 ? "does" : "do")} not exist (NXDOMAIN): " +
               "set Guard.Canaries to hosts outside the fleet that this machine should always reach";

@@ -33,11 +33,14 @@ public sealed record ReportCounts(IReadOnlyDictionary<string, int> Counts, IRead
         : 0;
 
     /// <summary>
-    /// Why no count is known for a server, though the source may know of it: the source could not be read, or its value
-    /// for this key was unusable. Null when the count is known (0 for a key the source does not mention).
+    /// Why no count is known for a server, as its row says it: the source could not be read ("reports unavailable"; the
+    /// summary says why once), or its value for this key was unusable. Null when the count is known (0 for a key the
+    /// source does not mention).
     /// </summary>
     public string? Missing(string reportKey) =>
-        Unavailable ?? (Rejected.TryGetValue(reportKey, out var why) ? $"its report count unusable ({why})" : null);
+        Unavailable is not null ? "reports unavailable"
+        : Rejected.TryGetValue(reportKey, out var why) ? $"its report count unusable ({why})"
+        : null;
 
     /// <summary>The count for a server with its audience (null when the source gave none); null as <see cref="For"/>.</summary>
     public ServerReports? Tally(string reportKey) =>

@@ -15,7 +15,7 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
     private const int CurrentVersion = 1;
 
     /// <summary>Thousands of components take well under a megabyte: a larger file is not ours.</summary>
-    private const int MaxBytes = 16 * 1024 * 1024;
+    public const int MaxBytes = 16 * 1024 * 1024;
 
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 

@@ -29,7 +29,7 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
             // Per key, not only for the whole source: one series in two, or a NaN, is no evidence of "no reports".
             if (counts?.Missing(server.ReportKey) is { } missing && server.Thresholds.JudgesReports && plan.HasDesired)
             {
-                plan = WithoutReports(plan, counts.Unavailable is null ? missing : "reports unavailable");
+                plan = WithoutReports(plan, missing);
             }
 
             return ThroughChangeGate(plan, dryRun, now);
