@@ -24,11 +24,24 @@ public sealed class SetupGate(int handshakes, int lookups)
     /// </summary>
     public const int LookupsPerCore = 32;
 
+    /// <summary>
+    /// Turns of either kind, whatever the node: a CronJob with no CPU limit sees every core of a 64-core node, and 32
+    /// per core there would be 4 096 lookup threads, near a pod's pid limit. 128 still start ~1 000 TLS probes a second
+    /// over a 30 ms round trip, more than a machine probes fairly.
+    /// </summary>
+    public const int MostTurns = 128;
+
     private readonly SemaphoreSlim _handshakes = new(handshakes);
     private readonly SemaphoreSlim _lookups = new(lookups);
 
     public SetupGate()
-        : this(HandshakesPerCore * Environment.ProcessorCount, LookupsPerCore * Environment.ProcessorCount)
+        : this(Environment.ProcessorCount)
+    {
+    }
+
+    /// <summary>The turns for a machine of <paramref name="cores"/> cores.</summary>
+    public SetupGate(int cores)
+        : this(Math.Min(MostTurns, HandshakesPerCore * cores), Math.Min(MostTurns, LookupsPerCore * cores))
     {
     }
 
