@@ -6,7 +6,7 @@ namespace CachetSync.Configuration;
 public sealed record ProbeSettings
 {
     public static readonly string[] Keys =
-        ["Timeout", "MaxConcurrency", "FollowRedirects", "VerifyTls", "UserAgent", "Retries", "RetryDelay", "Timings", "PingCount", .. ProbeRequest.Keys];
+        ["Timeout", "MaxConcurrency", "FollowRedirects", "VerifyTls", "UserAgent", "Retries", "RetryDelay", "Timings", "PingCount", "CycleBudget", .. ProbeRequest.Keys];
 
     public const int MaxRetries = 3;
 
@@ -41,6 +41,29 @@ public sealed record ProbeSettings
     /// <summary>Echoes per <c>icmp://</c> probe: enough to see loss, few enough to share one timeout.</summary>
     public int PingCount { get; init; } = 3;
 
+    /// <summary>
+    /// The most a cycle's probes may take (null: a worker's cycle may take until shortly before the next one is due,
+    /// a <c>--once</c> run <see cref="OnceBudget"/>). A cycle is as short as the fleet allows; this only bounds it.
+    /// </summary>
+    public TimeSpan? CycleBudget { get; init; }
+
+    /// <summary>A <c>--once</c> run's budget when none is configured: it fits a CronJob every minute, with its start and writes.</summary>
+    public static readonly TimeSpan OnceBudget = TimeSpan.FromSeconds(50);
+
+    /// <summary>A tenth of the time to the next cycle is kept for the writes after the slowest probe, the summary and a late start.</summary>
+    private const double ScheduleShare = 0.9;
+
+    /// <summary>
+    /// This cycle's budget: the time until the next cycle less a tenth (<paramref name="untilNext"/>, a worker's), at
+    /// most <see cref="CycleBudget"/>; never less than 1.5 timeouts, so a probe started late still has its whole timeout.
+    /// </summary>
+    public TimeSpan BudgetFor(TimeSpan? untilNext)
+    {
+        var fromSchedule = untilNext * ScheduleShare;
+        var budget = fromSchedule is { } room ? (CycleBudget is { } most && most < room ? most : room) : CycleBudget ?? OnceBudget;
+        return budget > Timeout * 1.5 ? budget : Timeout * 1.5;
+    }
+
     public static ProbeSettings Read(ConfigNode node)
     {
         node.RejectUnknownKeys(Keys);
@@ -56,6 +79,7 @@ public sealed record ProbeSettings
             RetryDelay = node.Duration("RetryDelay", max: TimeSpan.FromMinutes(1)) ?? Defaults.RetryDelay,
             Timings = node.Bool("Timings") ?? Defaults.Timings,
             PingCount = node.Int("PingCount", 1, 20) ?? Defaults.PingCount,
+            CycleBudget = node.Duration("CycleBudget", min: TimeSpan.FromSeconds(1), max: TimeSpan.FromDays(1)) ?? Defaults.CycleBudget,
         };
     }
 }

@@ -270,13 +270,15 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
     }
 
     /// <summary>Adds what the handler saw (the certificate) and, when asked for, the timings; no copy when neither.</summary>
+    /// <summary>With the certificate's expiry and the timings if wanted, and how long a connect took if it waited out a SYN retransmission.</summary>
     private ProbeResult WithTrace(ProbeResult result, ProbeTrace trace) =>
-        trace.CertificateNotAfter is null && !settings.Timings
+        trace.CertificateNotAfter is null && !settings.Timings && !(result.ConnectedAfter is null && trace.ConnectedAfter >= SynRetransmission)
             ? result
             : result with
             {
                 CertificateExpiresIn = trace.CertificateNotAfter - time.GetUtcNow(),
                 Timings = settings.Timings ? trace.Timings() : null,
+                ConnectedAfter = result.ConnectedAfter ?? trace.ConnectedAfter,
             };
 
     /// <summary>How far a probe got, for the detail of one that timed out or broke off.</summary>

@@ -27,6 +27,7 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
     /// <summary>
     /// For an HTTP probe that timed out: how long its connection took to be made (null: it never was) — on the
     /// server's side (<see cref="ProbeTrace.ServerConnectedAfter"/>): when the server took the request in, if that came later.
+    /// For any other HTTP probe, set only when the connect waited out a SYN retransmission (a listen queue overflowed).
     /// </summary>
     public TimeSpan? ConnectedAfter { get; init; }
 
@@ -49,6 +50,12 @@ public sealed record ProbeResult(ProbeKind Kind, int? StatusCode, TimeSpan Laten
     /// </summary>
     public static ProbeResult ResolverSilent(string host, TimeSpan latency, TimeSpan timeout) =>
         NotJudged(latency, $"the resolver gave no answer for {host} within {timeout.TotalSeconds:0.###} s (this machine's name service, not the server)");
+
+    /// <summary>How the detail of a probe that had no turn within the cycle's budget goes on after <see cref="NotJudgedPrefix"/>.</summary>
+    public const string NoTurnInBudget = "no turn within the cycle's budget";
+
+    /// <summary>Not probed: the fleet needed more than the cycle's budget (<c>Probe.CycleBudget</c>, or the schedule) at this machine's pace.</summary>
+    public bool IsOutOfBudget => IsNotJudged && Detail.AsSpan(NotJudgedPrefix.Length).StartsWith(NoTurnInBudget, StringComparison.Ordinal);
 
     /// <summary>Not probed fairly, for a reason of this machine's own: the server's status is left as it is.</summary>
     public static ProbeResult NotJudged(TimeSpan latency, string why) =>

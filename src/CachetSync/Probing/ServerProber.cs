@@ -14,9 +14,10 @@ namespace CachetSync.Probing;
 /// Probes are not all started at once (see <see cref="ProbeLaunch"/>): each one in flight costs this process about
 /// 15 KiB (the HTTP connection's two 4 KiB buffers, the socket, the request), and a burst of thousands of connections
 /// overflows the listen backlog of the servers behind one address, which then look down. So only a window of
-/// <i>fresh</i> probes runs at a time; a probe stops counting as fresh when it answers or has waited a little, so a
-/// hanging server holds back nobody. And however slow the answers, every probe has started within a tenth of the
-/// timeout, so the cycle stays about one timeout long.
+/// <i>fresh</i> probes runs at a time, as wide as this machine keeps time with (<see cref="LaunchWindow"/>); a probe
+/// stops counting as fresh when it answers or has waited a little, so a hanging server holds back nobody. The cycle
+/// is as long as the fleet needs and never longer than its budget (the schedule, <c>Probe.CycleBudget</c>): a fleet
+/// too big for one burst is probed in several, and one too big for the budget is told so, with the remedy.
 /// <para>
 /// This machine's own load is never a server's latency: a probe starts only while this process keeps its
 /// timers (<see cref="ProbeLaunch.LagLimit"/>), lookups and handshakes take turns (<see cref="SetupGate"/>) outside
@@ -28,51 +29,75 @@ public sealed class ServerProber(
     HttpProber http, TcpProber tcp, IcmpProber icmp, SetupGate gate, ProbeSettings settings, TimeProvider time, ILogger<ServerProber> logger,
     ProbeLaunch? launch = null, Func<SchedulerLag>? lagMeter = null)
 {
-    private readonly int _concurrency = Budget(settings, logger);
+    private readonly int _concurrency = ConcurrencyWithin(settings, logger);
     private readonly ProbeLaunch _launch = launch ?? ProbeLaunch.Default;
     private readonly Func<SchedulerLag> _lagMeter = lagMeter ?? SchedulerLag.Start;
 
     /// <param name="probed">Told each result (with the server's index) as soon as it is in, for work that need not wait for the slowest.</param>
+    /// <param name="budget">
+    /// How long the probes may take, second looks too: the cycle's budget (<see cref="ProbeSettings.BudgetFor"/>);
+    /// 1.5 timeouts when not given (the guard's, the canaries' and a witness's few probes). Probes start in the order given.
+    /// </param>
     /// <returns>One result per server, in the order given.</returns>
     public async Task<ProbeResult[]> ProbeAllAsync(
-        IReadOnlyList<ServerSettings> servers, CancellationToken cancellationToken, Action<int, ProbeResult>? probed = null)
+        IReadOnlyList<ServerSettings> servers, CancellationToken cancellationToken, Action<int, ProbeResult>? probed = null, TimeSpan? budget = null)
     {
         var results = new ProbeResult[servers.Count];
         using var lag = _lagMeter();
         using var inFlight = new SemaphoreSlim(_concurrency);
-        using var fresh = new SemaphoreSlim(Math.Min(_launch.Window, _concurrency));
+        var window = new LaunchWindow(_launch.FirstWindow, _concurrency, _launch.LagLimit);
         var clock = Stopwatch.StartNew();
-        // The cycle's probes end within 1.5 timeouts, second looks too.
-        var bound = settings.Timeout * 1.5;
+        var bound = budget ?? settings.Timeout * 1.5;
         var secondLook = new SecondLook(
-            (i, first) => LookAgainAsync(servers[i], first, bound - clock.Elapsed, lag, cancellationToken), Finish,
+            (i, first) => LookAgainAsync(servers[i], first, bound - clock.Elapsed, lag, window, cancellationToken), Finish,
             () => lag.Now <= _launch.LagLimit && gate.Idle, _concurrency);
-        var spread = settings.Timeout * _launch.SpreadShare;
-        var latestStart = settings.Timeout * _launch.LatestStartShare;
-        var notStarted = 0;
-        var running = new List<Task>(servers.Count);
+        // The last moment a probe may start and still have its whole timeout within the bound.
+        var latestStart = bound - settings.Timeout;
+        var tooBusy = 0;
+        var outOfBudget = 0;
+        var running = new List<Task>(Math.Min(servers.Count, _concurrency * 4));
         var index = 0;
         try
         {
-            for (; index < servers.Count; index++)
+            for (; index < servers.Count && clock.Elapsed <= latestStart; index++)
             {
-                await inFlight.WaitAsync(cancellationToken);
-                var due = (spread * index / servers.Count) - clock.Elapsed;
-                var holdsFreshSlot = await fresh.WaitAsync(due > TimeSpan.Zero ? due : TimeSpan.Zero, cancellationToken);
-                if (!await lag.WaitUntilAtMostAsync(_launch.LagLimit, latestStart - clock.Elapsed, cancellationToken))
+                if (!await inFlight.WaitAsync(Left(), cancellationToken))
                 {
-                    inFlight.Release();
-                    if (holdsFreshSlot)
-                    {
-                        fresh.Release();
-                    }
-
-                    notStarted++;
-                    Finish(index, TooBusyToStart(lag.Now, latestStart));
-                    continue;
+                    break;
                 }
 
-                running.Add(ProbeAndReleaseAsync(index, holdsFreshSlot, latestStart - clock.Elapsed, bound - clock.Elapsed));
+                if (!await window.WaitAsync(Left(), cancellationToken))
+                {
+                    inFlight.Release();
+                    break;
+                }
+
+                if (!await lag.WaitUntilAtMostAsync(_launch.LagLimit, Left(), cancellationToken))
+                {
+                    inFlight.Release();
+                    window.Release(keptTime: false);
+                    tooBusy = servers.Count - index;
+                    for (; index < servers.Count; index++)
+                    {
+                        Finish(index, TooBusyToStart(lag.Now, latestStart));
+                    }
+
+                    break;
+                }
+
+                running.Add(ProbeAndReleaseAsync(index, Left(), bound - clock.Elapsed));
+                if (running.Count >= running.Capacity)
+                {
+                    // At 100 000 servers the finished ones would be kept to the end for nothing.
+                    running.RemoveAll(task => task.IsCompleted);
+                }
+            }
+
+            outOfBudget = servers.Count - index;
+            for (; index < servers.Count; index++)
+            {
+                Finish(index, ProbeResult.NotJudged(TimeSpan.Zero,
+                    $"{ProbeResult.NoTurnInBudget} ({bound.TotalSeconds:0.#} s, its probes ending by then): the fleet needs more than one cycle at this machine's pace"));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -94,26 +119,35 @@ public sealed class ServerProber(
                 secondLook.Count, lag.WorstBetween(0, Stopwatch.GetTimestamp()).TotalMilliseconds);
         }
 
-        if (notStarted > 0)
+        if (tooBusy > 0)
         {
             logger.LogWarning(
                 "{Count} probes were not started: this machine ran more than {Limit:0} ms late (its CPU busy) until {Latest:0.#} s into the cycle, too late for a fair probe. Their statuses are left as they are",
-                notStarted, _launch.LagLimit.TotalMilliseconds, latestStart.TotalSeconds);
+                tooBusy, _launch.LagLimit.TotalMilliseconds, latestStart.TotalSeconds);
+        }
+
+        if (outOfBudget > 0)
+        {
+            Outgrown(servers.Count, outOfBudget, bound, results);
         }
 
         return results;
 
-        async Task ProbeAndReleaseAsync(int i, bool holdsFreshSlot, TimeSpan turnWithin, TimeSpan endWithin)
-        {
-            var probe = ProbeOneAsync(servers[i], cancellationToken, turnWithin, endWithin);
-            if (holdsFreshSlot)
-            {
-                await ((Task)probe.WaitAsync(_launch.Patience)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                fresh.Release();
-            }
+        TimeSpan Left() => latestStart - clock.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 
+        async Task ProbeAndReleaseAsync(int i, TimeSpan turnWithin, TimeSpan endWithin)
+        {
+            var startedAt = Stopwatch.GetTimestamp();
+            var probe = ProbeOneAsync(servers[i], cancellationToken, turnWithin, endWithin);
+            await ((Task)probe.WaitAsync(_launch.Patience)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            window.Release(keptTime: lag.Now <= _launch.LagLimit);
             var result = await probe;
             inFlight.Release();
+            if (result.ConnectedAfter >= HttpProber.SynRetransmission)
+            {
+                window.Congested(startedAt);
+            }
+
             if (ConnectedTooLateToJudge(result))
             {
                 Finish(i, ProbeResult.NotJudged(result.Latency, $"{result.Detail}, too late in the cycle for a whole timeout after it"));
@@ -138,6 +172,24 @@ public sealed class ServerProber(
         }
     }
 
+    /// <summary>
+    /// The fleet needed more than the budget: says how much it needed, measured, and what to do. A probe holds one of
+    /// <see cref="_concurrency"/> slots for as long as it takes, so the fleet needs about (the probes' summed time) ÷
+    /// concurrency, the summed time estimated from the probes that ran (docs/performance.md has the arithmetic).
+    /// </summary>
+    private void Outgrown(int servers, int notStarted, TimeSpan budget, ProbeResult[] results)
+    {
+        var ran = results.Where(result => result is { Kind: not ProbeKind.NotProbed and not ProbeKind.Stopped }).ToList();
+        var perProbe = ran.Count > 0 ? ran.Average(result => result.Latency.TotalSeconds) : settings.Timeout.TotalSeconds;
+        var need = TimeSpan.FromSeconds((perProbe * servers / _concurrency) + settings.Timeout.TotalSeconds);
+        var shards = (int)Math.Ceiling(need / budget);
+        logger.LogWarning(
+            "The fleet outgrew this cycle: {NotStarted} of {Servers} servers had no turn within its {Budget:0.#} s budget (Probe.CycleBudget, or the schedule) and are not judged. "
+            + "It needs about {Need:0} s here ({Servers} servers × {PerProbe:0.00} s a probe on average ÷ {Concurrency} at a time, + one timeout). "
+            + "Split it with --shard i/{Shards} (an Indexed Job), lengthen the schedule, or raise Probe.MaxConcurrency with ulimit -n",
+            notStarted, servers, budget.TotalSeconds, need.TotalSeconds, servers, perProbe, _concurrency, Math.Max(2, shards));
+    }
+
     /// <param name="turnWithin">How long an HTTP probe may wait for its turn at the lookup and handshake (see <see cref="SetupGate"/>).</param>
     /// <param name="endWithin">What is left of the cycle's bound: after a late connect, the server's whole timeout counts from its connection within it.</param>
     private async Task<ProbeResult> ProbeOneAsync(ServerSettings server, CancellationToken cancellationToken, TimeSpan turnWithin, TimeSpan endWithin)
@@ -159,15 +211,34 @@ public sealed class ServerProber(
     /// unless this machine's lag meanwhile explains that answer's slowness too. Never past the cycle's bound
     /// (<paramref name="left"/>): a look cut short by it without an answer confirms nothing, and the server is not judged.
     /// </summary>
+    /// <remarks>
+    /// Second looks take the launch window's turns too: thousands of them at once (at 100 000 servers, every 2-second
+    /// server has one) were a burst of their own, overflowed the farm's listen queue and measured fast servers slow.
+    /// </remarks>
     private async Task<(ProbeResult Result, bool Lagged)> LookAgainAsync(
-        ServerSettings server, ProbeResult first, TimeSpan left, SchedulerLag lag, CancellationToken cancellationToken)
+        ServerSettings server, ProbeResult first, TimeSpan left, SchedulerLag lag, LaunchWindow window, CancellationToken cancellationToken)
     {
         try
         {
+            var waited = Stopwatch.StartNew();
+            var turn = await window.WaitAsync(left, cancellationToken);
+            left -= waited.Elapsed;
             var from = Stopwatch.GetTimestamp();
             var wanted = first.Latency * 1.25 > settings.Timeout ? settings.Timeout : first.Latency * 1.25;
             var cut = wanted < left ? wanted : left > TimeSpan.Zero ? left : TimeSpan.Zero;
-            var result = await AttemptAsync(server, cancellationToken, turnWithin: cut, timeout: cut);
+            var look = AttemptAsync(server, cancellationToken, turnWithin: cut, timeout: cut);
+            if (turn)
+            {
+                await ((Task)look.WaitAsync(_launch.Patience, cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                window.Release(keptTime: lag.Now <= _launch.LagLimit);
+            }
+
+            var result = await look;
+            if (result.ConnectedAfter >= HttpProber.SynRetransmission)
+            {
+                window.Congested(from);
+            }
+
             if (result.Kind == ProbeKind.Timeout && cut < wanted)
             {
                 return (ProbeResult.NotJudged(result.Latency,
@@ -276,7 +347,7 @@ public sealed class ServerProber(
         }
     }
 
-    private static int Budget(ProbeSettings settings, ILogger logger)
+    private static int ConcurrencyWithin(ProbeSettings settings, ILogger logger)
     {
         var softLimit = OpenFileLimit.RaiseToHardLimit();
         var budget = OpenFileLimit.ProbeBudget(settings.MaxConcurrency, softLimit, OpenFileLimit.OpenNow());

@@ -10,13 +10,14 @@ namespace CachetSync.Scheduling;
 /// cycle still running is skipped and logged. On stop, the cycle in flight winds down before the worker ends.
 /// </summary>
 /// <remarks>
+/// A cycle is told how long it has until the next occurrence: that is its budget (<see cref="ProbeSettings.BudgetFor"/>).
 /// The wall clock names the occurrences; the wait until the next one runs on the monotonic clock (the timer), so a
 /// wall clock stepped while waiting (NTP, a VM restored) costs at most one cycle late or early, never a wait as long
 /// as the step: a one-hour step back once held a 10-second schedule for an hour, and its health check turned 503.
 /// </remarks>
 public sealed class CronWorker(
     ScheduleSettings schedule,
-    Func<CancellationToken, Task> runCycle,
+    Func<TimeSpan?, CancellationToken, Task> runCycle,
     TimeProvider time,
     ILogger<CronWorker> logger) : BackgroundService
 {
@@ -86,7 +87,7 @@ public sealed class CronWorker(
     {
         try
         {
-            await runCycle(stoppingToken).ConfigureAwait(false);
+            await runCycle(Next(due) - time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

@@ -4,6 +4,7 @@ using CachetSync.Probing;
 using CachetSync.Tests.Support;
 using CachetSync.Thresholds;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -61,8 +62,9 @@ public sealed class ServerProberTests : IDisposable
         clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(850));
     }
 
-    private static ServerProber Prober(ServiceProvider services, ProbeSettings settings, ProbeLaunch launch) =>
-        new(services.GetRequiredService<HttpProber>(), services.GetRequiredService<TcpProber>(), services.GetRequiredService<IcmpProber>(), services.GetRequiredService<SetupGate>(), settings, TimeProvider.System, NullLogger<ServerProber>.Instance, launch);
+    private static ServerProber Prober(ServiceProvider services, ProbeSettings settings, ProbeLaunch launch, CapturedLogs? logs = null) =>
+        new(services.GetRequiredService<HttpProber>(), services.GetRequiredService<TcpProber>(), services.GetRequiredService<IcmpProber>(), services.GetRequiredService<SetupGate>(), settings, TimeProvider.System,
+            logs is null ? NullLogger<ServerProber>.Instance : LoggerFactory.Create(logging => logging.AddProvider(logs)).CreateLogger<ServerProber>(), launch);
 
     [Fact]
     public async Task Hanging_servers_stop_holding_the_window_after_the_patience_so_the_others_are_not_held_back()
@@ -71,11 +73,11 @@ public sealed class ServerProberTests : IDisposable
         _server.Given(Request.Create().WithPath("/health").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
         var settings = ProberFactory.Settings(TimeSpan.FromSeconds(5));
         using var services = ProberFactory.Services(settings);
-        // Two hanging servers first fill a window of two; the spread deadline is out of reach (ten timeouts).
+        // Two hanging servers first fill a window of two.
         var servers = Servers(2, "/hang").Concat(Servers(8, "/health")).ToList();
         var reported = new List<string>();
 
-        var results = await Prober(services, settings, ProbeLaunch.Default with { Window = 2, Patience = TimeSpan.FromMilliseconds(100), SpreadShare = 10 })
+        var results = await Prober(services, settings, ProbeLaunch.Default with { FirstWindow = 2, Patience = TimeSpan.FromMilliseconds(100) })
             .ProbeAllAsync(servers, CancellationToken.None, (index, _) => { lock (reported) { reported.Add(servers[index].Name); } });
 
         results.Take(2).Should().OnlyContain(result => result.Kind == ProbeKind.Timeout);
@@ -84,37 +86,55 @@ public sealed class ServerProberTests : IDisposable
     }
 
     [Fact]
-    public async Task No_more_than_the_window_of_fresh_probes_runs_at_once()
+    public async Task A_fleet_too_big_for_the_budget_leaves_the_rest_not_judged_and_says_what_it_needs_and_what_to_do()
     {
-        _server.Given(Request.Create().WithPath("/slow").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(300)));
-        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(5));
+        _server.Given(Request.Create().WithPath("/hang").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(20)));
+        // Two at a time, each hanging out its 2 s timeout: pairs start at 0 s and 2 s; the third pair's turn (4 s)
+        // comes after the last start a 5 s budget allows (3 s), a second away from either.
+        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(2), maxConcurrency: 2);
         using var services = ProberFactory.Services(settings);
-        var clock = Stopwatch.StartNew();
+        var logs = new CapturedLogs();
 
-        var results = await Prober(services, settings, ProbeLaunch.Default with { Window = 2, Patience = TimeSpan.FromSeconds(5), SpreadShare = 10 })
-            .ProbeAllAsync(Servers(6, "/slow"), CancellationToken.None);
+        var results = await Prober(services, settings, ProbeLaunch.Default, logs).ProbeAllAsync(Servers(6, "/hang"), CancellationToken.None, budget: TimeSpan.FromSeconds(5));
 
-        results.Should().OnlyContain(result => result.StatusCode == 200);
-        // Six 300 ms answers two at a time cannot finish in under three rounds.
-        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(850));
+        results.Take(4).Should().OnlyContain(result => result.Kind == ProbeKind.Timeout);
+        results.Skip(4).Should().OnlyContain(result => result.IsOutOfBudget);
+        results[5].Detail.Should().Contain("5 s");
+        logs.All.Should().Contain("2 of 6 servers had no turn within its 5 s budget")
+            .And.Contain("6 servers × 2.00 s a probe on average ÷ 2 at a time").And.Contain("--shard i/2");
     }
 
     [Fact]
-    public async Task Every_probe_has_started_by_its_share_of_the_spread_whatever_the_window()
+    public async Task The_launch_window_grows_while_this_machine_keeps_time_and_halves_when_it_runs_late()
     {
-        _server.Given(Request.Create().WithPath("/hang").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(20)));
-        var settings = ProberFactory.Settings(TimeSpan.FromSeconds(2));
-        using var services = ProberFactory.Services(settings);
-        var clock = Stopwatch.StartNew();
+        var window = new LaunchWindow(first: 8, most: 64, cutEvery: TimeSpan.FromHours(1));
+        for (var i = 0; i < 8; i++)
+        {
+            (await window.WaitAsync(TimeSpan.Zero, CancellationToken.None)).Should().BeTrue();
+        }
 
-        // A window of one that is never given back before the timeout: only the spread starts the others.
-        var results = await Prober(services, settings, ProbeLaunch.Default with { Window = 1, Patience = TimeSpan.FromSeconds(30), SpreadShare = 0.25 })
-            .ProbeAllAsync(Servers(4, "/hang"), CancellationToken.None);
+        (await window.WaitAsync(TimeSpan.Zero, CancellationToken.None)).Should().BeFalse("eight fresh probes fill a window of eight");
+        window.Release(keptTime: true);
+        window.Release(keptTime: true);
+        window.Size.Should().Be(10);
+        window.Release(keptTime: false);
+        window.Size.Should().Be(5, "a late machine halves the window");
+        window.Release(keptTime: false);
+        window.Size.Should().Be(5, "once per cut interval, as TCP halves once per round trip");
+    }
 
-        results.Should().OnlyContain(result => result.Kind == ProbeKind.Timeout);
-        // One after the other would take 8 s; started by 0, 0.125, 0.25 and 0.375 s they all end by about 2.4 s.
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(6));
+    [Fact]
+    public async Task A_probe_waiting_for_the_window_starts_as_soon_as_a_slot_is_given_back_and_never_below_the_least()
+    {
+        var window = new LaunchWindow(first: 1, most: 2, cutEvery: TimeSpan.Zero);
+        (await window.WaitAsync(TimeSpan.Zero, CancellationToken.None)).Should().BeTrue();
+        var waiting = window.WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        waiting.IsCompleted.Should().BeFalse();
+
+        window.Release(keptTime: false);
+
+        (await waiting).Should().BeTrue();
+        window.Size.Should().Be(Math.Min(LaunchWindow.Least, 2));
     }
 
     public void Dispose() => _server.Dispose();

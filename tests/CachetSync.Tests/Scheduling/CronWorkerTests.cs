@@ -32,7 +32,7 @@ public sealed class CronWorkerTests : IDisposable
         var seconds = cron.Split(' ').Length == 6;
         var schedule = new ScheduleSettings(
             CronExpression.Parse(cron, seconds ? CronFormat.IncludeSeconds : CronFormat.Standard), cron, TimeZoneInfo.FindSystemTimeZoneById(timeZone), runAtStart);
-        var worker = new CronWorker(schedule, token =>
+        var worker = new CronWorker(schedule, (_, token) =>
         {
             _cycleTimes.Add(_wall.GetUtcNow());
             return cycle?.Invoke(token) ?? Task.CompletedTask;
