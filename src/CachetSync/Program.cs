@@ -222,11 +222,12 @@ public static class Program
     }
 
     /// <summary>One cycle, its summary printed, and — unless it is a dry run — the heartbeat told how it went.</summary>
-    private static async Task<CycleSummary> RunCycleAsync(IServiceProvider services, CommandLine commandLine, TextWriter output, bool worker, CancellationToken stopping)
+    private static async Task<CycleSummary> RunCycleAsync(
+        IServiceProvider services, CommandLine commandLine, TextWriter output, bool worker, CancellationToken stopping, TimeSpan? untilNext = null)
     {
         var heartbeat = commandLine.DryRun || !services.GetRequiredService<CachetSyncSettings>().Heartbeat.Enabled ? null : services.GetRequiredService<Heartbeat>();
         var started = heartbeat?.StartAsync(stopping) ?? Task.CompletedTask;
-        var summary = await services.GetRequiredService<SyncCycle>().RunAsync(commandLine.DryRun, stopping) with { Worker = worker };
+        var summary = await services.GetRequiredService<SyncCycle>().RunAsync(commandLine.DryRun, stopping, untilNext) with { Worker = worker };
         Action<TextWriter, CycleSummary> write = commandLine.Output == OutputFormat.Json ? SummaryJson.Write : SummaryTable.Write;
         write(output, summary);
 
@@ -270,9 +271,9 @@ public static class Program
             builder.Services.AddSingleton(exit);
             builder.Services.AddHostedService(provider => new CronWorker(
                 settings.Schedule,
-                async stopping =>
+                async (untilNext, stopping) =>
                 {
-                    var summary = await RunCycleAsync(provider, commandLine, environment.Out, worker: true, stopping);
+                    var summary = await RunCycleAsync(provider, commandLine, environment.Out, worker: true, stopping, untilNext);
                     provider.GetService<WorkerHealth>()?.CycleFinished();
                     if (summary.Stopped)
                     {

@@ -35,7 +35,11 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
                 throw new JsonException($"expected version {CurrentVersion} with \"components\"");
             }
 
-            return new SyncState(Components(document)) { GuardHeldCycles = Math.Max(0, document.GuardHeldCycles ?? 0) };
+            return new SyncState(Components(document))
+            {
+                GuardHeldCycles = Math.Max(0, document.GuardHeldCycles ?? 0),
+                Unjudged = document.Unjudged?.Where(pair => pair.Value is { Cycles: > 0 }).ToDictionary() ?? [],
+            };
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or TimeoutException)
         {
@@ -69,7 +73,8 @@ public sealed class StateFile(string path, ILogger<StateFile> logger)
         var document = new StateDocument(
             CurrentVersion,
             state.Components.ToDictionary(pair => pair.Key.ToString(CultureInfo.InvariantCulture), pair => pair.Value),
-            state.GuardHeldCycles > 0 ? state.GuardHeldCycles : null);
+            state.GuardHeldCycles > 0 ? state.GuardHeldCycles : null,
+            state.Unjudged.Count > 0 ? state.Unjudged : null);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         // Unique per save: every container's process is PID 1, so a PID would not tell two runs on one volume apart.
         var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");

@@ -15,6 +15,9 @@ public sealed class SyncState
     /// <summary>Cycles in a row whose mass change the guard held for want of a witness (see <c>Guard.WriteHeldAfter</c>).</summary>
     public int GuardHeldCycles { get; set; }
 
+    /// <summary>The servers the last cycles could not judge, by name: probed first next cycle.</summary>
+    public Dictionary<string, UnjudgedServer> Unjudged { get; init; } = [];
+
     public ComponentMemory For(int componentId) => _components.GetValueOrDefault(componentId, ComponentMemory.Empty);
 
     public void Set(int componentId, ComponentMemory memory)

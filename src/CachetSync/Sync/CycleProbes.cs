@@ -1,13 +1,15 @@
 using System.Threading.Channels;
 using CachetSync.Configuration;
 using CachetSync.Probing;
+using CachetSync.State;
 
 namespace CachetSync.Sync;
 
 /// <summary>
 /// A cycle's probes, started at once (they run while the cycle reads the report counts and Cachet) and handed on
 /// as each comes in, with its server's index. A disabled server is handed on at once, as not probed; when no canary
-/// answered, every server is, saying why.
+/// answered, every server is, saying why. The servers the last cycles could not judge are probed first, oldest first,
+/// and one not judged again says since when it has had no verdict.
 /// </summary>
 public sealed class CycleProbes
 {
@@ -19,12 +21,23 @@ public sealed class CycleProbes
 
     private readonly Task _probing;
 
-    private CycleProbes(ServerProber prober, IReadOnlyList<ServerSettings> servers, string? blind, CancellationToken stopping) =>
-        _probing = blind is null ? ProbeAllAsync(prober, servers, stopping) : NotProbed(servers, blind);
+    private readonly IReadOnlyDictionary<string, UnjudgedServer> _unjudged;
+
+    private CycleProbes(
+        ServerProber prober, IReadOnlyList<ServerSettings> servers, string? blind, TimeSpan budget, IReadOnlyDictionary<string, UnjudgedServer> unjudged,
+        CancellationToken stopping)
+    {
+        _unjudged = unjudged;
+        _probing = blind is null ? ProbeAllAsync(prober, servers, budget, stopping) : NotProbed(servers, blind);
+    }
 
     /// <param name="blind">Why this machine cannot see (no canary answered); null when it can.</param>
-    public static CycleProbes Start(ServerProber prober, IReadOnlyList<ServerSettings> servers, string? blind, CancellationToken stopping) =>
-        new(prober, servers, blind, stopping);
+    /// <param name="budget">How long the probes may take (<see cref="ProbeSettings.BudgetFor"/>).</param>
+    /// <param name="unjudged">The servers the last cycles could not judge (<see cref="SyncState.Unjudged"/>): probed first.</param>
+    public static CycleProbes Start(
+        ServerProber prober, IReadOnlyList<ServerSettings> servers, string? blind, TimeSpan budget, IReadOnlyDictionary<string, UnjudgedServer> unjudged,
+        CancellationToken stopping) =>
+        new(prober, servers, blind, budget, unjudged, stopping);
 
     /// <summary>Each result as it comes in; a prober that failed fails the enumeration instead of leaving it waiting.</summary>
     public async IAsyncEnumerable<(int Index, ProbeResult Probe)> ResultsAsync()
@@ -37,7 +50,7 @@ public sealed class CycleProbes
         await _probing;
     }
 
-    private async Task ProbeAllAsync(ServerProber prober, IReadOnlyList<ServerSettings> servers, CancellationToken stopping)
+    private async Task ProbeAllAsync(ServerProber prober, IReadOnlyList<ServerSettings> servers, TimeSpan budget, CancellationToken stopping)
     {
         using var activity = Telemetry.CycleTelemetry.Tracing.StartActivity("cachetsync.probes");
         activity?.SetTag("cachetsync.servers", servers.Count);
@@ -56,7 +69,10 @@ public sealed class CycleProbes
                 }
             }
 
-            await prober.ProbeAllAsync(enabled.ConvertAll(i => servers[i]), stopping, (k, result) => _results.Writer.TryWrite((enabled[k], result)));
+            // Stable: the rest keep the configuration's order.
+            var order = enabled.OrderBy(i => _unjudged.TryGetValue(servers[i].Name, out var unjudged) ? unjudged.Since : DateTimeOffset.MaxValue).ToList();
+            await prober.ProbeAllAsync(
+                order.ConvertAll(i => servers[i]), stopping, (k, result) => _results.Writer.TryWrite((order[k], Aged(servers[order[k]].Name, result))), budget);
             _results.Writer.TryComplete();
         }
         catch (Exception ex)
@@ -65,6 +81,12 @@ public sealed class CycleProbes
             _results.Writer.TryComplete(ex);
         }
     }
+
+    /// <summary>A server not judged again says how old its last verdict is.</summary>
+    private ProbeResult Aged(string name, ProbeResult result) =>
+        result.IsNotJudged && _unjudged.TryGetValue(name, out var before)
+            ? result with { Detail = $"{result.Detail}; no verdict for {Output.Counted.Of(before.Cycles + 1, "cycle")} in a row (since {before.Since:u})" }
+            : result;
 
     private Task NotProbed(IReadOnlyList<ServerSettings> servers, string blind)
     {

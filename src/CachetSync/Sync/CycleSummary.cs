@@ -53,6 +53,9 @@ public sealed record CycleSummary(
     /// </summary>
     public int NotJudged => Servers.Count(server => server.Probe.IsNotJudged);
 
+    /// <summary>Of <see cref="NotJudged"/>, those that had no turn within the cycle's budget: the fleet outgrew the cycle.</summary>
+    public int OutOfBudget => Servers.Count(server => server.Probe.IsOutOfBudget);
+
     /// <summary>
     /// Probes that got no answer or an HTTP error (400 and up: a 503 is a server saying it is failing); a disabled
     /// server was not probed, so it does not count.

@@ -48,10 +48,11 @@ public sealed class SyncCycle(
     /// <summary>1 once this process said that Cachet's change stamp does not move on a write (said once, not per write).</summary>
     private int _stampStillSaid;
 
-    public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken stopping)
+    /// <param name="untilNext">A worker's: how long until its next cycle is due, the cycle's budget (<see cref="ProbeSettings.BudgetFor"/>).</param>
+    public async Task<CycleSummary> RunAsync(bool dryRun, CancellationToken stopping, TimeSpan? untilNext = null)
     {
         using var activity = Telemetry.CycleTelemetry.Tracing.StartActivity("cachetsync.cycle");
-        var summary = await RunCycleAsync(dryRun, stopping);
+        var summary = await RunCycleAsync(dryRun, settings.Probe.BudgetFor(untilNext), stopping);
         telemetry.Record(summary);
         activity?.SetTag("cachetsync.servers", summary.Servers.Count);
         activity?.SetTag("cachetsync.exit_code", summary.ExitCode);
@@ -60,7 +61,7 @@ public sealed class SyncCycle(
     }
 
     /// <summary>The cycle, step by step; each step takes what the last one gave. Plans stream from step 3 to 5.</summary>
-    private async Task<CycleSummary> RunCycleAsync(bool dryRun, CancellationToken stopping)
+    private async Task<CycleSummary> RunCycleAsync(bool dryRun, TimeSpan budget, CancellationToken stopping)
     {
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
@@ -78,7 +79,7 @@ public sealed class SyncCycle(
 
 
         // 2. Probe every server, while the report counts and Cachet's components are read.
-        var probes = CycleProbes.Start(prober, servers, blind, stopping);
+        var probes = CycleProbes.Start(prober, servers, blind, budget, state.Current.Unjudged, stopping);
         var counts = await reports.ReadAsync(servers, stopping);
         var cachetRead = await ComponentsClaimedAsync(reading, servers);
 
@@ -186,6 +187,7 @@ public sealed class SyncCycle(
     /// <returns>Why the state could not be saved; null when it was.</returns>
     private string? Remember(IReadOnlyList<PlannedServer> outcomes, DateTimeOffset now)
     {
+        RememberUnjudged(outcomes, now);
         foreach (var (_, outcome, memory, _) in outcomes)
         {
             if (memory is null || outcome.ComponentId is not { } id)
@@ -207,6 +209,31 @@ public sealed class SyncCycle(
         }
 
         return state.Save();
+    }
+
+    /// <summary>Who this cycle could not judge, probed first next cycle; a server judged, or no longer configured, is forgotten.</summary>
+    private void RememberUnjudged(IReadOnlyList<PlannedServer> outcomes, DateTimeOffset now)
+    {
+        var before = state.Current.Unjudged;
+        var after = new Dictionary<string, UnjudgedServer>();
+        foreach (var (_, outcome, _, _) in outcomes)
+        {
+            if (outcome.Probe.IsNotJudged)
+            {
+                after[outcome.Server] = before.TryGetValue(outcome.Server, out var was) ? was with { Cycles = was.Cycles + 1 } : new UnjudgedServer(now, 1);
+            }
+            else if (!outcome.HasDesired && before.TryGetValue(outcome.Server, out var still))
+            {
+                // Not probed at all this cycle (blind, disabled): no verdict, and no cycle of its own lost either.
+                after[outcome.Server] = still;
+            }
+        }
+
+        before.Clear();
+        foreach (var (name, unjudged) in after)
+        {
+            before[name] = unjudged;
+        }
     }
 
     private CycleSummary Summarize(
