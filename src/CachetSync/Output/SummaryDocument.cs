@@ -29,11 +29,12 @@ public sealed record GuardDocument(bool Held, string Cause, string Reason, strin
 
 /// <summary>
 /// How many servers, failed probes, and servers per action (one field per <see cref="Sync.SyncAction"/>); <c>notJudged</c>:
-/// servers this machine could not probe fairly (counted among <c>failed</c> too).
+/// servers this machine could not probe fairly (counted among <c>failed</c> too); <c>outOfBudget</c>: of those, the ones
+/// that had no turn within the cycle's budget.
 /// </summary>
 public sealed record SummaryTotals(
     int Servers, int ProbesFailed, int Unchanged, int Updated, int DryRun, int Failed, int Skipped, int Damped, int Held, int Disabled, int Maintenance, int Guarded,
-    int Unconfirmed, int NotJudged);
+    int Unconfirmed, int NotJudged, int OutOfBudget);
 
 /// <summary>One server's row of the JSON summary.</summary>
 public sealed record ServerDocument(

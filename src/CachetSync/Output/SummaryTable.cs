@@ -39,6 +39,12 @@ public static class SummaryTable
                 $"Not judged: {summary.NotJudged} servers this machine could not probe fairly (its own CPU busy or running late), so their statuses stay as they are; see \"When CachetSync cannot see\" in docs/failure-behaviour.md.");
         }
 
+        if (summary.OutOfBudget > 0)
+        {
+            output.WriteLine(
+                $"Outgrown: {summary.OutOfBudget} of them had no turn within the cycle's budget; they go first next cycle. Shard the fleet or lengthen the schedule: see \"When the fleet outgrows one process\" in docs/performance.md.");
+        }
+
         if (summary.ReportsUnavailable is { } reports)
         {
             output.WriteLine($"Reports unavailable: {reports}. Statuses rest on the probes alone; none is improved until the counts are read again.");

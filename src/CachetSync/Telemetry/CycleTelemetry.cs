@@ -27,6 +27,7 @@ public sealed class CycleTelemetry : IDisposable
     private readonly Counter<long> _guardHeld;
     private readonly Counter<long> _heartbeatFailures;
     private readonly Counter<long> _notJudged;
+    private readonly Counter<long> _outOfBudget;
     private readonly Counter<long> _writesNotKept;
     private readonly Counter<long> _witnessQuestions;
     private readonly Counter<long> _otherWriter;
@@ -54,6 +55,8 @@ public sealed class CycleTelemetry : IDisposable
             "Heartbeat pings (Heartbeat.Url) that did not get a 2xx answer in time.");
         _notJudged = _meter.CreateCounter<long>("cachetsync.probes.not_judged", "{probe}",
             "Servers this machine could not probe fairly (its CPU busy, its own scheduler lag): left as they were, never written.");
+        _outOfBudget = _meter.CreateCounter<long>("cachetsync.probes.out_of_budget", "{probe}",
+            "Servers not judged because the fleet needed more than the cycle's budget (Probe.CycleBudget, or the schedule): shard, or lengthen the interval.");
         _writesNotKept = _meter.CreateCounter<long>("cachetsync.writes.not_kept", "{write}",
             "Writes Cachet confirmed but did not keep (a read right after, or the next cycle, showed the component as before).");
         _otherWriter = _meter.CreateCounter<long>("cachetsync.other_writer.components", "{component}",
@@ -68,6 +71,7 @@ public sealed class CycleTelemetry : IDisposable
 
         _heartbeatFailures.Add(0);
         _notJudged.Add(0);
+        _outOfBudget.Add(0);
         _writesNotKept.Add(0);
         _otherWriter.Add(0);
         _meter.CreateObservableGauge("cachetsync.component.status.desired", () => Statuses(desired: true), "{status}",
@@ -107,6 +111,7 @@ public sealed class CycleTelemetry : IDisposable
         }
 
         _notJudged.Add(summary.NotJudged);
+        _outOfBudget.Add(summary.OutOfBudget);
         _writesNotKept.Add(summary.Servers.Count(server => server.WriteNotKept));
         _otherWriter.Add(summary.Servers.Count(server => server.OtherWriter));
 

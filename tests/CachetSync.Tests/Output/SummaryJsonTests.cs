@@ -53,10 +53,11 @@ public sealed class SummaryJsonTests
 
         totals.Select(pair => pair.Key).Should().Equal(
             new[] { "servers", "probesFailed" }.Concat(Enum.GetValues<SyncAction>().Select(action => JsonNamingPolicy.CamelCase.ConvertName(action.ToString())))
-                .Append("notJudged"));
+                .Append("notJudged").Append("outOfBudget"));
         totals["dryRun"]!.GetValue<int>().Should().Be(1);
         totals["probesFailed"]!.GetValue<int>().Should().Be(1, "an HTTP 503 is the server saying it is failing");
         totals["notJudged"]!.GetValue<int>().Should().Be(0);
+        totals["outOfBudget"]!.GetValue<int>().Should().Be(0);
     }
 
     [Fact]
@@ -64,19 +65,24 @@ public sealed class SummaryJsonTests
     {
         var unfair = ProbeResult.NotJudged(TimeSpan.Zero, "this machine ran 400 ms late (its CPU busy) until 2.5 s into the cycle, too late to start a fair probe");
         var blind = ProbeResult.Failed(ProbeKind.NotProbed, TimeSpan.Zero, "not probed: this machine has too many open files (EMFILE)");
+        var outgrown = ProbeResult.NotJudged(TimeSpan.Zero, $"{ProbeResult.NoTurnInBudget} (50 s)");
         var summary = new CycleSummary(
             [
                 new ServerOutcome("edge-1", unfair, null, new StatusDecision(ComponentStatus.Operational, "-"), 1, ComponentStatus.Operational, SyncAction.Failed, unfair.Detail),
                 new ServerOutcome("edge-2", blind, null, new StatusDecision(ComponentStatus.Operational, "-"), 2, ComponentStatus.Operational, SyncAction.Failed, blind.Detail),
                 new ServerOutcome("edge-3", unfair, null, new StatusDecision(ComponentStatus.Operational, "-"), 3, ComponentStatus.Operational, SyncAction.Failed, unfair.Detail),
+                new ServerOutcome("edge-4", outgrown, null, new StatusDecision(ComponentStatus.Operational, "-"), 4, ComponentStatus.Operational, SyncAction.Failed, outgrown.Detail),
             ],
             null, new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(8), DryRun: false, Stopped: false);
         using var table = new StringWriter();
 
         SummaryTable.Write(table, summary);
 
-        JsonNode.Parse(Written(summary))!["totals"]!["notJudged"]!.GetValue<int>().Should().Be(2, "a machine out of sockets is told apart, with its own warning");
-        table.ToString().Should().Contain("Not judged: 2 servers this machine could not probe fairly (its own CPU busy or running late), so their statuses stay as they are");
+        var totals = JsonNode.Parse(Written(summary))!["totals"]!;
+        totals["notJudged"]!.GetValue<int>().Should().Be(3, "a machine out of sockets is told apart, with its own warning");
+        totals["outOfBudget"]!.GetValue<int>().Should().Be(1, "only edge-4 had no turn within the cycle's budget");
+        table.ToString().Should().Contain("Outgrown: 1 of them had no turn within the cycle's budget");
+        table.ToString().Should().Contain("Not judged: 3 servers this machine could not probe fairly (its own CPU busy or running late), so their statuses stay as they are");
         summary.ExitCode.Should().Be(CycleSummary.ExitCachetFailed, "a cycle that left servers unjudged did not do its job");
     }
 
