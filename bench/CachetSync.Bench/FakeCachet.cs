@@ -62,6 +62,8 @@ public sealed class FakeCachet : IAsyncDisposable
             ["meta"] = new JsonObject { ["pagination"] = new JsonObject { ["total"] = 0, ["count"] = 0, ["per_page"] = 1000, ["current_page"] = 1, ["total_pages"] = 1 } },
             ["data"] = new JsonArray(),
         }));
+        // Every status write is read back, as on a real Cachet (one GET per write).
+        app.MapGet("/api/v1/components/{id:int}", (int id) => statuses.TryGetValue(id, out var status) ? Json(new JsonObject { ["data"] = Component(id, status) }) : Results.NotFound());
         app.MapPut("/api/v1/components/{id:int}", async (int id, HttpRequest request) =>
         {
             if (!statuses.ContainsKey(id))

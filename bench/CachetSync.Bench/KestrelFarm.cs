@@ -27,12 +27,13 @@ public sealed class KestrelFarm : ITargetFarm
 
     private int Port(string scheme) => new Uri(_app.Urls.First(url => url.StartsWith(scheme, StringComparison.Ordinal))).Port;
 
-    public static async Task<KestrelFarm> StartAsync(Behaviour[] mix, X509Certificate2 certificate)
+    /// <param name="everyAddress">Listen on 0.0.0.0, so every 127.x.y.z reaches the farm (only inside a network namespace of its own).</param>
+    public static async Task<KestrelFarm> StartAsync(Behaviour[] mix, X509Certificate2 certificate, bool everyAddress = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.UseUrls("http://127.0.0.1:0", "https://127.0.0.1:0");
+        builder.WebHost.UseUrls(everyAddress ? ["http://0.0.0.0:0", "https://0.0.0.0:0"] : ["http://127.0.0.1:0", "https://127.0.0.1:0"]);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxConcurrentConnections = null;

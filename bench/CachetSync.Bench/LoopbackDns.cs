@@ -22,15 +22,19 @@ public sealed class LoopbackDns : IDisposable
 
     public string ResolvConf { get; }
 
-    public static LoopbackDns Start(string workDirectory)
+    /// <param name="ownAddresses">With this many servers, name i answers server i's own address (<see cref="Scenario.OwnAddress"/>), not 127.0.0.1.</param>
+    public static LoopbackDns Start(string workDirectory, int ownAddresses = 0)
     {
         var resolvConf = Path.Combine(workDirectory, "resolv.conf");
         File.WriteAllText(resolvConf, "nameserver 127.0.0.1\n");
+        var hosts = Path.Combine(workDirectory, "farm.hosts");
+        File.WriteAllLines(hosts, Enumerable.Range(0, ownAddresses).Select(i => $"{Scenario.OwnAddress(i)} s{i}.{Domain}"));
         var start = new ProcessStartInfo("dnsmasq",
         [
             "--keep-in-foreground", "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=127.0.0.1", "--port=53",
             // Answers A with 127.0.0.1 and AAAA with no data, as a v4-only fleet's DNS does; no upstream is ever asked.
-            $"--address=/{Domain}/127.0.0.1", "--local-ttl=60", "--cache-size=10000",
+            // A name in the hosts file is answered from it; the rest of the domain with 127.0.0.1.
+            $"--addn-hosts={hosts}", $"--address=/{Domain}/127.0.0.1", "--local-ttl=60", "--cache-size=10000",
         ]) { RedirectStandardError = true };
         Process dnsmasq;
         try

@@ -3,35 +3,50 @@ using System.Net;
 using System.Net.Sockets;
 using CachetSync.Bench;
 
-// dotnet run -c Release --project bench/CachetSync.Bench -- [--n 1000[,10000]] [--reps 3] [--scenarios kestrel,single+dns+tls] [--app PATH] [--seed 42] [--timings]
+// dotnet run -c Release --project bench/CachetSync.Bench -- [--n 1000[,10000]] [--reps 3] [--scenarios kestrel,single+dns+tls] [--app PATH|LABEL=PATH,…] [--seed 42] [--timings]
 // Publishes CachetSync as the Dockerfile does (unless --app is given), starts a target farm and a fake Cachet on
 // 127.0.0.1, and runs the real app against them, once per scenario (see Scenario). Every run stops by itself: the
 // app is bounded by its probe timeout and killed after two minutes at worst. --timings: Probe.Timings on, so each
-// run's table (in the run logs, beside {label}.wrong) says where a wrong status's time went.
+// run's table (in the run logs, beside {label}.wrong) says where a wrong status's time went. Several apps
+// (--app main=a/cachetsync,old=b/cachetsync): each repetition runs each in turn, so both see the same machine; each
+// row's scenario then names its app. An `addr` scenario listens on every address: run the benchmark in a network
+// namespace of its own, built beforehand and with --app (no registry there):
+//   unshare --net sh -c 'ip link set lo up && ulimit -n 20000 && dotnet bench/artifacts/bench/CachetSync.Bench.dll --app … --scenarios single+addr'
 var sizes = Option("--n")?.Split(',').Select(int.Parse).ToArray() ?? [10, 100, 1_000, 10_000];
 var repetitions = int.Parse(Option("--reps") ?? "3");
 var seed = int.Parse(Option("--seed") ?? "42");
 var timings = args.Contains("--timings");
 var scenarios = (Option("--scenarios")?.Split(',') ?? Scenario.Defaults).Select(Scenario.Parse).ToList();
 var root = FindRoot();
-var app = Option("--app") is { } given ? Path.GetFullPath(given) : Publish(root);
+var apps = Option("--app") is { } given
+    ? given.Split(',').Select(app => app.Split('=', 2) is [var label, var path] ? (Label: label, Path: Path.GetFullPath(path)) : (Label: "", Path: Path.GetFullPath(app))).ToList()
+    : [(Label: "", Path: Publish(root))];
+if (scenarios.Any(scenario => scenario.OwnAddresses) && System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Any(nic => nic.Name != "lo"))
+{
+    throw new InvalidOperationException("an addr scenario's farm listens on 0.0.0.0: run the benchmark in a network namespace of its own (see the top of Program.cs)");
+}
 
 var work = Directory.CreateTempSubdirectory("cachetsync-bench-").FullName;
 using var certificate = SelfSignedCertificate.Create();
-using var dns = scenarios.Any(scenario => scenario.HostNames) ? LoopbackDns.Start(work) : null;
+using var dns = scenarios.Any(scenario => scenario.HostNames)
+    ? LoopbackDns.Start(work, scenarios.Any(scenario => scenario is { HostNames: true, OwnAddresses: true }) ? sizes.Max() : 0)
+    : null;
 var measurements = new List<Measurement>();
 foreach (var scenario in scenarios)
 {
-    var runner = new AppRun(app, work, scenario.HostNames ? dns : null);
     foreach (var size in sizes)
     {
         var mix = ServerMix.Create(size, seed);
-        await using ITargetFarm farm = scenario.SingleThreadFarm ? new SingleThreadFarm(mix, certificate) : await KestrelFarm.StartAsync(mix, certificate);
-        for (var repetition = 1; repetition <= repetitions; repetition++)
+        await using ITargetFarm farm = scenario.SingleThreadFarm
+            ? new SingleThreadFarm(mix, certificate, scenario.OwnAddresses)
+            : await KestrelFarm.StartAsync(mix, certificate, scenario.OwnAddresses);
+        foreach (var (repetition, appLabel, app) in Enumerable.Range(1, repetitions).SelectMany(repetition => apps.Select(app => (repetition, app.Label, app.Path))))
         {
+            var runner = new AppRun(app, work, scenario.HostNames ? dns : null);
+            var name = appLabel == "" ? scenario.Name : $"{scenario.Name} ({appLabel})";
             await using var cachet = await FakeCachet.StartAsync(size);
             var config = AppRun.Config(cachet.BaseUrl, farm, scenario, mix, ClosedPort(), timings);
-            var label = $"{scenario.Name}-n{size}-r{repetition}";
+            var label = $"{scenario.Name}{(appLabel == "" ? "" : "-" + appLabel)}-n{size}-r{repetition}";
             farm.TakeWorstStall();
             var first = await runner.RunAsync(config, $"{label}-cycle1", scenario.Worker, scenario.ScrapeSeconds);
             var farmStall = farm.TakeWorstStall();
@@ -50,7 +65,7 @@ foreach (var scenario in scenarios)
             var second = scenario.Worker ? first : await runner.RunAsync(config, $"{label}-cycle2");
             var secondRequests = cachet.Requests("GET") + cachet.Requests("PUT");
             var rewrites = cachet.Written.Count(id => !first.NotJudged.Contains($"stream-{id}"));
-            var measurement = new Measurement(scenario.Name, size, first, firstRequests, second, secondRequests, wrong, rewrites, farmStall);
+            var measurement = new Measurement(name, size, first, firstRequests, second, secondRequests, wrong, rewrites, farmStall);
             measurements.Add(measurement);
             Console.Error.WriteLine($"{label}: {measurement}");
         }

@@ -24,15 +24,19 @@ public static class ResultsTable
         text.AppendLine("mended); the second cycle's other writes are the first say on servers the first cycle left not judged. `farm stall`: the longest the");
         text.AppendLine("farm (its thread, or Kestrel's pool) was late to run its own work during a first cycle, worst of the repetitions: an answer it made that late is the farm's.");
         text.AppendLine();
-        text.AppendLine("| scenario | N | reps | cycle wall (s) | CPU (s) | peak RSS (MiB) | GC committed at end (MiB) | Cachet requests, 1st cycle | Cachet requests, 2nd cycle | 2nd cycle rewrites | 2nd cycle wall (s) | 2nd cycle RSS (MiB) | app's cycle (s) | wrong statuses | not judged | farm stall (s) | exit codes |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("`+addr`: every server an address of its own (127.1.0.1 on), the farm listening on all of them, in a network namespace of the benchmark's own.");
+        text.AppendLine("`of budget`: the app's cycle against a `--once` run's default budget (`Probe.CycleBudget`, 50 s): room left for a bigger fleet.");
+        text.AppendLine("Several apps in one run (`scenario (app)`): each repetition runs each app in turn, so they share the machine's moments.");
+        text.AppendLine();
+        text.AppendLine("| scenario | N | reps | cycle wall (s) | CPU (s) | peak RSS (MiB) | GC committed at end (MiB) | Cachet requests, 1st cycle | Cachet requests, 2nd cycle | 2nd cycle rewrites | 2nd cycle wall (s) | 2nd cycle RSS (MiB) | app's cycle (s) | of budget | wrong statuses | not judged | farm stall (s) | exit codes |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var group in measurements.GroupBy(m => (m.Scenario, m.Servers)))
         {
             var runs = group.ToList();
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {group.Key.Scenario} | {group.Key.Servers:N0} | {runs.Count} | {Median(runs, m => m.First.WallSeconds):0.00} | {Median(runs, m => m.First.CpuSeconds):0.00} | " +
                 $"{Median(runs, m => m.First.PeakRssMiB):0} | {Median(runs, m => m.First.GcCommittedMiB):0} | {Median(runs, m => m.FirstCachetRequests):0} | {Median(runs, m => m.SecondCachetRequests):0} | " +
-                $"{runs.Sum(m => m.SecondCycleRewrites)} | {Median(runs, m => m.Second.WallSeconds):0.00} | {Median(runs, m => m.Second.PeakRssMiB):0} | {Median(runs, m => m.First.CycleSeconds):0.00} | " +
+                $"{runs.Sum(m => m.SecondCycleRewrites)} | {Median(runs, m => m.Second.WallSeconds):0.00} | {Median(runs, m => m.Second.PeakRssMiB):0} | {Median(runs, m => m.First.CycleSeconds):0.00} | {Median(runs, m => m.First.CycleSeconds) / 50:0%} | " +
                 $"{runs.Sum(m => m.WrongStatuses)} | {runs.Sum(m => m.First.NotJudged.Count)} | {runs.Max(m => m.FarmStall.TotalSeconds):0.00} | " +
                 $"{string.Join(" ", runs.Select(m => $"{m.First.ExitCode}/{m.Second.ExitCode}"))} |");
         }
@@ -42,25 +46,28 @@ public static class ResultsTable
         return text.ToString();
     }
 
+    /// <summary>Issue 42's bars: every row 0 wrong and at most 0.1 % not judged; 100 000 servers within 60 s and 400 MiB.</summary>
     private static void Verdicts(StringBuilder text, IReadOnlyList<Measurement> measurements)
     {
         text.AppendLine();
-        text.AppendLine("Targets, first cycle unless said: ✓ met, ✗ missed.");
+        text.AppendLine("Targets, first cycle: ✓ met, ✗ missed.");
         text.AppendLine();
-        foreach (var target in Target.All)
+        foreach (var group in measurements.GroupBy(m => (m.Scenario, m.Servers)))
         {
-            foreach (var group in measurements.Where(m => m.Servers == target.Servers).GroupBy(m => m.Scenario))
+            var runs = group.ToList();
+            var wrong = runs.Sum(m => m.WrongStatuses);
+            var notJudged = runs.Sum(m => m.First.NotJudged.Count) / (double)(group.Key.Servers * runs.Count);
+            var line = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+                $"- {group.Key.Scenario}, N={group.Key.Servers:N0}: wrong {wrong} {Mark(wrong == 0)} (0), not judged {notJudged:0.###%} {Mark(notJudged <= Target.MostNotJudged)} (≤ {Target.MostNotJudged:0.#%})"));
+            if (Target.All.FirstOrDefault(target => target.Servers == group.Key.Servers) is { } target)
             {
-                var runs = group.ToList();
                 var wall = Median(runs, m => m.First.WallSeconds);
-                var cpu = Median(runs, m => m.First.CpuSeconds);
                 var rss = Median(runs, m => m.First.PeakRssMiB);
-                var quiet = Median(runs, m => m.SecondCachetRequests);
-                text.AppendLine(CultureInfo.InvariantCulture,
-                    $"- {group.Key}, N={target.Servers:N0}: wall {wall:0.00} s {Mark(wall <= target.WallSeconds)} (≤ {target.WallSeconds}), " +
-                    $"CPU {cpu:0.00} s {Mark(cpu <= target.CpuSeconds)} (≤ {target.CpuSeconds}), RSS {rss:0} MiB {Mark(rss <= target.RssMiB)} (≤ {target.RssMiB}), " +
-                    $"quiet cycle {quiet:0} Cachet calls {Mark(quiet <= target.QuietCachetCalls)} (≤ {target.QuietCachetCalls})");
+                line.Append(CultureInfo.InvariantCulture,
+                    $", wall {wall:0.0} s {Mark(wall <= target.WallSeconds)} (≤ {target.WallSeconds}), RSS {rss:0} MiB {Mark(rss <= target.RssMiB)} (≤ {target.RssMiB})");
             }
+
+            text.AppendLine(line.ToString());
         }
     }
 
@@ -68,7 +75,7 @@ public static class ResultsTable
     private static void Costs(StringBuilder text, IReadOnlyList<Measurement> measurements)
     {
         var lines = new List<string>();
-        foreach (var group in measurements.Where(m => m.Scenario.Contains('+')).GroupBy(m => (m.Scenario, m.Servers)))
+        foreach (var group in measurements.Where(m => m.Scenario.Contains('+') && !m.Scenario.Contains(" (")).GroupBy(m => (m.Scenario, m.Servers)))
         {
             var plain = Scenario.Parse(group.Key.Scenario).Baseline;
             var baseline = measurements.Where(m => m.Scenario == plain && m.Servers == group.Key.Servers).ToList();
@@ -83,10 +90,25 @@ public static class ResultsTable
                 $"CPU ×{Ratio(runs, baseline, m => m.First.CpuSeconds):0.00}, RSS ×{Ratio(runs, baseline, m => m.First.PeakRssMiB):0.00}"));
         }
 
+        // Several apps in one run: each against the first named, same scenario and N, alternating runs.
+        foreach (var group in measurements.Where(m => m.Scenario.Contains(" (")).GroupBy(m => (Scenario: m.Scenario[..m.Scenario.IndexOf(" (", StringComparison.Ordinal)], m.Servers)))
+        {
+            var byApp = group.GroupBy(m => m.Scenario).ToList();
+            foreach (var app in byApp.Skip(1))
+            {
+                var runs = app.ToList();
+                var baseline = byApp[0].ToList();
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"- {app.Key} vs {byApp[0].Key}, N={group.Key.Servers:N0}: wall ×{Ratio(runs, baseline, m => m.First.WallSeconds):0.00}, " +
+                    $"CPU ×{Ratio(runs, baseline, m => m.First.CpuSeconds):0.00}, RSS ×{Ratio(runs, baseline, m => m.First.PeakRssMiB):0.00}, " +
+                    $"not judged {runs.Sum(m => m.First.NotJudged.Count)} vs {baseline.Sum(m => m.First.NotJudged.Count)}"));
+            }
+        }
+
         if (lines.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine("What names, TLS and telemetry cost (ratio of medians, first cycle; `+prom` rows against the same row without it):");
+            text.AppendLine("What names, TLS and telemetry cost, and one app against another (ratio of medians, first cycle; `+prom` rows against the same row without it):");
             text.AppendLine();
             lines.ForEach(line => text.AppendLine(line));
         }

@@ -28,14 +28,17 @@ public sealed class SingleThreadFarm : ITargetFarm
 
     private readonly Behaviour[] _mix;
     private readonly X509Certificate2 _certificate;
-    private readonly Socket _http = Listen();
-    private readonly Socket _https = Listen();
+    private readonly Socket _http;
+    private readonly Socket _https;
     private readonly SingleThreadLoop _loop = new("single-thread-farm");
     private readonly CancellationTokenSource _stop = new();
     private readonly StallMeter _stalls;
 
-    public SingleThreadFarm(Behaviour[] mix, X509Certificate2 certificate)
+    /// <param name="everyAddress">Listen on 0.0.0.0, so every 127.x.y.z reaches the farm (only inside a network namespace of its own).</param>
+    public SingleThreadFarm(Behaviour[] mix, X509Certificate2 certificate, bool everyAddress = false)
     {
+        _http = Listen(everyAddress);
+        _https = Listen(everyAddress);
         _mix = mix;
         _certificate = certificate;
         // A socket's completion comes through the thread pool, then the loop: both are measured.
@@ -50,10 +53,10 @@ public sealed class SingleThreadFarm : ITargetFarm
 
     public TimeSpan TakeWorstStall() => _stalls.TakeWorst();
 
-    private static Socket Listen()
+    private static Socket Listen(bool everyAddress)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Bind(new IPEndPoint(everyAddress ? IPAddress.Any : IPAddress.Loopback, 0));
         socket.Listen(Backlog);
         return socket;
     }
