@@ -25,11 +25,14 @@ public sealed class RotationTests : LoopbackProgramTest
         }
     }
 
-    private string Config() => Run.WriteConfig(new JsonObject
+    private string Config(JsonObject? schedule = null) => Run.WriteConfig(new JsonObject
     {
         ["Cachet"] = new JsonObject { ["BaseUrl"] = Cachet.BaseUrl, ["ApiToken"] = CachetStub.Token },
         ["State"] = new JsonObject { ["Path"] = Path.Combine(Run.WorkDirectory, "state.json") },
-        ["Probe"] = new JsonObject { ["Timeout"] = "1s", ["MaxConcurrency"] = 2, ["CycleBudget"] = "1s" },
+        ["Probe"] = schedule is null
+            ? new JsonObject { ["Timeout"] = "1s", ["MaxConcurrency"] = 2, ["CycleBudget"] = "1s" }
+            : new JsonObject { ["Timeout"] = "1s", ["MaxConcurrency"] = 2 },
+        ["Schedule"] = schedule,
         ["Guard"] = new JsonObject { ["Enabled"] = false },
         ["Servers"] = new JsonArray(Enumerable.Range(1, Servers)
             .Select(id => (JsonNode)new JsonObject { ["Name"] = $"edge-{id}", ["Url"] = $"{Targets.Urls[0]}/hang?edge={id}", ["ComponentId"] = id }).ToArray()),
@@ -57,5 +60,23 @@ public sealed class RotationTests : LoopbackProgramTest
         judged.Should().BeEquivalentTo(Enumerable.Range(1, Servers).Select(id => $"edge-{id}"), string.Join("\n---\n", cycles));
         // edge-5 and edge-6 had their turn last: in the third cycle, after two without a verdict.
         cycles[1].Should().MatchRegex(@"edge-5 .*not judged: no turn within the cycle's budget.*no verdict for 2 cycles in a row \(since ");
+    }
+
+    [Fact]
+    public async Task A_worker_s_cycle_that_outgrows_its_short_schedule_warns_with_what_it_needs_and_the_remedy()
+    {
+        // Every 3 s: the budget is at most 2.7 s, so a probe starts by 1.7 s at the latest and the third pair (at 2 s)
+        // never does; a --once budget (50 s) would have judged all six.
+        using var stop = new CancellationTokenSource();
+        var run = Run.RunAsync(stop.Token, "--config", Config(new JsonObject { ["Cron"] = "*/3 * * * * *" }), "--output", "json");
+        await Eventually.Until(() => Run.Out.ToString().Contains('\n'), "the worker's first cycle");
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+
+        var totals = JsonNode.Parse(Run.Out.ToString().Split('\n')[0])!["totals"]!;
+        totals["outOfBudget"]!.GetValue<int>().Should().BeInRange(2, 4, "two pairs at most fit a budget under 2.7 s");
+        var warning = Run.Logs.Lines.Should().ContainSingle(line => line.Contains("The fleet outgrew this cycle")).Subject;
+        warning.Should().MatchRegex(@"within its (1\.[5-9]|2\.[0-7]) s budget", "the budget came from the schedule, not the --once default")
+            .And.Contain("6 servers × ").And.Contain("÷ 2 at a time").And.Contain("--shard i/");
     }
 }
