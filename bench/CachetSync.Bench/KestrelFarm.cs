@@ -34,6 +34,11 @@ public sealed class KestrelFarm : ITargetFarm
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls(everyAddress ? ["http://0.0.0.0:0", "https://0.0.0.0:0"] : ["http://127.0.0.1:0", "https://127.0.0.1:0"]);
+        if (everyAddress)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.Backlog = SingleThreadFarm.SharedBacklog);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxConcurrentConnections = null;

@@ -26,6 +26,12 @@ if (scenarios.Any(scenario => scenario.OwnAddresses) && System.Net.NetworkInform
     throw new InvalidOperationException("an addr scenario's farm listens on 0.0.0.0: run the benchmark in a network namespace of its own (see the top of Program.cs)");
 }
 
+if (scenarios.Any(scenario => scenario.OwnAddresses))
+{
+    // Per network namespace: the farm's one socket may then queue what N servers' queues would (SingleThreadFarm.SharedBacklog).
+    File.WriteAllText("/proc/sys/net/core/somaxconn", SingleThreadFarm.SharedBacklog.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
 var work = Directory.CreateTempSubdirectory("cachetsync-bench-").FullName;
 using var certificate = SelfSignedCertificate.Create();
 using var dns = scenarios.Any(scenario => scenario.HostNames)

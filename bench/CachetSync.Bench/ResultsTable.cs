@@ -24,7 +24,8 @@ public static class ResultsTable
         text.AppendLine("mended); the second cycle's other writes are the first say on servers the first cycle left not judged. `farm stall`: the longest the");
         text.AppendLine("farm (its thread, or Kestrel's pool) was late to run its own work during a first cycle, worst of the repetitions: an answer it made that late is the farm's.");
         text.AppendLine();
-        text.AppendLine("`+addr`: every server an address of its own (127.1.0.1 on), the farm listening on all of them, in a network namespace of the benchmark's own.");
+        text.AppendLine("`+addr`: every server an address of its own (127.1.0.1 on), the farm listening on all of them, in a network namespace of the benchmark's own;");
+        text.AppendLine("its one listen socket queues up to 65 535 connections (somaxconn raised there), as N servers' own queues would.");
         text.AppendLine("`of budget`: the app's cycle against a `--once` run's default budget (`Probe.CycleBudget`, 50 s): room left for a bigger fleet.");
         text.AppendLine("Several apps in one run (`scenario (app)`): each repetition runs each app in turn, so they share the machine's moments.");
         text.AppendLine();
