@@ -79,12 +79,32 @@ public sealed class StateFileTests : IDisposable
         var path = Path.Combine(_directory, "state.json");
         using (var file = System.IO.File.Create(path))
         {
-            file.SetLength(17L * 1024 * 1024);
+            file.SetLength(StateFile.MaxBytes + 1L);
         }
 
         File().Load().Components.Should().BeEmpty();
 
-        _logs.Lines.Should().ContainSingle(line => line.Contains("cannot be used (it is larger than 16 MiB)"));
+        _logs.Lines.Should().ContainSingle(line => line.Contains("cannot be used (it is larger than 64 MiB)"));
+    }
+
+    [Fact]
+    public void A_hundred_thousand_components_in_an_outage_with_their_incidents_read_back_whole()
+    {
+        var state = new SyncState();
+        var worsened = new DateTimeOffset(2026, 12, 8, 0, 22, 55, 123, TimeSpan.Zero);
+        for (var id = 1; id <= 100_000; id++)
+        {
+            state.Set(id, new ComponentMemory(
+                LastWritten: MajorOutage, OpenIncident: 100_000 + id, SeenBeforeWrite: "2026-12-08 00:22:55", WorsenedAt: worsened, Shown: MajorOutage));
+        }
+
+        File().Save(state).Should().BeNull();
+        var loaded = File().Load();
+
+        new FileInfo(Path.Combine(_directory, "state.json")).Length.Should().BeGreaterThan(16L * 1024 * 1024, "past the cap this file once had");
+        loaded.Components.Should().HaveCount(100_000);
+        loaded.Components[100_000].OpenIncident.Should().Be(200_000, "an outage's incident ids are what a lost state file loses first");
+        _logs.Lines.Should().NotContain(line => line.Contains("cannot be used"));
     }
 
     [Fact]
