@@ -30,6 +30,7 @@ public static class CachetServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new CachetRateLimit(provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CachetCallTelemetry>();
+        services.TryAddSingleton<LockedDatabase>();
 
         // Buffered bodies go out with Content-Length: PHP behind some FastCGI setups cannot read a chunked body.
         if (settings.ApiVersion != 2)
@@ -52,7 +53,7 @@ public static class CachetServiceCollectionExtensions
         var baseUrl = settings.BaseUrl;
         services.AddSingleton(provider => new CachetVersion(
             provider.GetService<CachetClient>(), provider.GetService<Cachet3Client>(), baseUrl,
-            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CachetVersion>>()));
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CachetVersion>>(), provider.GetRequiredService<LockedDatabase>()));
         return services;
     }
 
@@ -81,11 +82,15 @@ public static class CachetServiceCollectionExtensions
             {
                 ConfigureResilience(options, settings);
                 var telemetry = provider.GetRequiredService<CachetCallTelemetry>();
+                var locked = provider.GetRequiredService<LockedDatabase>();
                 options.CircuitBreaker.StateProvider = telemetry.Breaker(api, address);
-                options.Retry.OnRetry = retry =>
+                options.Retry.OnRetry = async retry =>
                 {
                     telemetry.RecordRetry(retry.Context.GetRequestMessage());
-                    return ValueTask.CompletedTask;
+                    if (await LockedDatabase.IsAnswerAsync(retry.Outcome.Result))
+                    {
+                        locked.Note();
+                    }
                 };
             });
 
@@ -116,12 +121,15 @@ public static class CachetServiceCollectionExtensions
         options.Retry.BackoffType = DelayBackoffType.Exponential;
         options.Retry.UseJitter = true;
         options.Retry.MaxDelay = MaxRetryDelay;
-        // A status PUT is idempotent and safe to repeat; a POST (an incident) is not.
-        options.Retry.DisableFor(HttpMethod.Post, HttpMethod.Patch, HttpMethod.Delete);
-        if (settings.MaxRetries == 0)
-        {
-            options.Retry.ShouldHandle = _ => PredicateResult.False();
-        }
+        // A status PUT is idempotent and safe to repeat; a POST (an incident, a point) is not, unless Cachet said its
+        // database refused it: then nothing was written (see LockedDatabase). A PUT refused so is sent again by the
+        // StatusWriter in its turn: retried here, the refused ones would meet each other again.
+        options.Retry.ShouldHandle = async retry =>
+            settings.MaxRetries > 0
+            && retry.Context.GetRequestMessage()?.Method is { } method
+            && (method == HttpMethod.Get || method == HttpMethod.Put
+                ? HttpClientResiliencePredicates.IsTransient(retry.Outcome)
+                : method == HttpMethod.Post && await LockedDatabase.IsAnswerAsync(retry.Outcome.Result));
 
         var worstBackoff = settings.RetryDelay * Math.Pow(2, settings.MaxRetries);
         options.TotalRequestTimeout.Timeout = settings.Timeout * (settings.MaxRetries + 1) + Min(worstBackoff, MaxRetryDelay * settings.MaxRetries);

@@ -11,9 +11,12 @@ namespace CachetSync.Cachet;
 /// <c>GET /api/v1/ping</c>, which every 2.x answers. An answer that says neither (Cachet down, 5xx) decides nothing:
 /// the next call asks again.
 /// </summary>
-public sealed class CachetVersion(CachetClient? v2, Cachet3Client? v3, Uri baseUrl, ILogger<CachetVersion> logger)
+public sealed class CachetVersion(CachetClient? v2, Cachet3Client? v3, Uri baseUrl, ILogger<CachetVersion> logger, LockedDatabase lockedDatabase)
 {
     private readonly SemaphoreSlim _deciding = new(1, 1);
+
+    /// <summary>Whether this Cachet's database refused parallel writes: then they go one at a time.</summary>
+    public LockedDatabase LockedDatabase => lockedDatabase;
     private ICachetClient? _client = v2 is null ? v3 : v3 is null ? v2 : null;
 
     /// <summary>The client of this Cachet's version, told apart first if it is not known yet.</summary>

@@ -22,9 +22,13 @@ namespace CachetSync.Sync;
 /// </remarks>
 /// <param name="now">When the cycle started: the back-off of a write not kept counts from it.</param>
 /// <param name="stampStill">Notes that a write did not move the component's change stamp; true the first time, so that is said once.</param>
+/// <param name="lockedDatabase">Once this Cachet's database refused a parallel write, writes go one at a time.</param>
 public sealed class StatusWriter(
-    ICachetClient cachet, CachetSettings settings, IncidentSettings incidents, ILogger logger, DateTimeOffset now, Func<bool> stampStill)
+    ICachetClient cachet, CachetSettings settings, IncidentSettings incidents, ILogger logger, DateTimeOffset now, Func<bool> stampStill,
+    LockedDatabase lockedDatabase)
 {
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
     public const string StoppedBeforeWriting = "stopped before writing";
 
     /// <summary>
@@ -50,7 +54,7 @@ public sealed class StatusWriter(
         {
             done[planned.Index] = stopping.IsCancellationRequested ? planned.Instead(SyncAction.Skipped, StoppedBeforeWriting)
                 : Volatile.Read(ref tokenRejected) == 1 ? planned.Instead(SyncAction.Failed, "not sent: Cachet rejected the API token")
-                : await WriteOneAsync(planned, () => Interlocked.Exchange(ref tokenRejected, 1) == 0, writeBudget.Token);
+                : await WriteInTurnAsync(planned, () => Interlocked.Exchange(ref tokenRejected, 1) == 0, writeBudget.Token);
         });
         try
         {
@@ -75,8 +79,56 @@ public sealed class StatusWriter(
         return done;
     }
 
+    /// <summary>
+    /// Writes in parallel until this Cachet's database refuses one (<see cref="LockedDatabase"/>); from then on one at
+    /// a time, the refused ones again in their turn (as many times as <c>Resilience.MaxRetries</c>, a retry delay apart).
+    /// </summary>
+    private async Task<PlannedServer> WriteInTurnAsync(PlannedServer planned, Func<bool> firstRejection, CancellationToken budget)
+    {
+        var attempts = 0;
+        if (!lockedDatabase.Seen && await WriteOneAsync(planned, firstRejection, budget, lockedIsFinal: settings.MaxRetries == 0) is { } written)
+        {
+            return written;
+        }
+
+        if (lockedDatabase.FirstSlowDown())
+        {
+            logger.LogWarning(
+                "Cachet refused a write while others were under way (HTTP 400 with no details: its database locked, as a Cachet on SQLite does); from now on this process writes one at a time");
+        }
+
+        while (true)
+        {
+            if (attempts++ > 0)
+            {
+                try
+                {
+                    await Task.Delay(settings.RetryDelay, budget);
+                }
+                catch (OperationCanceledException)
+                {
+                    return planned.Instead(SyncAction.Failed, "stopped before writing again: Cachet's database had refused the write");
+                }
+            }
+
+            await _oneAtATime.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (await WriteOneAsync(planned, firstRejection, budget, lockedIsFinal: attempts > settings.MaxRetries) is { } inTurn)
+                {
+                    return inTurn;
+                }
+            }
+            finally
+            {
+                _oneAtATime.Release();
+            }
+        }
+    }
+
     /// <param name="firstRejection">Notes that Cachet rejected the token; true the first time, so that is said once.</param>
-    private async Task<PlannedServer> WriteOneAsync(PlannedServer planned, Func<bool> firstRejection, CancellationToken budget)
+    /// <param name="lockedIsFinal">Whether a write Cachet's database refused fails; else null: to be written again in turn.</param>
+    private async Task<PlannedServer?> WriteOneAsync(PlannedServer planned, Func<bool> firstRejection, CancellationToken budget, bool lockedIsFinal)
     {
         var plan = planned.Plan;
         try
@@ -107,6 +159,12 @@ public sealed class StatusWriter(
                 "{Server}: component #{ComponentId} {Current} -> {Desired} ({Reason})",
                 plan.Server, plan.ComponentId, plan.Current, plan.Desired.Status, plan.Desired.Reason);
             return planned with { Memory = ChangeGate.Written(memory, plan.Desired.Status, stampMoved) };
+        }
+        catch (CachetException ex) when (ex.DatabaseLocked && !lockedIsFinal)
+        {
+            lockedDatabase.Note();
+            logger.LogDebug("{Server}: Cachet's database refused the write ({Error}): written again in turn", plan.Server, ex.Message);
+            return null;
         }
         catch (CachetException ex)
         {

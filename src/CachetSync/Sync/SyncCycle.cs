@@ -44,6 +44,7 @@ public sealed class SyncCycle(
     private readonly ServerPlanner _planner = new(new ChangeGate(settings.Damping ?? DampingSettings.Immediate, settings.Cachet), state, logger);
     private readonly CycleServers _servers = new(settings, logger);
     private readonly CachetReader _cachetReader = new(cachet, settings, logger);
+    private readonly LockedDatabase _lockedDatabase = cachet?.LockedDatabase ?? new LockedDatabase();
 
     /// <summary>1 once this process said that Cachet's change stamp does not move on a write (said once, not per write).</summary>
     private int _stampStillSaid;
@@ -160,7 +161,7 @@ public sealed class SyncCycle(
         if (cachet is not null)
         {
             var writer = new StatusWriter(
-                cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger, now, () => Interlocked.Exchange(ref _stampStillSaid, 1) == 0);
+                cachet, settings.Cachet, settings.Incidents ?? IncidentSettings.Disabled, logger, now, () => Interlocked.Exchange(ref _stampStillSaid, 1) == 0, _lockedDatabase);
             return await writer.WriteAllAsync(plans, count, stopping);
         }
 

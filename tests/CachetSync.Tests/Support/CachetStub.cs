@@ -420,6 +420,49 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// A PUT that comes while another is under way answers as a real Cachet 2.4 on SQLite did (its database locked):
+    /// 400 "bad syntax" with no meta.details, nothing written. Each write takes 100 ms, as a locked database's does.
+    /// </summary>
+    public CachetStub RefuseOverlappingWritesLikeSqlite()
+    {
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/components/\d+$")).UsingPut())
+            .AtPriority(5)
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var overlapping = Interlocked.Increment(ref _writesUnderWay) > 1;
+                try
+                {
+                    Thread.Sleep(100);
+                    if (overlapping)
+                    {
+                        Interlocked.Increment(ref _writesRefusedLocked);
+                        return Message(400, DatabaseLocked);
+                    }
+
+                    return Echo(request);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _writesUnderWay);
+                }
+            }));
+        return this;
+    }
+
+    /// <summary>The status component <paramref name="id"/> has now, as Cachet keeps it.</summary>
+    public int StatusOf(int id) => _components[id]["status"]!.GetValue<int>();
+
+    private int _writesUnderWay;
+    private int _writesRefusedLocked;
+
+    /// <summary>How many PUTs <see cref="RefuseOverlappingWritesLikeSqlite"/> refused.</summary>
+    public int WritesRefusedLocked => Volatile.Read(ref _writesRefusedLocked);
+
+    /// <summary>What Cachet 2.4 answered for "database is locked" (../shared/cachet-api/README.md, observed 2026-12-07).</summary>
+    public const string DatabaseLocked =
+        """{"errors":[{"id":"c5b0e8a2-1d3f-4b6e-9a7c-2f4e6d8b0a1c","status":400,"title":"Bad Request","detail":"The request cannot be fulfilled due to bad syntax."}]}""";
+
     /// <summary>PUT for one component answers with the given status and body instead.</summary>
     public CachetStub FailWrite(int id, int statusCode, string body)
     {
