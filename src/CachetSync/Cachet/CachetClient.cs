@@ -132,6 +132,25 @@ public sealed class CachetClient(ICachetApi api, int pageSize) : ICachetClient
             return new ListPage<T>(answer?.Data, answer?.Meta?.Pagination?.TotalPages ?? 1, HasNext: false);
         }, id, cancellationToken, repeated: repeated);
 
+    /// <summary>
+    /// Whether Cachet accepts the token, asked without writing anything: 2.4 reads with a token it does not accept as
+    /// if anonymous (disabled components silently missing), so only a write says. A write to component 0, which no
+    /// Cachet has, answers 401 to a wrong token and 404 to a good one (../shared/cachet-api/cachet-2.4-transcript.txt).
+    /// </summary>
+    public async Task<bool> AcceptsTokenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CachetErrorTranslator.CallAsync(
+                () => api.UpdateComponentAsync(0, new ComponentStatusUpdate((int)ComponentStatus.Operational), cancellationToken), "PUT /components/0", cancellationToken);
+            return true;
+        }
+        catch (CachetException ex) when (ex.TokenRejected || IsNotFound(ex))
+        {
+            return !ex.TokenRejected;
+        }
+    }
+
     /// <summary>Writes a status and checks that Cachet really took it (Cachet answers 200 to a body it ignored).</summary>
     public async Task SetStatusAsync(int componentId, ComponentStatus status, CancellationToken cancellationToken)
     {

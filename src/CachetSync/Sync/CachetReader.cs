@@ -33,6 +33,21 @@ public sealed class CachetReader(CachetVersion? cachet, CachetSyncSettings setti
         }
     }
 
+    /// <summary>
+    /// A name Cachet 2.4 does not list may be a token it does not accept: it then reads as if anonymous, and hides
+    /// disabled components. Asked once, only then (one request that writes nothing), so a wrong token is said as one.
+    /// </summary>
+    private async Task CheckTokenIfNamesAreMissingAsync(ICachetClient client, ComponentResolver resolver, CancellationToken stopping)
+    {
+        var missing = settings.Servers.FirstOrDefault(server => server.ComponentId is null && resolver.Resolve(server).Error?.StartsWith(ComponentResolver.NoSuchName, StringComparison.Ordinal) == true);
+        if (client is CachetClient v2 && missing is not null && !await v2.AcceptsTokenAsync(stopping))
+        {
+            throw new CachetException(
+                $"Cachet rejected the API token (HTTP 401 to a write that changes nothing); Cachet 2.4 reads with a token it does not accept as if anonymous, so disabled components such as \"{missing.Component}\" seemed missing",
+                tokenRejected: true);
+        }
+    }
+
     public async Task<CachetRead> ReadComponentsAsync(CancellationToken stopping)
     {
         if (cachet is null)
@@ -55,7 +70,9 @@ public sealed class CachetReader(CachetVersion? cachet, CachetSyncSettings setti
             }
 
             var groups = settings.Templates is { Count: > 0 } ? await client.ReadAllGroupsAsync(stopping) : [];
-            return new CachetRead(new ComponentResolver(components, groups: groups), null, client);
+            var resolver = new ComponentResolver(components, groups: groups);
+            await CheckTokenIfNamesAreMissingAsync(client, resolver, stopping);
+            return new CachetRead(resolver, null, client);
         }
         catch (CachetException ex)
         {

@@ -87,6 +87,9 @@ public sealed class ComponentResolver
     public string? MaintenanceOf(int componentId) => _maintenance.GetValueOrDefault(componentId);
 
     /// <returns>The component, or null with an error an operator can act on.</returns>
+    /// <summary>How the error for a name Cachet does not list starts.</summary>
+    public const string NoSuchName = "no component named";
+
     public (CachetComponent? Component, string? Error) Resolve(ServerSettings server)
     {
         var found = Find(server);
@@ -106,7 +109,7 @@ public sealed class ComponentResolver
         return matches.Count switch
         {
             1 => (matches[0], null),
-            0 => (null, $"no component named \"{server.Component}\" in Cachet"),
+            0 => (null, $"{NoSuchName} \"{server.Component}\" in Cachet"),
             _ => (null, $"{matches.Count} components are named \"{server.Component}\" (ids {string.Join(", ", matches.Select(m => m.Id))}); set ComponentId"),
         };
     }
