@@ -76,7 +76,8 @@ public sealed class CachetVersion(CachetClient? v2, Cachet3Client? v3, Uri baseU
     {
         logger.LogInformation(
             "Cachet at {BaseUrl} speaks the {Version} API ({Route} {Evidence}); set Cachet.ApiVersion to skip this check",
-            baseUrl.GetLeftPart(UriPartial.Authority), isV2 ? "2.x" : "3", route, isV2 ? "answered" : "is not there");
+            // The path too: a Cachet at …:8191/status is not the one at …:8191.
+            Configuration.UrlText.Masked(baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/')), isV2 ? "2.x" : "3", route, isV2 ? "answered" : "is not there");
         var client = isV2 ? (ICachetClient)v2! : v3!;
         Volatile.Write(ref _client, client);
         return client;

@@ -47,6 +47,17 @@ public sealed class ApiVersionDetectionTests : IDisposable
     }
 
     [Fact]
+    public async Task The_cachet_it_recognised_is_named_with_its_path()
+    {
+        using var cachet = new CachetStub();
+        cachet.WithComponent(1, "edge-1", 1).ServeComponents().AcceptStatusWrites();
+
+        (await _run.RunAsync("--config", Config(cachet.BaseUrl + "/api/v1", CachetStub.Token), "--once")).Should().Be(0, _run.Everything);
+
+        _run.Logs.Lines.Should().ContainSingle(line => line.Contains($"Cachet at {cachet.BaseUrl}/api/v1 speaks the 2.x API"));
+    }
+
+    [Fact]
     public async Task A_cachet_3_is_recognised_by_the_missing_2x_route_at_the_cost_of_one_request()
     {
         using var cachet = new Cachet3Stub();
