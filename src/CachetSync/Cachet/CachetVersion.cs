@@ -44,7 +44,17 @@ public sealed class CachetVersion(CachetClient? v2, Cachet3Client? v3, Uri baseU
     {
         if (Volatile.Read(ref _client) is { } known)
         {
-            return (known, await known.ReadAllComponentsAsync(cancellationToken));
+            try
+            {
+                return (known, await known.ReadAllComponentsAsync(cancellationToken));
+            }
+            catch (CachetException ex) when (v2 is null || v3 is null ? CachetClient.IsNotFound(ex) : false)
+            {
+                // Set by hand, the version may be the other one: a bare 404 would not say so.
+                throw new CachetException(
+                    $"{ex.Message}: Cachet.ApiVersion is {(v2 is null ? 3 : 2)}, and a Cachet {(v2 is null ? "2.x" : "3")} answers so here; remove ApiVersion to have it detected",
+                    inner: ex.InnerException);
+            }
         }
 
         await _deciding.WaitAsync(cancellationToken);

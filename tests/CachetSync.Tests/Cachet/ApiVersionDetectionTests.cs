@@ -97,6 +97,19 @@ public sealed class ApiVersionDetectionTests : IDisposable
         _run.Logs.Lines.Should().NotContain(line => line.Contains("speaks the"));
     }
 
+    [Fact]
+    public async Task An_explicit_version_a_cachet_of_the_other_one_answers_404_says_the_setting_may_be_wrong()
+    {
+        using var cachet = new Cachet3Stub();
+        cachet.WithComponent(1, "edge-1", 1);
+
+        var exitCode = await _run.RunAsync("--config", Config(cachet.BaseUrl, Cachet3Stub.Token, "2"), "--once");
+
+        exitCode.Should().Be(2);
+        _run.Out.ToString().Should().Contain("HTTP 404").And.Contain("Cachet.ApiVersion is 2, and a Cachet 3 answers so here; remove ApiVersion to have it detected");
+        cachet.Server.LogEntries.Should().NotContain(entry => entry.RequestMessage.Method == "PUT");
+    }
+
     public void Dispose()
     {
         _run.Dispose();
