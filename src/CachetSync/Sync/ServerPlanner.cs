@@ -82,7 +82,7 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
         var failed = decision.Action == SyncAction.Failed;
         return (plan with
         {
-            Action = action, Error = failed ? decision.Note : plan.Error, Note = failed ? null : decision.Note,
+            Action = action, Error = failed ? decision.Note : plan.Error, Note = failed ? null : decision.Note ?? plan.Note,
             WriteNotKept = decision.WriteNotKept, OtherWriter = decision.OtherWriter,
         }, decision.Memory);
     }
@@ -134,6 +134,11 @@ public sealed class ServerPlanner(ChangeGate gate, StateStore state, ILogger log
             : current == desired.Status ? SyncAction.Unchanged
             : dryRun ? SyncAction.DryRun
             : SyncAction.Updated;
-        return outcome with { ComponentId = component.Id, Current = current, Action = action, UpdatedAt = component.UpdatedAt };
+        return outcome with
+        {
+            ComponentId = component.Id, Current = current, Action = action, UpdatedAt = component.UpdatedAt,
+            // Both Cachets take a status write to a disabled component and show it nowhere: written, and said.
+            Note = !component.Enabled && action is SyncAction.Updated or SyncAction.DryRun ? $"{desired.Reason}; the component is disabled in Cachet: its page does not show it" : null,
+        };
     }
 }

@@ -46,6 +46,13 @@ public sealed class CachetStub : IDisposable
         return this;
     }
 
+    /// <summary>The component is disabled (<c>enabled: false</c>), as an operator hides one from the page.</summary>
+    public CachetStub Disable(int id)
+    {
+        _components[id]["enabled"] = false;
+        return this;
+    }
+
     /// <summary>Serves GET /api/v1/components/groups (paged by per_page and page) with these groups, shaped as Cachet 2.4 answers.</summary>
     public CachetStub ServeGroups(params (int Id, string Name)[] groups)
     {
