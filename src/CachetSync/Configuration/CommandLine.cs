@@ -196,7 +196,9 @@ public sealed record CommandLine(
             {string.Join('\n', rows)}
 
             Environment variables override the file: CACHETSYNC_Cachet__ApiToken=...
-            Exit codes: 0 cycle applied, 1 invalid configuration or arguments, 2 Cachet read or write failed.
+            Exit codes: 0 cycle applied, 1 invalid configuration or arguments, 2 the cycle left something undone
+            (Cachet not read or a write failed, a server not judged or its component not found, the guard held,
+            the state not saved; docs/output.md lists them).
             """;
     }
 
