@@ -78,6 +78,22 @@ public sealed class MetricCycleTests : LoopbackProgramTest
     }
 
     [Fact]
+    public async Task A_point_its_locked_database_refused_is_posted_again_as_after_a_5xx()
+    {
+        // The first point meets the lock: 400 with no meta.details, nothing stored (a Cachet 2.4 on SQLite).
+        var refused = 0;
+        Cachet.Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/api/v1/metrics/\d+/points$")).UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithCallback(request => Interlocked.Increment(ref refused) == 1
+                ? new WireMock.ResponseMessage { StatusCode = 400, BodyData = new WireMock.Util.BodyData { BodyAsString = CachetStub.DatabaseLocked, DetectedBodyType = WireMock.Types.BodyType.String } }
+                : new WireMock.ResponseMessage { StatusCode = 200, BodyData = new WireMock.Util.BodyData { BodyAsString = """{"data":{"id":1,"value":1,"counter":1}}""", DetectedBodyType = WireMock.Types.BodyType.String } }));
+
+        await CycleAsync();
+
+        Points().Should().HaveCount(3, "two points, one of them sent twice");
+        Run.Logs.Lines.Should().NotContain(line => line.Contains("latency not posted"));
+    }
+
+    [Fact]
     public async Task Next_run_finds_the_metrics_instead_of_creating_them_again()
     {
         await CycleAsync();
