@@ -85,8 +85,9 @@ public sealed class StatusWriter(
     /// </summary>
     private async Task<PlannedServer> WriteInTurnAsync(PlannedServer planned, Func<bool> firstRejection, CancellationToken budget)
     {
-        var attempts = 0;
-        if (!lockedDatabase.Seen && await WriteOneAsync(planned, firstRejection, budget, lockedIsFinal: settings.MaxRetries == 0) is { } written)
+        // Every send counts, the first (in parallel) too: the refused write is sent again at most MaxRetries times.
+        var sent = 0;
+        if (!lockedDatabase.Seen && await WriteOneAsync(planned, firstRejection, budget, lockedIsFinal: ++sent > settings.MaxRetries) is { } written)
         {
             return written;
         }
@@ -97,9 +98,9 @@ public sealed class StatusWriter(
                 "Cachet refused a write while others were under way (HTTP 400 with no details: its database locked, as a Cachet on SQLite does); from now on this process writes one at a time");
         }
 
-        while (true)
+        for (var inTurn = 0; ; inTurn++)
         {
-            if (attempts++ > 0)
+            if (inTurn > 0)
             {
                 try
                 {
@@ -114,9 +115,9 @@ public sealed class StatusWriter(
             await _oneAtATime.WaitAsync(CancellationToken.None);
             try
             {
-                if (await WriteOneAsync(planned, firstRejection, budget, lockedIsFinal: attempts > settings.MaxRetries) is { } inTurn)
+                if (await WriteOneAsync(planned, firstRejection, budget, lockedIsFinal: ++sent > settings.MaxRetries) is { } again)
                 {
-                    return inTurn;
+                    return again;
                 }
             }
             finally
