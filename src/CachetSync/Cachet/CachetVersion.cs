@@ -14,10 +14,10 @@ namespace CachetSync.Cachet;
 public sealed class CachetVersion(CachetClient? v2, Cachet3Client? v3, Uri baseUrl, ILogger<CachetVersion> logger, LockedDatabase lockedDatabase)
 {
     private readonly SemaphoreSlim _deciding = new(1, 1);
+    private ICachetClient? _client = v2 is null ? v3 : v3 is null ? v2 : null;
 
     /// <summary>Whether this Cachet's database refused parallel writes: then they go one at a time.</summary>
     public LockedDatabase LockedDatabase => lockedDatabase;
-    private ICachetClient? _client = v2 is null ? v3 : v3 is null ? v2 : null;
 
     /// <summary>The client of this Cachet's version, told apart first if it is not known yet.</summary>
     /// <exception cref="CachetException">Cachet could not be asked, and so not told apart.</exception>
@@ -48,7 +48,7 @@ public sealed class CachetVersion(CachetClient? v2, Cachet3Client? v3, Uri baseU
             {
                 return (known, await known.ReadAllComponentsAsync(cancellationToken));
             }
-            catch (CachetException ex) when (v2 is null || v3 is null ? CachetClient.IsNotFound(ex) : false)
+            catch (CachetException ex) when ((v2 is null || v3 is null) && CachetClient.IsNotFound(ex))
             {
                 // Set by hand, the version may be the other one: a bare 404 would not say so.
                 throw new CachetException(

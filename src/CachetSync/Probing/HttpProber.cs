@@ -269,8 +269,10 @@ public sealed class HttpProber(IHttpClientFactory clients, ProbeSettings setting
         return message;
     }
 
-    /// <summary>Adds what the handler saw (the certificate) and, when asked for, the timings; no copy when neither.</summary>
-    /// <summary>With the certificate's expiry and the timings if wanted, and how long a connect took if it waited out a SYN retransmission.</summary>
+    /// <summary>
+    /// Adds what the handler saw (the certificate), the timings when asked for, and how long a connect took if it waited
+    /// out a SYN retransmission; no copy when none of these.
+    /// </summary>
     private ProbeResult WithTrace(ProbeResult result, ProbeTrace trace) =>
         trace.CertificateNotAfter is null && !settings.Timings && !(result.ConnectedAfter is null && trace.ConnectedAfter >= SynRetransmission)
             ? result

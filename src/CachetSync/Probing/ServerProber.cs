@@ -137,16 +137,8 @@ public sealed class ServerProber(
 
         async Task ProbeAndReleaseAsync(int i, TimeSpan turnWithin, TimeSpan endWithin)
         {
-            var startedAt = Stopwatch.GetTimestamp();
-            var probe = ProbeOneAsync(servers[i], cancellationToken, turnWithin, endWithin);
-            await ((Task)probe.WaitAsync(_launch.Patience)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            window.Release(keptTime: lag.Now <= _launch.LagLimit);
-            var result = await probe;
+            var result = await InWindowAsync(window, lag, Stopwatch.GetTimestamp(), ProbeOneAsync(servers[i], cancellationToken, turnWithin, endWithin), holdsTurn: true, CancellationToken.None);
             inFlight.Release();
-            if (result.ConnectedAfter >= HttpProber.SynRetransmission)
-            {
-                window.Congested(startedAt);
-            }
 
             if (ConnectedTooLateToJudge(result))
             {
@@ -170,6 +162,30 @@ public sealed class ServerProber(
             results[i] = result;
             probed?.Invoke(i, result);
         }
+    }
+
+    /// <summary>
+    /// A probe and the launch window: its turn (if it holds one) is held until it answers or has waited
+    /// <see cref="ProbeLaunch.Patience"/>, then given back saying whether this process kept time; a connect that waited
+    /// out a SYN retransmission cuts the window either way.
+    /// </summary>
+    /// <param name="startedAt">When the probe started (<see cref="Stopwatch.GetTimestamp"/>).</param>
+    private async Task<ProbeResult> InWindowAsync(
+        LaunchWindow window, SchedulerLag lag, long startedAt, Task<ProbeResult> probe, bool holdsTurn, CancellationToken cancellationToken)
+    {
+        if (holdsTurn)
+        {
+            await ((Task)probe.WaitAsync(_launch.Patience, cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            window.Release(keptTime: lag.Now <= _launch.LagLimit);
+        }
+
+        var result = await probe;
+        if (result.ConnectedAfter >= HttpProber.SynRetransmission)
+        {
+            window.Congested(startedAt);
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -227,17 +243,7 @@ public sealed class ServerProber(
             var wanted = first.Latency * 1.25 > settings.Timeout ? settings.Timeout : first.Latency * 1.25;
             var cut = wanted < left ? wanted : left > TimeSpan.Zero ? left : TimeSpan.Zero;
             var look = AttemptAsync(server, cancellationToken, turnWithin: cut, timeout: cut);
-            if (turn)
-            {
-                await ((Task)look.WaitAsync(_launch.Patience, cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                window.Release(keptTime: lag.Now <= _launch.LagLimit);
-            }
-
-            var result = await look;
-            if (result.ConnectedAfter >= HttpProber.SynRetransmission)
-            {
-                window.Congested(from);
-            }
+            var result = await InWindowAsync(window, lag, from, look, holdsTurn: turn, cancellationToken);
 
             if (result.Kind == ProbeKind.Timeout && cut < wanted)
             {

@@ -16,7 +16,7 @@ public sealed class SyncState
     public int GuardHeldCycles { get; set; }
 
     /// <summary>The servers the last cycles could not judge, by name: probed first next cycle.</summary>
-    public Dictionary<string, UnjudgedServer> Unjudged { get; init; } = [];
+    public Dictionary<string, UnjudgedServer> Unjudged { get; set; } = [];
 
     public ComponentMemory For(int componentId) => _components.GetValueOrDefault(componentId, ComponentMemory.Empty);
 

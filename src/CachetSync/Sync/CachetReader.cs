@@ -39,8 +39,13 @@ public sealed class CachetReader(CachetVersion? cachet, CachetSyncSettings setti
     /// </summary>
     private async Task CheckTokenIfNamesAreMissingAsync(ICachetClient client, ComponentResolver resolver, CancellationToken stopping)
     {
+        if (client is not CachetClient v2)
+        {
+            return;
+        }
+
         var missing = settings.Servers.FirstOrDefault(server => server.ComponentId is null && resolver.Resolve(server).Error?.StartsWith(ComponentResolver.NoSuchName, StringComparison.Ordinal) == true);
-        if (client is CachetClient v2 && missing is not null && !await v2.AcceptsTokenAsync(stopping))
+        if (missing is not null && !await v2.AcceptsTokenAsync(stopping))
         {
             throw new CachetException(
                 $"Cachet rejected the API token (HTTP 401 to a write that changes nothing); Cachet 2.4 reads with a token it does not accept as if anonymous, so disabled components such as \"{missing.Component}\" seemed missing",

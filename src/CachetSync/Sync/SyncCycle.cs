@@ -230,11 +230,7 @@ public sealed class SyncCycle(
             }
         }
 
-        before.Clear();
-        foreach (var (name, unjudged) in after)
-        {
-            before[name] = unjudged;
-        }
+        state.Current.Unjudged = after;
     }
 
     private CycleSummary Summarize(
